@@ -1,4 +1,5 @@
 import { HttpsError, type FunctionsErrorCode } from "firebase-functions/v2/https";
+import { unexpectedError } from "./logs";
 
 /** Why a call failed, as the client sees it in `details.reason`. The web app keys its messages on these. */
 export type Reason =
@@ -65,4 +66,21 @@ export function toHttpsError(error: unknown): HttpsError {
     return new HttpsError(codeForReason[error.reason], error.message, { reason: error.reason, ...error.extra });
   }
   return new HttpsError("internal", "Something went wrong on our side. Try again later.");
+}
+
+/**
+ * The one place an onCall handler's failures are translated: AppErrors keep their reason, HttpsErrors
+ * pass through, and anything else is logged by type (not message) and reported as `internal`.
+ */
+export function withErrorMapping<Args extends unknown[], Result>(
+  handler: (...args: Args) => Promise<Result>,
+): (...args: Args) => Promise<Result> {
+  return async (...args) => {
+    try {
+      return await handler(...args);
+    } catch (error) {
+      if (!(error instanceof AppError) && !(error instanceof HttpsError)) unexpectedError(error);
+      throw toHttpsError(error);
+    }
+  };
 }

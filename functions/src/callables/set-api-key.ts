@@ -1,0 +1,62 @@
+import { onCall, type CallableRequest } from "firebase-functions/v2/https";
+import { z } from "zod";
+import { verifyGeminiKey } from "../ai/verify-gemini-key";
+import { geminiApiBaseUrl } from "../config";
+import { AppError, keyFormat, withErrorMapping } from "../errors";
+import { isWellFormedKey, providers } from "../providers";
+import { defaultVault, type ApiKeyStatus } from "../vault/api-key-vault";
+import { parseInput, requireUid } from "./request";
+
+export const SetApiKeyInputSchema = z
+  .object({
+    apiKey: z.string().max(512).transform((key) => key.trim()),
+    provider: z.enum(providers).default("googleai"),
+    verify: z.boolean().default(true),
+  })
+  .strict();
+export type SetApiKeyInput = z.infer<typeof SetApiKeyInputSchema>;
+
+const verifyTimeoutMs = 8_000;
+
+/**
+ * Stores the caller's own provider key, encrypted.
+ *
+ * Who: any signed-in user, for their own account only.
+ * Input: `{ apiKey, provider?: "googleai", verify?: boolean = true }`.
+ * Result: `{ status }` (see apiKeyStatus). With `verify`, the key is checked live first and stored as
+ * `active`, or `quota_exhausted` when Google says it is genuine but out of quota; without, as `unverified`.
+ * Fails: INVALID_INPUT, KEY_FORMAT, KEY_INVALID (Google rejected it), AI_UNAVAILABLE (Google unreachable),
+ * KEY_STORE_UNAVAILABLE (KMS or Firestore). On any failure nothing changes: a previous key stays usable.
+ */
+export const setApiKey = onCall(
+  withErrorMapping(async (request: CallableRequest<unknown>): Promise<{ status: ApiKeyStatus }> => {
+    const uid = requireUid(request);
+    const { apiKey, provider, verify } = parseInput(SetApiKeyInputSchema, request.data);
+    const vault = defaultVault();
+
+    if (!isWellFormedKey(provider, apiKey)) {
+      await vault.audit(uid, provider, { event: "set", outcome: "rejected_format" });
+      throw keyFormat();
+    }
+
+    let verification: { state: "active" | "quota_exhausted" | "unverified"; verifiedAt?: Date } = { state: "unverified" };
+    if (verify) {
+      try {
+        verification = { state: await verifyGeminiKey(apiKey, { baseUrl: geminiApiBaseUrl(), timeoutMs: verifyTimeoutMs }), verifiedAt: new Date() };
+      } catch (error) {
+        if (error instanceof AppError) {
+          const outcome = error.reason === "KEY_INVALID" ? "rejected_by_provider" : "provider_unreachable";
+          await vault.audit(uid, provider, { event: "set", outcome });
+        }
+        throw error;
+      }
+    }
+
+    try {
+      return { status: await vault.storeApiKey(uid, provider, apiKey, verification) };
+    } catch (error) {
+      await vault.audit(uid, provider, { event: "set", outcome: "store_failed" });
+      throw error;
+    }
+  }),
+);

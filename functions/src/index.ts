@@ -1,0 +1,7 @@
+import { setGlobalOptions } from "firebase-functions/v2";
+
+setGlobalOptions({ region: "us-central1", maxInstances: 10 });
+
+export { apiKeyStatus } from "./callables/api-key-status";
+export { removeApiKey } from "./callables/remove-api-key";
+export { setApiKey } from "./callables/set-api-key";

@@ -1,0 +1,47 @@
+import { logger } from "firebase-functions";
+import type { Provider } from "./providers";
+import type { AuditEvent } from "./vault/api-key-store";
+
+/**
+ * Every log line the functions write, by name. They carry ids, outcomes and error *types* only:
+ * never a key, a ciphertext or an upstream message (Google's can quote the key).
+ */
+
+export function keyEvent(uid: string, provider: Provider, event: AuditEvent): void {
+  logger.info("api key event", { uid, provider, ...event });
+}
+
+export function keyStoreFailure(uid: string, provider: Provider, operation: string, error: unknown): void {
+  logger.error("key store unavailable", { uid, provider, operation, ...describeError(error) });
+}
+
+export function keyIntegrityFailure(uid: string, provider: Provider): void {
+  logger.error("stored key failed authentication (tampered or moved record)", { uid, provider });
+}
+
+export function auditWriteFailed(uid: string, provider: Provider, error: unknown): void {
+  logger.warn("audit event not written", { uid, provider, ...describeError(error) });
+}
+
+export function unexpectedError(error: unknown): void {
+  logger.error("unexpected error", describeError(error));
+}
+
+/**
+ * What may be logged about an arbitrary error: its type, code and stack frames, but not its message,
+ * which for SDK and upstream errors can embed request data.
+ */
+export function describeError(error: unknown): { errorType: string; errorCode?: string | number; frames?: string } {
+  if (!(error instanceof Error)) return { errorType: typeof error };
+  const code = (error as { code?: unknown }).code;
+  const frames = error.stack
+    ?.split("\n")
+    .filter((line) => line.trimStart().startsWith("at "))
+    .slice(0, 8)
+    .join("\n");
+  return {
+    errorType: error.name,
+    ...(typeof code === "string" || typeof code === "number" ? { errorCode: code } : {}),
+    ...(frames ? { frames } : {}),
+  };
+}

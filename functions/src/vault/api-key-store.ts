@@ -1,0 +1,87 @@
+import { FieldValue, Timestamp, type DocumentData, type Firestore } from "firebase-admin/firestore";
+import type { Provider } from "../providers";
+import type { Envelope } from "./envelope";
+
+/**
+ * Firestore shapes of the vault: the only file that knows them. Both collections are closed to every
+ * client by firestore.rules; only the functions (Admin SDK) read or write them.
+ */
+
+export type KeyState = "active" | "unverified" | "invalid" | "quota_exhausted";
+
+export interface ApiKeyRecord {
+  provider: Provider;
+  envelope: Envelope;
+  /** "AIza…abcd": what the user may see of the key. */
+  hint: string;
+  state: KeyState;
+  createdAt: Date;
+  updatedAt: Date;
+  verifiedAt?: Date;
+  lastUsedAt?: Date;
+  usageCount: number;
+}
+
+/** Key events for the audit trail. Outcomes, ids and times only: never key material. */
+export type AuditEvent =
+  | { event: "set"; outcome: "stored" | "replaced" | "rejected_format" | "rejected_by_provider" | "provider_unreachable" | "store_failed"; state?: KeyState }
+  | { event: "remove"; outcome: "removed" | "absent" }
+  | { event: "state_change"; outcome: KeyState };
+
+export const auditCollection = "apiKeyAudit";
+
+export function apiKeyDoc(db: Firestore, uid: string, provider: Provider) {
+  return db.collection("apiKeys").doc(uid).collection("providers").doc(provider);
+}
+
+export function toDocument(record: ApiKeyRecord): DocumentData {
+  const { envelope } = record;
+  return {
+    provider: record.provider,
+    envelope: {
+      formatVersion: envelope.formatVersion,
+      algorithm: envelope.algorithm,
+      kmsKeyVersion: envelope.kmsKeyVersion,
+      wrappedDataKey: envelope.wrappedDataKey,
+      iv: envelope.iv,
+      ciphertext: envelope.ciphertext,
+    },
+    hint: record.hint,
+    state: record.state,
+    createdAt: Timestamp.fromDate(record.createdAt),
+    updatedAt: Timestamp.fromDate(record.updatedAt),
+    verifiedAt: record.verifiedAt ? Timestamp.fromDate(record.verifiedAt) : null,
+    lastUsedAt: record.lastUsedAt ? Timestamp.fromDate(record.lastUsedAt) : null,
+    usageCount: record.usageCount,
+  };
+}
+
+export function fromDocument(data: DocumentData): ApiKeyRecord {
+  const envelope = data.envelope;
+  return {
+    provider: data.provider,
+    envelope: {
+      formatVersion: envelope.formatVersion,
+      algorithm: envelope.algorithm,
+      kmsKeyVersion: envelope.kmsKeyVersion,
+      wrappedDataKey: Buffer.from(envelope.wrappedDataKey),
+      iv: Buffer.from(envelope.iv),
+      ciphertext: Buffer.from(envelope.ciphertext),
+    },
+    hint: data.hint,
+    state: data.state,
+    createdAt: toDate(data.createdAt)!,
+    updatedAt: toDate(data.updatedAt)!,
+    verifiedAt: toDate(data.verifiedAt),
+    lastUsedAt: toDate(data.lastUsedAt),
+    usageCount: data.usageCount ?? 0,
+  };
+}
+
+export function auditDocument(uid: string, provider: Provider, event: AuditEvent): DocumentData {
+  return { uid, provider, ...event, at: FieldValue.serverTimestamp() };
+}
+
+function toDate(value: unknown): Date | undefined {
+  return value instanceof Timestamp ? value.toDate() : undefined;
+}

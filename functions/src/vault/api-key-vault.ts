@@ -1,0 +1,194 @@
+import { FieldValue, type Firestore } from "firebase-admin/firestore";
+import { firestore } from "../admin";
+import { kmsKeyName } from "../config";
+import { AppError, keyStoreUnavailable } from "../errors";
+import * as logs from "../logs";
+import { keyHint, type Provider } from "../providers";
+import {
+  apiKeyDoc,
+  auditCollection,
+  auditDocument,
+  fromDocument,
+  toDocument,
+  type AuditEvent,
+  type KeyState,
+} from "./api-key-store";
+import { cachingUnwrap } from "./data-key-cache";
+import { EnvelopeIntegrityError, openSecret, sealSecret, secretAad, type DataKeyWrapper } from "./envelope";
+import { createKmsClient, kmsKeyWrapper } from "./kms-key-wrapper";
+
+export type { KeyState } from "./api-key-store";
+
+/** What a client may learn about a stored key. Never the key, never ciphertext. */
+export interface ApiKeyStatus {
+  provider: Provider;
+  hasKey: boolean;
+  hint?: string;
+  state?: KeyState;
+  createdAt?: string;
+  updatedAt?: string;
+  verifiedAt?: string;
+  lastUsedAt?: string;
+  usageCount?: number;
+}
+
+export interface ApiKeyVault {
+  /** Encrypts and stores `apiKey`, replacing any previous one atomically: on failure the old key stays. */
+  storeApiKey(uid: string, provider: Provider, apiKey: string, verification: { state: KeyState; verifiedAt?: Date }): Promise<ApiKeyStatus>;
+  /** Deletes the record and with it the wrapped data key (crypto-shredding). Idempotent. */
+  removeApiKey(uid: string, provider: Provider): Promise<boolean>;
+  status(uid: string, provider: Provider): Promise<ApiKeyStatus>;
+  /** The caller's plaintext key, read fresh from Firestore on every call (so a removal takes effect at once). */
+  readApiKey(uid: string, provider: Provider): Promise<string | null>;
+  markState(uid: string, provider: Provider, state: KeyState): Promise<void>;
+  recordUse(uid: string, provider: Provider): Promise<void>;
+  /** Appends an audit event on its own (events that accompany a write are written with it). Best effort. */
+  audit(uid: string, provider: Provider, event: AuditEvent): Promise<void>;
+}
+
+const grpcNotFound = 5;
+
+export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, now: () => Date = () => new Date()): ApiKeyVault {
+  /** Runs one store operation; every failure that is not already an AppError becomes KEY_STORE_UNAVAILABLE. */
+  async function guarded<T>(uid: string, provider: Provider, operation: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      if (error instanceof EnvelopeIntegrityError) {
+        logs.keyIntegrityFailure(uid, provider);
+        throw new AppError(
+          "KEY_STORE_UNAVAILABLE",
+          "Your stored key could not be decrypted. Remove it and add it again in Settings.",
+        );
+      }
+      logs.keyStoreFailure(uid, provider, operation, error);
+      throw keyStoreUnavailable();
+    }
+  }
+
+  async function audit(uid: string, provider: Provider, event: AuditEvent): Promise<void> {
+    logs.keyEvent(uid, provider, event);
+    try {
+      await db.collection(auditCollection).add(auditDocument(uid, provider, event));
+    } catch (error) {
+      logs.auditWriteFailed(uid, provider, error);
+    }
+  }
+
+  /** Updates status fields of an existing record; a record removed meanwhile is left removed. */
+  async function updateIfPresent(uid: string, provider: Provider, fields: Record<string, unknown>): Promise<boolean> {
+    try {
+      await apiKeyDoc(db, uid, provider).update(fields);
+      return true;
+    } catch (error) {
+      if ((error as { code?: number }).code === grpcNotFound) return false;
+      throw error;
+    }
+  }
+
+  return {
+    storeApiKey: (uid, provider, apiKey, verification) =>
+      guarded(uid, provider, "store", async () => {
+        // Seal before touching Firestore: a KMS failure leaves the previous record exactly as it was.
+        const envelope = await sealSecret(apiKey, secretAad(uid, provider), wrapper);
+        const at = now();
+        const record = {
+          provider,
+          envelope,
+          hint: keyHint(apiKey),
+          state: verification.state,
+          createdAt: at,
+          updatedAt: at,
+          verifiedAt: verification.verifiedAt,
+          usageCount: 0,
+        };
+        const ref = apiKeyDoc(db, uid, provider);
+        const event = await db.runTransaction(async (tx) => {
+          const previous = await tx.get(ref);
+          const event: AuditEvent = { event: "set", outcome: previous.exists ? "replaced" : "stored", state: record.state };
+          tx.set(ref, toDocument(record));
+          tx.create(db.collection(auditCollection).doc(), auditDocument(uid, provider, event));
+          return event;
+        });
+        logs.keyEvent(uid, provider, event);
+        return statusOf(record);
+      }),
+
+    removeApiKey: (uid, provider) =>
+      guarded(uid, provider, "remove", async () => {
+        const ref = apiKeyDoc(db, uid, provider);
+        const event = await db.runTransaction(async (tx) => {
+          const existing = await tx.get(ref);
+          const event: AuditEvent = { event: "remove", outcome: existing.exists ? "removed" : "absent" };
+          if (existing.exists) tx.delete(ref);
+          tx.create(db.collection(auditCollection).doc(), auditDocument(uid, provider, event));
+          return event;
+        });
+        logs.keyEvent(uid, provider, event);
+        return event.outcome === "removed";
+      }),
+
+    status: (uid, provider) =>
+      guarded(uid, provider, "status", async () => {
+        const snapshot = await apiKeyDoc(db, uid, provider).get();
+        return snapshot.exists ? statusOf(fromDocument(snapshot.data()!)) : { provider, hasKey: false };
+      }),
+
+    readApiKey: (uid, provider) =>
+      guarded(uid, provider, "read", async () => {
+        const snapshot = await apiKeyDoc(db, uid, provider).get();
+        if (!snapshot.exists) return null;
+        const record = fromDocument(snapshot.data()!);
+        return openSecret(record.envelope, secretAad(uid, provider), wrapper);
+      }),
+
+    markState: (uid, provider, state) =>
+      guarded(uid, provider, "mark_state", async () => {
+        if (await updateIfPresent(uid, provider, { state, updatedAt: now() })) {
+          await audit(uid, provider, { event: "state_change", outcome: state });
+        }
+      }),
+
+    recordUse: (uid, provider) =>
+      guarded(uid, provider, "record_use", async () => {
+        await updateIfPresent(uid, provider, { lastUsedAt: now(), usageCount: FieldValue.increment(1), state: "active" });
+      }),
+
+    audit,
+  };
+}
+
+function statusOf(record: {
+  provider: Provider;
+  hint: string;
+  state: KeyState;
+  createdAt: Date;
+  updatedAt: Date;
+  verifiedAt?: Date;
+  lastUsedAt?: Date;
+  usageCount: number;
+}): ApiKeyStatus {
+  return {
+    provider: record.provider,
+    hasKey: true,
+    hint: record.hint,
+    state: record.state,
+    createdAt: record.createdAt.toISOString(),
+    updatedAt: record.updatedAt.toISOString(),
+    ...(record.verifiedAt ? { verifiedAt: record.verifiedAt.toISOString() } : {}),
+    ...(record.lastUsedAt ? { lastUsedAt: record.lastUsedAt.toISOString() } : {}),
+    usageCount: record.usageCount,
+  };
+}
+
+let instance: ApiKeyVault | undefined;
+
+/** The vault of this function instance: built on first use, so its data-key cache lives as long as the instance. */
+export function defaultVault(): ApiKeyVault {
+  instance ??= createApiKeyVault(
+    firestore(),
+    cachingUnwrap(kmsKeyWrapper(createKmsClient(), kmsKeyName.value()), { maxEntries: 1000, ttlMs: 5 * 60_000 }),
+  );
+  return instance;
+}
