@@ -1,7 +1,7 @@
 import { status } from "@grpc/grpc-js";
 import type { protos } from "@google-cloud/kms";
 import { ciphertextVersionName, openCiphertext, sealCiphertext } from "./ciphertext";
-import { crc32c } from "./crc32c";
+import { crc32c } from "../../functions/src/vault/crc32c";
 import type { CryptoKeyRecord, CryptoKeyVersionRecord, KeyStore } from "./key-store";
 import { isResourceName, parentName, type ResourceKind } from "./resource-names";
 

@@ -1,0 +1,97 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createWriteStream, existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Endpoint } from "./stack-config";
+
+/**
+ * firebase-tools 15 starts its Java emulators only on Java 21+. Google's CLI package
+ * google-cloud-cli-firestore-emulator ships the same real Cloud Firestore emulator, which runs on
+ * Java 17, so on such machines we start it ourselves and hand FIRESTORE_EMULATOR_HOST to the rest.
+ */
+
+export const gcloudFirestoreEmulator = "/usr/lib/google-cloud-sdk/platform/cloud-firestore-emulator/cloud_firestore_emulator";
+const exportName = "firestore_export";
+
+/** Major version of the `java` on PATH, or undefined when there is none. */
+export function javaMajorVersion(): number | undefined {
+  const result = spawnSync("java", ["-version"], { encoding: "utf8" });
+  const match = /version "(\d+)/.exec(`${result.stdout ?? ""}${result.stderr ?? ""}`);
+  return match ? Number(match[1]) : undefined;
+}
+
+export interface StandaloneFirestore {
+  /** Writes the data to `exportDir` (when given) so the next start can seed from it, then stops. */
+  stop(exportDir?: string): Promise<void>;
+}
+
+export async function startStandaloneFirestore(options: {
+  endpoint: Endpoint;
+  projectId: string;
+  rulesPath: string;
+  logPath: string;
+  importDir?: string;
+}): Promise<StandaloneFirestore> {
+  const { endpoint } = options;
+  const seed = options.importDir && join(options.importDir, exportName, `${exportName}.overall_export_metadata`);
+  const args = ["start", `--host=${endpoint.host}`, `--port=${endpoint.port}`, `--rules=${options.rulesPath}`];
+  if (seed && existsSync(seed)) args.push(`--seed_from_export=${seed}`);
+
+  const log = createWriteStream(options.logPath);
+  const child = spawn(gcloudFirestoreEmulator, args, { stdio: ["ignore", "pipe", "pipe"], detached: true });
+  child.stdout!.pipe(log);
+  child.stderr!.pipe(log);
+  await waitUntilServing(`http://${endpoint.host}:${endpoint.port}/`, child);
+
+  return {
+    async stop(exportDir) {
+      if (exportDir) {
+        mkdirSync(exportDir, { recursive: true });
+        const response = await fetch(`http://${endpoint.host}:${endpoint.port}/emulator/v1/projects/${options.projectId}:export`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            database: `projects/${options.projectId}/databases/(default)`,
+            export_directory: exportDir,
+            export_name: exportName,
+          }),
+        });
+        if (!response.ok) console.error(`Firestore export failed: HTTP ${response.status}`);
+      }
+      await stopProcessGroup(child);
+    },
+  };
+}
+
+async function waitUntilServing(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`The Firestore emulator exited (code ${child.exitCode}); see its log.`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`The Firestore emulator did not answer at ${url} within 60 s.`);
+}
+
+/** The launcher is a shell script that starts java: signal the whole group so no JVM is left behind. */
+export async function stopProcessGroup(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.pid === undefined) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  try {
+    process.kill(-child.pid, "SIGTERM");
+  } catch {
+    return;
+  }
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }, 10_000);
+  await exited;
+  clearTimeout(timer);
+}

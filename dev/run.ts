@@ -1,0 +1,211 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { gcloudFirestoreEmulator, javaMajorVersion, startStandaloneFirestore, type StandaloneFirestore } from "./firestore-emulator";
+import { startGeminiStandIn } from "./gemini-stand-in/server";
+import { startLocalKms } from "./local-kms/server";
+import { hostPort, httpUrl, loadStackConfig, repoRoot } from "./stack-config";
+
+/**
+ * `npm start` and `npm test`: builds, then runs the Firebase emulators (Auth, Functions, Hosting and the
+ * real Firestore emulator) with the local KMS and the Gemini stand-in beside them.
+ *
+ *   npm start                 the app on the emulators; data kept in .emulator-data/ across restarts
+ *   npm start -- --clean      the same, from empty data
+ *   npm test [-- mocha args]  every test (unit, rules, integration, browser) in one mocha run
+ */
+
+const [mode = "start", ...args] = process.argv.slice(2);
+const config = loadStackConfig();
+const dataDir = join(repoRoot, ".emulator-data");
+const outputDir = join(repoRoot, "test-output");
+const keyShaped = /AIza[0-9A-Za-z_-]{35}/g;
+
+main().catch((error) => {
+  console.error(`\n${error instanceof Error ? error.message : error}`);
+  process.exit(1);
+});
+
+async function main() {
+  if (mode !== "start" && mode !== "test") throw new Error(`Usage: tsx dev/run.ts start|test`);
+  run("npm", ["run", "build", "--silent", "-w", "functions"]);
+  run("npm", ["run", "build", "--silent", "-w", "web"]);
+  if (mode === "start") await start();
+  else await test();
+}
+
+/** The Firestore emulator: firebase-tools runs it on Java 21+; otherwise we start Google's own build. */
+function firestorePlan(): "firebase-tools" | "standalone" {
+  const java = javaMajorVersion();
+  if (java === undefined) throw new Error("The Firestore emulator needs Java: install a JDK (21+), then run this again.");
+  if (java >= 21) return "firebase-tools";
+  if (existsSync(gcloudFirestoreEmulator)) return "standalone";
+  throw new Error(
+    `Java ${java} is too old for firebase-tools' Firestore emulator (it needs 21+). Install JDK 21+, ` +
+      `or Google's standalone emulator that runs on Java 17: apt-get install google-cloud-cli-firestore-emulator.`,
+  );
+}
+
+/** Environment shared by the emulators, the functions they run, and the tests. */
+function stackEnv(geminiBaseUrl: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    GCLOUD_PROJECT: config.projectId,
+    FIRESTORE_EMULATOR_HOST: hostPort(config.firestore),
+    KMS_EMULATOR_HOST: hostPort(config.kms),
+    GEMINI_API_BASE_URL: geminiBaseUrl,
+  };
+}
+
+function emulatorsToRun(plan: "firebase-tools" | "standalone"): string {
+  return ["auth", "functions", "hosting", ...(plan === "firebase-tools" ? ["firestore"] : [])].join(",");
+}
+
+async function start() {
+  if (args.includes("--clean")) rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  const plan = firestorePlan();
+  const firestore =
+    plan === "standalone"
+      ? await startStandaloneFirestore({
+          endpoint: config.firestore,
+          projectId: config.projectId,
+          rulesPath: join(repoRoot, "firestore.rules"),
+          logPath: join(dataDir, "firestore-emulator.log"),
+          importDir: join(dataDir, "firestore"),
+        })
+      : undefined;
+  const kms = await startLocalKms({ ...config.kms, dataDir: join(dataDir, "kms") });
+  await kms.ensureCryptoKey(config.kmsKeyName);
+  // Real Gemini when GEMINI_API_BASE_URL is given (e.g. https://generativelanguage.googleapis.com); else the stand-in.
+  const standIn = process.env.GEMINI_API_BASE_URL ? undefined : await startGeminiStandIn({ ...config.geminiStandIn });
+  const geminiBaseUrl = process.env.GEMINI_API_BASE_URL ?? standIn!.url;
+
+  const firebaseData = join(dataDir, "firebase");
+  const firebase = spawn(
+    firebaseBin(),
+    [
+      "emulators:start",
+      "--only", emulatorsToRun(plan),
+      "--project", config.projectId,
+      ...(existsSync(join(firebaseData, "firebase-export-metadata.json")) ? ["--import", firebaseData] : []),
+      "--export-on-exit", firebaseData,
+    ],
+    { cwd: repoRoot, env: stackEnv(geminiBaseUrl), stdio: "inherit" },
+  );
+
+  const ready = waitForHttp(`${httpUrl(config.hosting)}/`, firebase).then(() =>
+    console.log(
+      [
+        "",
+        "  Interview AI is running on the emulators:",
+        `    App (Hosting)   ${httpUrl(config.hosting)}`,
+        `    Auth            ${httpUrl(config.auth)}`,
+        `    Functions       ${httpUrl(config.functions)}/${config.projectId}/us-central1/<name>`,
+        `    Firestore       ${httpUrl(config.firestore)}${plan === "standalone" ? " (Google's standalone emulator, Java 17)" : ""}`,
+        `    Cloud KMS       ${hostPort(config.kms)} (local, gRPC)`,
+        `    Gemini          ${standIn ? `${standIn.url} (local stand-in; see README to use real Gemini)` : geminiBaseUrl}`,
+        `  Data persists in .emulator-data/ (npm start -- --clean starts empty). Ctrl-C stops everything.`,
+        "",
+      ].join("\n"),
+    ),
+  );
+  ready.catch(() => undefined);
+
+  // Ctrl-C reaches firebase-tools directly (same process group); we wait for its export, then stop ours.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => undefined);
+  const code = await exitOf(firebase);
+  await firestore?.stop(join(dataDir, "firestore"));
+  await kms.stop();
+  await standIn?.stop();
+  process.exit(code);
+}
+
+async function test() {
+  mkdirSync(outputDir, { recursive: true });
+  const plan = firestorePlan();
+  const firestoreLog = join(outputDir, "firestore-emulator.log");
+  const emulatorLog = join(outputDir, "emulators.log");
+  let firestore: StandaloneFirestore | undefined;
+  let code = 1;
+  let output = "";
+  try {
+    if (plan === "standalone") {
+      firestore = await startStandaloneFirestore({
+        endpoint: config.firestore,
+        projectId: config.projectId,
+        rulesPath: join(repoRoot, "firestore.rules"),
+        logPath: firestoreLog,
+      });
+    }
+    // The tests start the local KMS and the stand-in in their own process (test/support/hooks.ts),
+    // so they can inject faults and read what the stand-in received.
+    const env = { ...stackEnv(`http://${hostPort(config.geminiStandIn)}`), EMULATOR_LOG_FILE: emulatorLog };
+    const mocha = [join(repoRoot, "node_modules", ".bin", "mocha"), "--config", "test/mocharc.json", ...args].map(shellQuote).join(" ");
+    const firebase = spawn(
+      firebaseBin(),
+      ["emulators:exec", "--only", emulatorsToRun(plan), "--project", config.projectId, mocha],
+      { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    const log = createWriteStream(emulatorLog);
+    for (const stream of [firebase.stdout!, firebase.stderr!]) {
+      stream.on("data", (chunk: Buffer) => {
+        process.stdout.write(chunk);
+        log.write(chunk);
+        output += chunk.toString("utf8");
+      });
+    }
+    code = await exitOf(firebase);
+    await new Promise((resolve) => log.end(resolve));
+  } finally {
+    await firestore?.stop();
+  }
+
+  const leaks = [emulatorLog, firestoreLog].filter((file) => existsSync(file) && keyShaped.test(readFileSync(file, "utf8")));
+  if (leaks.length > 0) {
+    console.error(`\nKey-shaped strings (AIza…) were written to: ${leaks.join(", ")}. A key must never reach a log.`);
+    code = code || 1;
+  } else {
+    console.log("\nLog scan: no key-shaped string in the emulator or Firestore logs of this run.");
+  }
+  const summary = mochaSummary(output);
+  if (summary) console.log(`\ntests: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`);
+  process.exit(code);
+}
+
+/** Mocha's closing lines ("12 passing", "1 failing", "2 pending") as the plain line CI reads. */
+function mochaSummary(output: string) {
+  const count = (word: string) => Number(new RegExp(`^\\s*(\\d+) ${word}\\b`, "m").exec(output)?.[1] ?? 0);
+  const passed = count("passing");
+  if (!/^\s*\d+ passing\b/m.test(output)) return undefined;
+  return { passed, failed: count("failing"), skipped: count("pending") };
+}
+
+function firebaseBin(): string {
+  return join(repoRoot, "node_modules", ".bin", "firebase");
+}
+
+function run(command: string, commandArgs: string[]) {
+  const result = spawnSync(command, commandArgs, { cwd: repoRoot, stdio: "inherit" });
+  if (result.status !== 0) throw new Error(`${command} ${commandArgs.join(" ")} failed`);
+}
+
+function exitOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => child.once("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+}
+
+async function waitForHttp(url: string, child: ChildProcess): Promise<void> {
+  while (child.exitCode === null) {
+    try {
+      await fetch(url);
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  throw new Error("firebase-tools exited");
+}
+
+function shellQuote(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,286 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { status as grpcStatus } from "@grpc/grpc-js";
+import { loadStackConfig } from "../../dev/stack-config";
+import { createApiKeyVault } from "../../functions/src/vault/api-key-vault";
+import { createKmsClient, kmsKeyWrapper } from "../../functions/src/vault/kms-key-wrapper";
+import { cachingUnwrap } from "../../functions/src/vault/data-key-cache";
+import { adminDb } from "../support/admin";
+import { assertCallFails, disposeClients, signedOutCaller, signUpNewUser, type Caller } from "../support/firebase-client";
+import { geminiStandIn, localKms } from "../support/hooks";
+import { fakeGeminiKey } from "../support/keys";
+
+interface Status {
+  provider: string;
+  hasKey: boolean;
+  hint?: string;
+  state?: string;
+  createdAt?: string;
+  updatedAt?: string;
+  verifiedAt?: string;
+  lastUsedAt?: string;
+  usageCount?: number;
+}
+
+const setKey = (caller: Caller, data: unknown) => caller.call<{ status: Status }>("setApiKey", data);
+const statusOf = async (caller: Caller) => (await caller.call<{ status: Status }>("apiKeyStatus", {})).status;
+const keyDoc = (uid: string) => adminDb().doc(`apiKeys/${uid}/providers/googleai`);
+const auditOf = async (uid: string) =>
+  (await adminDb().collection("apiKeyAudit").where("uid", "==", uid).get()).docs.map((d) => d.data());
+
+/** The same vault code the functions run, here with the real KMS client on the local KMS and the Firestore emulator. */
+function vaultAsFunctionsRunIt() {
+  return createApiKeyVault(adminDb(), cachingUnwrap(kmsKeyWrapper(createKmsClient(), loadStackConfig().kmsKeyName), { maxEntries: 100, ttlMs: 60_000 }));
+}
+
+describe("key vault callables", function () {
+  this.timeout(60_000);
+  afterEach(() => geminiStandIn().reset());
+  after(disposeClients);
+
+  describe("who may call", () => {
+    it("refuses signed-out callers on every key callable", async () => {
+      const anonymous = signedOutCaller();
+      await assertCallFails(anonymous.call("setApiKey", { apiKey: fakeGeminiKey() }), { code: "unauthenticated" });
+      await assertCallFails(anonymous.call("removeApiKey", {}), { code: "unauthenticated" });
+      await assertCallFails(anonymous.call("apiKeyStatus", {}), { code: "unauthenticated" });
+    });
+  });
+
+  describe("storing a key", () => {
+    it("verifies the key with Google, stores it encrypted and reports a status with only a hint", async () => {
+      const user = await signUpNewUser();
+      const apiKey = fakeGeminiKey();
+      const { status } = await setKey(user, { apiKey: `  ${apiKey}  ` });
+
+      assert.equal(status.provider, "googleai");
+      assert.equal(status.hasKey, true);
+      assert.equal(status.hint, `AIza…${apiKey.slice(-4)}`);
+      assert.equal(status.state, "active");
+      assert.ok(status.verifiedAt && !Number.isNaN(Date.parse(status.verifiedAt)));
+      assert.equal(status.usageCount, 0);
+      assert.deepEqual(await statusOf(user), status);
+      assert.ok(!JSON.stringify(status).includes(apiKey.slice(4, -4)));
+
+      const checks = geminiStandIn().requests.filter((r) => r.apiKey === apiKey);
+      assert.equal(checks.length, 1);
+      assert.equal(checks[0].method, "GET");
+      assert.equal(checks[0].path, "/v1beta/models");
+    });
+
+    it("keeps no plaintext in Firestore: only an envelope wrapped by a named KMS key version", async () => {
+      const user = await signUpNewUser();
+      const apiKey = fakeGeminiKey();
+      await setKey(user, { apiKey });
+
+      const stored = (await keyDoc(user.uid).get()).data()!;
+      const envelope = stored.envelope;
+      assert.equal(envelope.formatVersion, 1);
+      assert.equal(envelope.algorithm, "AES-256-GCM");
+      assert.match(envelope.kmsKeyVersion, new RegExp(`^${loadStackConfig().kmsKeyName}/cryptoKeyVersions/\\d+$`));
+      assert.equal(Buffer.from(envelope.iv).length, 12);
+      assert.equal(Buffer.from(envelope.ciphertext).length, apiKey.length + 16);
+      const everything = Buffer.concat([
+        Buffer.from(JSON.stringify(stored)),
+        Buffer.from(envelope.ciphertext),
+        Buffer.from(envelope.wrappedDataKey),
+      ]).toString("latin1");
+      for (const fragment of [apiKey, apiKey.slice(4), apiKey.slice(10, 30), Buffer.from(apiKey).toString("base64").slice(0, 20)]) {
+        assert.ok(!everything.includes(fragment), "the stored document contains part of the key");
+      }
+      assert.equal(await vaultAsFunctionsRunIt().readApiKey(user.uid, "googleai"), apiKey);
+    });
+
+    it("stores with verify: false as unverified, without calling Google", async () => {
+      const user = await signUpNewUser();
+      const apiKey = fakeGeminiKey();
+      const { status } = await setKey(user, { apiKey, verify: false });
+      assert.equal(status.state, "unverified");
+      assert.equal(status.verifiedAt, undefined);
+      assert.equal(geminiStandIn().requests.filter((r) => r.apiKey === apiKey).length, 0);
+    });
+
+    it("stores a genuine key that is out of quota as quota_exhausted", async () => {
+      const user = await signUpNewUser();
+      const { status } = await setKey(user, { apiKey: fakeGeminiKey("quota") });
+      assert.equal(status.state, "quota_exhausted");
+      assert.equal((await statusOf(user)).state, "quota_exhausted");
+    });
+  });
+
+  describe("bad input changes nothing", () => {
+    const badPayloads: Array<[string, (key: string) => unknown, string]> = [
+      ["no payload", () => undefined, "INVALID_INPUT"],
+      ["a missing apiKey", () => ({}), "INVALID_INPUT"],
+      ["a number for apiKey", () => ({ apiKey: 12345 }), "INVALID_INPUT"],
+      ["an array for apiKey", (key) => ({ apiKey: [key] }), "INVALID_INPUT"],
+      ["a huge string", () => ({ apiKey: "A".repeat(200_000) }), "INVALID_INPUT"],
+      ["an extra field", (key) => ({ apiKey: key, admin: true }), "INVALID_INPUT"],
+      ["an unknown provider", (key) => ({ apiKey: key, provider: "openai" }), "INVALID_INPUT"],
+      ["a string for verify", (key) => ({ apiKey: key, verify: "no" }), "INVALID_INPUT"],
+      ["a key with a wrong prefix", (key) => ({ apiKey: `AIzb${key.slice(4)}` }), "KEY_FORMAT"],
+      ["a key one character short", (key) => ({ apiKey: key.slice(0, -1) }), "KEY_FORMAT"],
+      ["a key with a space inside", (key) => ({ apiKey: `${key.slice(0, 20)} ${key.slice(21)}` }), "KEY_FORMAT"],
+      ["an empty key", () => ({ apiKey: "   " }), "KEY_FORMAT"],
+    ];
+
+    for (const [what, payload, reason] of badPayloads) {
+      it(`refuses ${what} with invalid-argument/${reason}, keeps the previous key and calls nobody`, async () => {
+        const user = await signUpNewUser();
+        const previousKey = fakeGeminiKey();
+        const before = (await setKey(user, { apiKey: previousKey })).status;
+        const attempted = fakeGeminiKey();
+        const error = await assertCallFails(setKey(user, payload(attempted)), { code: "invalid-argument", reason });
+        assert.ok(!error.message.includes(attempted.slice(4, 20)));
+        assert.deepEqual(await statusOf(user), before);
+        assert.equal(geminiStandIn().requests.filter((r) => r.apiKey !== previousKey).length, 0);
+      });
+    }
+
+    it("refuses malformed input to removeApiKey and apiKeyStatus", async () => {
+      const user = await signUpNewUser();
+      await setKey(user, { apiKey: fakeGeminiKey() });
+      await assertCallFails(user.call("removeApiKey", { provider: "openai" }), { code: "invalid-argument", reason: "INVALID_INPUT" });
+      await assertCallFails(user.call("removeApiKey", { provider: "googleai", force: true }), { code: "invalid-argument", reason: "INVALID_INPUT" });
+      await assertCallFails(user.call("apiKeyStatus", { provider: 7 }), { code: "invalid-argument", reason: "INVALID_INPUT" });
+      assert.equal((await statusOf(user)).hasKey, true);
+    });
+  });
+
+  describe("when Google says no", () => {
+    const refusals: Array<[string, string, string, string]> = [
+      ["an invalid key", "invalidkey", "failed-precondition", "KEY_INVALID"],
+      ["an expired key", "expiredkey", "failed-precondition", "KEY_INVALID"],
+      ["a key restricted to other APIs", "denied", "failed-precondition", "KEY_INVALID"],
+      ["a suspended key (whose error names the key)", "suspended", "failed-precondition", "KEY_INVALID"],
+      ["a server error", "servererror", "unavailable", "AI_UNAVAILABLE"],
+      ["an overloaded service", "overloaded", "unavailable", "AI_UNAVAILABLE"],
+    ];
+
+    for (const [what, marker, code, reason] of refusals) {
+      it(`refuses ${what} with ${reason}, stores nothing and leaks no upstream text`, async () => {
+        const user = await signUpNewUser();
+        const apiKey = fakeGeminiKey(marker);
+        const error = await assertCallFails(setKey(user, { apiKey }), { code, reason });
+        assert.ok(!error.message.includes(apiKey) && !error.message.includes(apiKey.slice(4, 20)));
+        assert.ok(!/API key not valid|Consumer|overloaded|internal error/i.test(error.message), error.message);
+        assert.equal(JSON.stringify(error.details).includes(apiKey.slice(4, 20)), false);
+        assert.equal((await statusOf(user)).hasKey, false);
+        assert.equal((await keyDoc(user.uid).get()).exists, false);
+      });
+    }
+
+    it("keeps the previous key when a replacement is rejected", async () => {
+      const user = await signUpNewUser();
+      const previousKey = fakeGeminiKey();
+      const before = (await setKey(user, { apiKey: previousKey })).status;
+      await assertCallFails(setKey(user, { apiKey: fakeGeminiKey("invalidkey") }), { code: "failed-precondition", reason: "KEY_INVALID" });
+      assert.deepEqual(await statusOf(user), before);
+      assert.equal(await vaultAsFunctionsRunIt().readApiKey(user.uid, "googleai"), previousKey);
+    });
+  });
+
+  describe("replacing and removing", () => {
+    it("replaces a key, and removal is idempotent", async () => {
+      const user = await signUpNewUser();
+      const first = fakeGeminiKey();
+      const second = fakeGeminiKey();
+      const stored = (await setKey(user, { apiKey: first })).status;
+      const replaced = (await setKey(user, { apiKey: second })).status;
+      assert.equal(replaced.hint, `AIza…${second.slice(-4)}`);
+      assert.ok(Date.parse(replaced.updatedAt!) >= Date.parse(stored.updatedAt!));
+      assert.equal(await vaultAsFunctionsRunIt().readApiKey(user.uid, "googleai"), second);
+
+      assert.deepEqual(await user.call("removeApiKey", {}), { removed: true });
+      assert.deepEqual(await statusOf(user), { provider: "googleai", hasKey: false });
+      assert.equal((await keyDoc(user.uid).get()).exists, false, "the wrapped data key must go with the record");
+      assert.deepEqual(await user.call("removeApiKey", {}), { removed: false });
+      assert.deepEqual(await user.call("removeApiKey"), { removed: false });
+    });
+
+    it("touches only the caller's own record", async () => {
+      const alice = await signUpNewUser();
+      const bob = await signUpNewUser();
+      const aliceKey = fakeGeminiKey();
+      await setKey(alice, { apiKey: aliceKey });
+      await setKey(bob, { apiKey: fakeGeminiKey() });
+      await bob.call("removeApiKey", {});
+      assert.equal((await statusOf(alice)).hasKey, true);
+      assert.equal(await vaultAsFunctionsRunIt().readApiKey(alice.uid, "googleai"), aliceKey);
+    });
+
+    it("keeps the previous key usable when KMS fails during a replace", async () => {
+      const user = await signUpNewUser();
+      const previousKey = fakeGeminiKey();
+      const before = (await setKey(user, { apiKey: previousKey })).status;
+      localKms().injectFault({ method: "Encrypt", code: grpcStatus.UNAVAILABLE });
+
+      await assertCallFails(setKey(user, { apiKey: fakeGeminiKey() }), { code: "unavailable", reason: "KEY_STORE_UNAVAILABLE" });
+
+      localKms().clearFaults();
+      assert.deepEqual(await statusOf(user), before);
+      assert.equal(await vaultAsFunctionsRunIt().readApiKey(user.uid, "googleai"), previousKey);
+    });
+  });
+
+  describe("the stored record", () => {
+    it("does not decrypt when copied into another user's document", async () => {
+      const alice = await signUpNewUser();
+      const mallory = await signUpNewUser();
+      await setKey(alice, { apiKey: fakeGeminiKey() });
+      await setKey(mallory, { apiKey: fakeGeminiKey() });
+      await keyDoc(mallory.uid).set((await keyDoc(alice.uid).get()).data()!);
+
+      await assert.rejects(vaultAsFunctionsRunIt().readApiKey(mallory.uid, "googleai"), (error: { reason?: string }) => error.reason === "KEY_STORE_UNAVAILABLE");
+    });
+
+    it("is decrypted from a warm data-key cache without a KMS call, yet a removal takes effect at once", async () => {
+      const user = await signUpNewUser();
+      const apiKey = fakeGeminiKey();
+      await setKey(user, { apiKey });
+      const vault = vaultAsFunctionsRunIt();
+      assert.equal(await vault.readApiKey(user.uid, "googleai"), apiKey);
+      const decrypts = localKms().callCount("Decrypt");
+      assert.equal(await vault.readApiKey(user.uid, "googleai"), apiKey);
+      assert.equal(localKms().callCount("Decrypt"), decrypts);
+
+      await user.call("removeApiKey", {});
+      assert.equal(await vault.readApiKey(user.uid, "googleai"), null);
+    });
+
+    it("keeps an audit trail of key events without key material", async () => {
+      const user = await signUpNewUser();
+      const keys = [fakeGeminiKey(), fakeGeminiKey("invalidkey"), fakeGeminiKey()];
+      await setKey(user, { apiKey: keys[0] });
+      await assertCallFails(setKey(user, { apiKey: keys[1] }), { code: "failed-precondition", reason: "KEY_INVALID" });
+      await setKey(user, { apiKey: keys[2] });
+      await user.call("removeApiKey", {});
+
+      const events = await auditOf(user.uid);
+      const outcomes = events.map((e) => `${e.event}:${e.outcome}`).sort();
+      assert.deepEqual(outcomes, ["remove:removed", "set:rejected_by_provider", "set:replaced", "set:stored"]);
+      for (const event of events) assert.ok(event.at && event.provider === "googleai");
+      const serialized = JSON.stringify(events);
+      for (const key of keys) assert.ok(!serialized.includes(key.slice(4, 20)));
+    });
+  });
+
+  describe("logs", () => {
+    it("never contain a key, even when Google's error quotes it", async function () {
+      const logFile = process.env.EMULATOR_LOG_FILE;
+      if (!logFile) this.skip(); // only `npm test` captures the emulators' output
+      const user = await signUpNewUser();
+      const keys = [fakeGeminiKey("suspended"), fakeGeminiKey("invalidkey"), fakeGeminiKey()];
+      await assertCallFails(setKey(user, { apiKey: keys[0] }), { code: "failed-precondition", reason: "KEY_INVALID" });
+      await assertCallFails(setKey(user, { apiKey: keys[1] }), { code: "failed-precondition", reason: "KEY_INVALID" });
+      await setKey(user, { apiKey: keys[2] });
+      localKms().injectFault({ method: "Encrypt", code: grpcStatus.INTERNAL });
+      await assertCallFails(setKey(user, { apiKey: fakeGeminiKey() }), { code: "unavailable", reason: "KEY_STORE_UNAVAILABLE" });
+      await new Promise((resolve) => setTimeout(resolve, 1_500)); // let the emulator flush the functions' output
+
+      const log = readFileSync(logFile!, "utf8");
+      assert.ok(log.includes(user.uid), "the functions' log lines for this user should be in the captured log");
+      for (const key of keys) assert.ok(!log.includes(key.slice(4)), "a key reached the emulator log");
+    });
+  });
+});

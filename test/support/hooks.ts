@@ -1,0 +1,45 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startGeminiStandIn, type GeminiStandIn } from "../../dev/gemini-stand-in/server";
+import { startLocalKms, type LocalKms } from "../../dev/local-kms/server";
+import { loadStackConfig } from "../../dev/stack-config";
+
+/**
+ * Mocha root hooks: the local KMS and the Gemini stand-in run inside the test process, on the ports
+ * firebase.json names (where the functions emulator was told to find them), so tests can inject faults
+ * and read exactly what reached "Google".
+ */
+
+let kms: LocalKms | undefined;
+let standIn: GeminiStandIn | undefined;
+let kmsDataDir: string | undefined;
+
+export const mochaHooks = {
+  async beforeAll(this: Mocha.Context) {
+    this.timeout(30_000);
+    const config = loadStackConfig();
+    kmsDataDir = mkdtempSync(join(tmpdir(), "interview-ai-kms-"));
+    kms = await startLocalKms({ ...config.kms, dataDir: kmsDataDir });
+    await kms.ensureCryptoKey(config.kmsKeyName);
+    standIn = await startGeminiStandIn({ ...config.geminiStandIn });
+  },
+  async afterEach() {
+    kms?.clearFaults();
+  },
+  async afterAll() {
+    await kms?.stop();
+    await standIn?.stop();
+    if (kmsDataDir) rmSync(kmsDataDir, { recursive: true, force: true });
+  },
+};
+
+export function localKms(): LocalKms {
+  if (!kms) throw new Error("The local KMS is started by test/support/hooks.ts (run through npm test).");
+  return kms;
+}
+
+export function geminiStandIn(): GeminiStandIn {
+  if (!standIn) throw new Error("The Gemini stand-in is started by test/support/hooks.ts (run through npm test).");
+  return standIn;
+}

@@ -1,0 +1,50 @@
+import assert from "node:assert/strict";
+import { AppError } from "../../functions/src/errors";
+import { parseInput } from "../../functions/src/callables/request";
+import { SetApiKeyInputSchema } from "../../functions/src/callables/set-api-key";
+import { isWellFormedKey, keyHint } from "../../functions/src/providers";
+import { fakeGeminiKey } from "../support/keys";
+
+function invalidInputMessage(data: unknown): string {
+  try {
+    parseInput(SetApiKeyInputSchema, data);
+  } catch (error) {
+    assert.ok(error instanceof AppError);
+    assert.equal(error.reason, "INVALID_INPUT");
+    return error.message;
+  }
+  return assert.fail("expected INVALID_INPUT");
+}
+
+describe("key format and input validation", () => {
+  it("accepts exactly AIza + 35 URL-safe characters", () => {
+    assert.ok(isWellFormedKey("googleai", fakeGeminiKey()));
+    assert.ok(!isWellFormedKey("googleai", fakeGeminiKey().slice(0, -1)));
+    assert.ok(!isWellFormedKey("googleai", `${fakeGeminiKey()}x`));
+    assert.ok(!isWellFormedKey("googleai", `AIzb${fakeGeminiKey().slice(4)}`));
+    assert.ok(!isWellFormedKey("googleai", `${fakeGeminiKey().slice(0, -1)}!`));
+  });
+
+  it("hints a key by its prefix and last four characters only", () => {
+    const key = fakeGeminiKey();
+    assert.equal(keyHint(key), `AIza…${key.slice(-4)}`);
+  });
+
+  it("trims the key and applies defaults", () => {
+    const key = fakeGeminiKey();
+    assert.deepEqual(parseInput(SetApiKeyInputSchema, { apiKey: `  ${key}\n` }), { apiKey: key, provider: "googleai", verify: true });
+  });
+
+  it("names the field and problem without echoing the value", () => {
+    const key = fakeGeminiKey();
+    for (const data of [{ apiKey: 42 }, { apiKey: key, provider: key }, { apiKey: key, verify: key }, { apiKey: key, [key]: 1 }, {}]) {
+      const message = invalidInputMessage(data);
+      assert.ok(!message.includes(key) && !message.includes(key.slice(4, 14)), message);
+    }
+    assert.match(invalidInputMessage({ apiKey: 42 }), /apiKey must be string/);
+    assert.match(invalidInputMessage({}), /apiKey is required/);
+    assert.match(invalidInputMessage({ apiKey: key, provider: "openai" }), /provider must be one of googleai/);
+    assert.match(invalidInputMessage({ apiKey: key, extra: true }), /unexpected fields/);
+    assert.match(invalidInputMessage({ apiKey: "x".repeat(10_000) }), /at most 512 characters/);
+  });
+});
