@@ -1,0 +1,298 @@
+/**
+ * A loopback HTTP server speaking the part of the Generative Language REST API this product uses,
+ * so tests and offline runs can point GEMINI_API_BASE_URL at it instead of Google:
+ *
+ *   GET  /{version}/models?pageSize=&pageToken=                 models.list (the key check)
+ *   POST /{version}/models/{model}:generateContent               what Genkit's googleAI plugin calls
+ *   POST /{version}/models/{model}:streamGenerateContent?alt=sse  … when the caller streams
+ *
+ * The key is read from the `x-goog-api-key` header (how the plugin and our key check send it),
+ * else from `?key=`. What each key gets is described in key-behaviour.ts.
+ */
+
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import {
+  consumerSuspendedError,
+  expiredKeyError,
+  internalError,
+  invalidJsonPayloadError,
+  invalidKeyError,
+  invalidPageTokenError,
+  missingKeyError,
+  modelNotFoundError,
+  overloadedError,
+  pathNotFoundError,
+  quotaExceededError,
+  serviceBlockedError,
+  type GoogleError,
+} from "./error-bodies";
+import {
+  answerBlockedResponse,
+  answerText,
+  generateContentResponse,
+  promptBlockedResponse,
+  streamResponses,
+  type CorruptionKind,
+  type GenerateContentBody,
+} from "./generate-content";
+import { affectsModelsList, behaviourFromKey, type KeyBehaviour, type Outcome } from "./key-behaviour";
+import { listModelsPage, servesGeneration } from "./model-catalogue";
+
+export type { GoogleErrorBody } from "./error-bodies";
+export type { CorruptionKind } from "./generate-content";
+export { outcomeMarkers, slowMarker, type KeyBehaviour, type Outcome } from "./key-behaviour";
+
+export interface GeminiStandInOptions {
+  /** Interface to listen on; default 127.0.0.1. */
+  host?: string;
+  /** Port to listen on; 0 picks a free one (read it from `url`). */
+  port: number;
+  /** How long keys with the `slow` marker wait before answering; default 4000 ms. */
+  slowDelayMs?: number;
+}
+
+/** One request as the stand-in received it. */
+export interface RecordedRequest {
+  method: string;
+  /** URL path without the query, e.g. "/v1beta/models/gemini-2.5-flash:generateContent". */
+  path: string;
+  /** Query parameters, e.g. `{ alt: "sse" }` or `{ pageSize: "1" }`. */
+  query: Record<string, string>;
+  /** Model id of a generate call, without "models/". */
+  model?: string;
+  /** The key the request carried: the `x-goog-api-key` header, else the `key` query parameter. */
+  apiKey?: string;
+  /** The parsed JSON body; undefined for a GET or a body that is not JSON. */
+  body?: unknown;
+  at: Date;
+}
+
+export interface GeminiStandIn {
+  /** Base URL without a trailing slash, e.g. "http://127.0.0.1:41234"; use as GEMINI_API_BASE_URL. */
+  readonly url: string;
+  /** Every request received since start or the last `clearRequests` / `reset`, oldest first (a copy). */
+  readonly requests: readonly RecordedRequest[];
+  clearRequests(): void;
+  /** Makes every request with `apiKey` behave as given, whatever markers the key contains. */
+  setBehaviour(apiKey: string, behaviour: KeyBehaviour): void;
+  /**
+   * Spoils the next `count` successful generate answers (streamed or not), whichever keys they are
+   * for; answers that are errors or safety blocks do not use up the count.
+   */
+  corruptNextAnswers(count: number, kind: CorruptionKind): void;
+  /** Forgets `setBehaviour` overrides, pending corruption and recorded requests. */
+  reset(): void;
+  /** Closes the server, cutting open connections and dropping answers still waiting on a delay. */
+  stop(): Promise<void>;
+}
+
+const defaultSlowDelayMs = 4000;
+
+type Route =
+  | { kind: "list-models"; version: string }
+  | { kind: "generate"; version: string; model: string; streaming: boolean };
+
+function matchRoute(method: string | undefined, path: string): Route | undefined {
+  const list = /^\/(v1|v1beta|v1alpha)\/models$/.exec(path);
+  if (list && method === "GET") return { kind: "list-models", version: list[1] };
+  const generate = /^\/(v1|v1beta|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent)$/.exec(path);
+  if (generate && method === "POST") {
+    return { kind: "generate", version: generate[1], model: decodeURIComponent(generate[2]), streaming: generate[3] === "streamGenerateContent" };
+  }
+  return undefined;
+}
+
+/** The gRPC method Google names in API_KEY_SERVICE_BLOCKED metadata. */
+function methodNameOf(route: Route): string {
+  const base = `google.ai.generativelanguage.${route.version}`;
+  if (route.kind === "list-models") return `${base}.ModelService.ListModels`;
+  return `${base}.GenerativeService.${route.streaming ? "StreamGenerateContent" : "GenerateContent"}`;
+}
+
+/** The error answer an outcome stands for, or undefined when it answers with a 200. */
+function errorForOutcome(outcome: Outcome, apiKey: string, route: Route): GoogleError | undefined {
+  switch (outcome) {
+    case "invalid-key":
+      return invalidKeyError();
+    case "expired-key":
+      return expiredKeyError();
+    case "service-blocked":
+      return serviceBlockedError(apiKey, methodNameOf(route));
+    case "suspended":
+      return consumerSuspendedError(apiKey);
+    case "quota":
+    case "generation-quota":
+      // Listing names no model; the violation then names the app's model, as in the reference body.
+      return quotaExceededError(route.kind === "generate" ? route.model : "gemini-2.5-flash");
+    case "internal":
+      return internalError();
+    case "overloaded":
+      return overloadedError();
+    default:
+      return undefined;
+  }
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  if (response.destroyed) return;
+  // Google pretty-prints its JSON with two spaces.
+  response.writeHead(status, { "content-type": "application/json; charset=UTF-8" });
+  response.end(JSON.stringify(body, null, 2));
+}
+
+const sendError = (response: ServerResponse, error: GoogleError): void => sendJson(response, error.httpStatus, error.body);
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    request.on("error", reject);
+  });
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** Starts the stand-in; resolves once it is listening. */
+export async function startGeminiStandIn(options: GeminiStandInOptions): Promise<GeminiStandIn> {
+  const host = options.host ?? "127.0.0.1";
+  const slowDelayMs = options.slowDelayMs ?? defaultSlowDelayMs;
+  let requests: RecordedRequest[] = [];
+  const overrides = new Map<string, KeyBehaviour>();
+  let corruption: { remaining: number; kind: CorruptionKind } | undefined;
+  const delays = new Set<NodeJS.Timeout>();
+
+  const wait = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        delays.delete(timer);
+        resolve();
+      }, ms);
+      delays.add(timer);
+    });
+
+  const takeCorruption = (): CorruptionKind | undefined => {
+    if (!corruption || corruption.remaining <= 0) return undefined;
+    corruption.remaining -= 1;
+    return corruption.kind;
+  };
+
+  const listModels = (response: ServerResponse, query: URLSearchParams) => {
+    const page = listModelsPage(Number(query.get("pageSize") ?? "") || undefined, query.get("pageToken") ?? undefined);
+    if (page) sendJson(response, 200, page);
+    else sendError(response, invalidPageTokenError());
+  };
+
+  const generate = (
+    response: ServerResponse,
+    route: Extract<Route, { kind: "generate" }>,
+    outcome: Outcome,
+    body: GenerateContentBody,
+    alt: string | null,
+  ) => {
+    let answers: Record<string, unknown>[];
+    if (outcome === "prompt-blocked") answers = [promptBlockedResponse(body, route.model)];
+    else if (outcome === "answer-blocked") answers = [answerBlockedResponse(body, route.model)];
+    else {
+      const text = answerText(body, takeCorruption());
+      answers = route.streaming ? streamResponses(body, route.model, text) : [generateContentResponse(body, route.model, text)];
+    }
+    if (!route.streaming) return sendJson(response, 200, answers[0]);
+    if (alt !== "sse") return sendJson(response, 200, answers); // Google's default stream format is one JSON array.
+    response.writeHead(200, { "content-type": "text/event-stream", "content-disposition": "attachment" });
+    for (const answer of answers) response.write(`data: ${JSON.stringify(answer)}\r\n\r\n`);
+    response.end();
+  };
+
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const url = new URL(request.url ?? "/", "http://stand-in");
+    const rawBody = await readBody(request);
+    const parsedBody = rawBody ? parseJson(rawBody) : undefined;
+    const route = matchRoute(request.method, url.pathname);
+    const headerKey = request.headers["x-goog-api-key"];
+    const apiKey = (typeof headerKey === "string" && headerKey) || url.searchParams.get("key") || undefined;
+    requests.push({
+      method: request.method ?? "GET",
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      ...(route?.kind === "generate" ? { model: route.model } : {}),
+      apiKey,
+      body: parsedBody?.ok ? parsedBody.value : undefined,
+      at: new Date(),
+    });
+
+    if (!route) return sendError(response, pathNotFoundError(url.pathname));
+    // Google authenticates before it looks at the model or the body.
+    if (!apiKey) return sendError(response, missingKeyError());
+    const behaviour = overrides.get(apiKey) ?? behaviourFromKey(apiKey, slowDelayMs);
+    if (behaviour.delayMs) await wait(behaviour.delayMs);
+
+    if (route.kind === "list-models") {
+      const error = affectsModelsList(behaviour.outcome) ? errorForOutcome(behaviour.outcome, apiKey, route) : undefined;
+      return error ? sendError(response, error) : listModels(response, url.searchParams);
+    }
+    const error = errorForOutcome(behaviour.outcome, apiKey, route);
+    if (error) return sendError(response, error);
+    if (!servesGeneration(route.model)) {
+      return sendError(response, modelNotFoundError(route.model, route.version, route.streaming ? "streamGenerateContent" : "generateContent"));
+    }
+    if (!parsedBody?.ok || typeof parsedBody.value !== "object" || parsedBody.value === null) {
+      return sendError(response, invalidJsonPayloadError());
+    }
+    generate(response, route, behaviour.outcome, parsedBody.value as GenerateContentBody, url.searchParams.get("alt"));
+  };
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      // A bug here must be visible to whoever reads the failing test, so its text goes in the body.
+      const message = `Gemini stand-in failed: ${error instanceof Error ? error.message : String(error)}`;
+      if (!response.headersSent) sendJson(response, 500, { error: { code: 500, message, status: "INTERNAL" } });
+      else response.destroy();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    get requests() {
+      return [...requests];
+    },
+    clearRequests() {
+      requests = [];
+    },
+    setBehaviour(apiKey, behaviour) {
+      overrides.set(apiKey, behaviour);
+    },
+    corruptNextAnswers(count, kind) {
+      corruption = { remaining: count, kind };
+    },
+    reset() {
+      overrides.clear();
+      corruption = undefined;
+      requests = [];
+    },
+    stop() {
+      for (const timer of delays) clearTimeout(timer);
+      delays.clear();
+      return new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      });
+    },
+  };
+}
