@@ -1,0 +1,104 @@
+import { useRef, useState } from "react";
+import {
+  generateFeedback,
+  generateQuestions,
+  type Feedback,
+  type GenerateQuestionsInput,
+  type GeneratedQuestions,
+  type Progress,
+} from "../../lib/callables";
+import { describeError, isCancellation, type ErrorDescription } from "../../lib/error-messages";
+
+/** An interview's questions together with the setup that produced them (feedback needs the job title). */
+export interface Interview extends GeneratedQuestions {
+  setup: GenerateQuestionsInput;
+}
+
+/** A generation under way: what it is for and the progress notes the server has streamed so far. */
+export interface Running {
+  task: "questions" | "feedback";
+  progress: Progress[];
+}
+
+/** Progress notes of one step replace each other; a new step is added below the earlier ones. */
+function withProgress(progress: Progress[], note: Progress): Progress[] {
+  return progress.at(-1)?.step === note.step ? [...progress.slice(0, -1), note] : [...progress, note];
+}
+
+/**
+ * One practice session: setup → questions → answers → feedback. Everything stays in memory only;
+ * starting over keeps the setup so the user can adjust it.
+ */
+export function useInterview() {
+  const [setup, setSetup] = useState<GenerateQuestionsInput>({ jobTitle: "", interviewType: "mixed", count: 5 });
+  const [interview, setInterview] = useState<Interview>();
+  const [answers, setAnswers] = useState<Record<string, string>>({});
+  const [feedback, setFeedback] = useState<Feedback>();
+  const [running, setRunning] = useState<Running>();
+  const [error, setError] = useState<ErrorDescription>();
+  const inFlight = useRef<AbortController>(undefined);
+
+  async function track<Result>(
+    task: Running["task"],
+    work: (onProgress: (note: Progress) => void, signal: AbortSignal) => Promise<Result>,
+  ): Promise<Result | undefined> {
+    const controller = new AbortController();
+    inFlight.current = controller;
+    setError(undefined);
+    setRunning({ task, progress: [] });
+    try {
+      return await work(
+        (note) => setRunning((current) => current && { ...current, progress: withProgress(current.progress, note) }),
+        controller.signal,
+      );
+    } catch (failure) {
+      if (!isCancellation(failure)) setError(describeError(failure, "ai"));
+      return undefined;
+    } finally {
+      if (inFlight.current === controller) inFlight.current = undefined;
+      setRunning(undefined);
+    }
+  }
+
+  const start = async (input: GenerateQuestionsInput) => {
+    setSetup(input);
+    const result = await track("questions", (onProgress, signal) => generateQuestions(input, onProgress, signal));
+    if (result) {
+      setInterview({ ...result, setup: input });
+      setAnswers({});
+    }
+  };
+
+  const requestFeedback = async () => {
+    if (!interview) return;
+    const items = interview.questions
+      .map((question) => ({ question: question.text, answer: (answers[question.id] ?? "").trim() }))
+      .filter((item) => item.answer);
+    const result = await track("feedback", (onProgress, signal) =>
+      generateFeedback({ jobTitle: interview.setup.jobTitle, items }, onProgress, signal),
+    );
+    if (result) setFeedback(result);
+  };
+
+  return {
+    setup,
+    interview,
+    answers,
+    feedback,
+    running,
+    error,
+    start,
+    requestFeedback,
+    answer: (questionId: string, text: string) => setAnswers((current) => ({ ...current, [questionId]: text })),
+    cancel: () => inFlight.current?.abort(),
+    /** Back to the answers, to improve them and ask again. */
+    reviseAnswers: () => setFeedback(undefined),
+    startOver: () => {
+      inFlight.current?.abort();
+      setInterview(undefined);
+      setAnswers({});
+      setFeedback(undefined);
+      setError(undefined);
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import { useState, type FormEvent, type RefObject } from "react";
+import { setApiKey, type KeyStatus } from "../../lib/callables";
+import { describeError, type ErrorDescription } from "../../lib/error-messages";
+import { ErrorNotice } from "../../ui/error-notice";
+import { describedBy, Field } from "../../ui/field";
+import { ExternalLink } from "../../ui/link";
+import { looksLikeGeminiKey } from "./key-format";
+
+const formatError: ErrorDescription = {
+  field: "apiKey",
+  message: "That doesn't look like a Gemini API key. Keys start with “AIza” and are 39 characters long — check you copied all of it.",
+};
+
+/**
+ * Saves a key after Google has verified it. The key is read from the field only when the form is
+ * submitted and is never held in React state; the field is emptied once the key is saved.
+ */
+export function ApiKeyForm({
+  replacing,
+  inputRef,
+  onAttempt,
+  onSaved,
+}: {
+  replacing: boolean;
+  inputRef: RefObject<HTMLInputElement | null>;
+  /** Called when the user submits, so older confirmations can be withdrawn. */
+  onAttempt: () => void;
+  onSaved: (status: KeyStatus) => void;
+}) {
+  const [visible, setVisible] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<ErrorDescription>();
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const input = inputRef.current;
+    if (!input || saving) return;
+    onAttempt();
+    const fail = (description: ErrorDescription) => {
+      setError(description);
+      if (description.field) input.focus();
+    };
+    const apiKey = input.value.trim();
+    if (!apiKey) return fail({ field: "apiKey", message: "Paste your Gemini API key first." });
+    if (!looksLikeGeminiKey(apiKey)) return fail(formatError);
+    setSaving(true);
+    setError(undefined);
+    try {
+      const status = await setApiKey(apiKey);
+      input.value = "";
+      setVisible(false);
+      onSaved(status);
+    } catch (failure) {
+      fail(describeError(failure, "saveKey"));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const fieldError = error?.field === "apiKey" && (
+    <>
+      {error.message}{" "}
+      {error.action && <ExternalLink href={error.action.href}>{error.action.label}</ExternalLink>}
+    </>
+  );
+  return (
+    <form className="stack" noValidate onSubmit={(event) => void submit(event)} aria-busy={saving}>
+      <Field
+        id="api-key"
+        label={replacing ? "Replace with a new key" : "Gemini API key"}
+        hint="It is checked with Google, then encrypted and stored. It can't be shown again after saving."
+        error={fieldError}
+      >
+        <div className="input-with-button">
+          <input
+            {...describedBy("api-key", { hint: true, error: fieldError })}
+            ref={inputRef}
+            type={visible ? "text" : "password"}
+            placeholder="AIza…"
+            autoComplete="off"
+            autoCapitalize="none"
+            autoCorrect="off"
+            // Browser spell-checkers may send text to a server once the key is shown.
+            spellCheck={false}
+            data-1p-ignore
+            data-lpignore="true"
+          />
+          <button type="button" className="button button-secondary" onClick={() => setVisible(!visible)} aria-controls="api-key">
+            {visible ? "Hide key" : "Show key"}
+          </button>
+        </div>
+      </Field>
+      <ErrorNotice error={error && !error.field ? error : undefined} />
+      <div className="actions">
+        <button type="submit" className="button button-primary" disabled={saving}>
+          {saving ? "Verifying…" : "Save and verify"}
+        </button>
+      </div>
+    </form>
+  );
+}

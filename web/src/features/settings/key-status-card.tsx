@@ -1,0 +1,76 @@
+import type { ReactNode } from "react";
+import type { KeyState, KeyStatus } from "../../lib/callables";
+
+const stateLabels: Record<KeyState, { label: string; explanation?: string }> = {
+  active: { label: "Active" },
+  unverified: { label: "Not verified", explanation: "Google hasn't checked this key yet; that happens when it is first used." },
+  invalid: {
+    label: "Invalid",
+    explanation: "Google rejected this key the last time it was used. Save a valid key below to keep practising.",
+  },
+  quota_exhausted: {
+    label: "Quota exhausted",
+    explanation: "This key ran out of quota the last time it was used. Check the plan and billing of its Google project.",
+  },
+};
+
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+function When({ iso, otherwise }: { iso: string | undefined; otherwise: string }) {
+  if (!iso) return <>{otherwise}</>;
+  return <time dateTime={iso}>{dateFormat.format(new Date(iso))}</time>;
+}
+
+/** What the server knows about the stored key. Only its hint is ever shown; the key cannot be read back. */
+export function KeyStatusCard({ status, actions }: { status: KeyStatus; actions?: ReactNode }) {
+  if (!status.hasKey) {
+    return (
+      <div className="key-status key-status-empty">
+        <p className="key-status-title">No key saved yet</p>
+        <p>Add your Gemini API key below to start practising.</p>
+      </div>
+    );
+  }
+  const state = status.state ? stateLabels[status.state] : undefined;
+  return (
+    <div className="key-status">
+      <p className="key-status-title">
+        <span>
+          Saved key <code className="key-hint">{status.hint}</code>
+        </span>
+        {state && status.state && (
+          <span className={`badge badge-${status.state}`}>
+            <span className="visually-hidden">Status: </span>
+            {state.label}
+          </span>
+        )}
+      </p>
+      {state?.explanation && <p className="key-status-explanation">{state.explanation}</p>}
+      <dl className="key-facts">
+        <div>
+          <dt>Added</dt>
+          <dd>
+            <When iso={status.createdAt} otherwise="—" />
+          </dd>
+        </div>
+        <div>
+          <dt>Last verified</dt>
+          <dd>
+            <When iso={status.verifiedAt} otherwise="Not yet" />
+          </dd>
+        </div>
+        <div>
+          <dt>Last used</dt>
+          <dd>
+            <When iso={status.lastUsedAt} otherwise="Not yet" />
+          </dd>
+        </div>
+        <div>
+          <dt>Times used</dt>
+          <dd>{status.usageCount ?? 0}</dd>
+        </div>
+      </dl>
+      {actions && <div className="key-status-actions">{actions}</div>}
+    </div>
+  );
+}

@@ -1,0 +1,54 @@
+import { useRef, useState } from "react";
+import { removeApiKey } from "../../lib/callables";
+import { describeError, type ErrorDescription } from "../../lib/error-messages";
+import { ErrorNotice } from "../../ui/error-notice";
+
+/** "Remove key", confirmed in a modal dialog (which keeps focus inside it and closes on Escape). */
+export function RemoveKeyButton({ onRemoved }: { onRemoved: () => void }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [removing, setRemoving] = useState(false);
+  const [error, setError] = useState<ErrorDescription>();
+
+  const open = () => {
+    setError(undefined);
+    dialog.current?.showModal();
+  };
+
+  const remove = async () => {
+    setRemoving(true);
+    setError(undefined);
+    try {
+      await removeApiKey();
+      dialog.current?.close();
+      onRemoved();
+    } catch (failure) {
+      setError(describeError(failure, "manageKey"));
+    } finally {
+      setRemoving(false);
+    }
+  };
+
+  return (
+    <>
+      <button type="button" className="button button-danger-quiet" onClick={open}>
+        Remove key
+      </button>
+      <dialog ref={dialog} className="dialog" aria-labelledby="remove-key-title" aria-describedby="remove-key-text">
+        <h2 id="remove-key-title">Remove your Gemini key?</h2>
+        <p id="remove-key-text">
+          Interview AI will delete it from its key store and stop using it straight away. You can add a key again at any time.
+        </p>
+        <ErrorNotice error={error} />
+        <div className="actions actions-end">
+          {/* First in the dialog, so it has the focus when the dialog opens: the safe choice. */}
+          <button type="button" className="button button-secondary" onClick={() => dialog.current?.close()}>
+            Cancel
+          </button>
+          <button type="button" className="button button-danger" onClick={() => void remove()} disabled={removing}>
+            {removing ? "Removing…" : "Remove key"}
+          </button>
+        </div>
+      </dialog>
+    </>
+  );
+}

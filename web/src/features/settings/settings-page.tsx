@@ -1,0 +1,70 @@
+import { useRef, useState } from "react";
+import { aiStudioKeyUrl } from "../../lib/error-messages";
+import { ErrorNotice } from "../../ui/error-notice";
+import { ExternalLink } from "../../ui/link";
+import { Page } from "../../ui/page";
+import { ApiKeyForm } from "./api-key-form";
+import { KeyStatusCard } from "./key-status-card";
+import { RemoveKeyButton } from "./remove-key-button";
+import { useKeyStatus } from "./use-key-status";
+
+/** Settings: the user's Gemini key — its status, saving a new one, removing it. */
+export default function SettingsPage() {
+  const { status, setStatus, loadError, reload } = useKeyStatus();
+  const [confirmation, setConfirmation] = useState("");
+  const keyInput = useRef<HTMLInputElement>(null);
+
+  return (
+    <Page title="Settings">
+      <section className="card stack" aria-labelledby="key-heading">
+        <h2 id="key-heading">Your Gemini API key</h2>
+        <p>
+          Interview AI runs on your own Gemini API key. It is encrypted before it is stored and is never shown again, not
+          even to you: you will only see its first and last characters.
+        </p>
+        <p>
+          <ExternalLink href={aiStudioKeyUrl}>Get a key in Google AI Studio</ExternalLink>: sign in with your Google account,
+          choose “Create API key”, then paste the key below.
+        </p>
+        {loadError ? (
+          <div>
+            <ErrorNotice error={loadError} />
+            <button type="button" className="button button-secondary" onClick={() => void reload()}>
+              Try again
+            </button>
+          </div>
+        ) : status ? (
+          <KeyStatusCard
+            status={status}
+            actions={
+              <RemoveKeyButton
+                onRemoved={() => {
+                  setStatus({ provider: status.provider, hasKey: false });
+                  setConfirmation("Your key was removed.");
+                  // The button that had the focus is gone; the next thing to do is add a key.
+                  keyInput.current?.focus();
+                }}
+              />
+            }
+          />
+        ) : (
+          <p className="loading" role="status">
+            <span className="spinner" aria-hidden="true" /> Checking your key…
+          </p>
+        )}
+        <p className="confirmation" role="status">
+          {confirmation}
+        </p>
+        <ApiKeyForm
+          replacing={status?.hasKey ?? false}
+          inputRef={keyInput}
+          onAttempt={() => setConfirmation("")}
+          onSaved={(saved) => {
+            setStatus(saved);
+            setConfirmation(`Your key ${saved.hint ?? ""} was verified and saved.`);
+          }}
+        />
+      </section>
+    </Page>
+  );
+}

@@ -1,0 +1,64 @@
+import { initializeApp, type FirebaseApp, type FirebaseOptions } from "firebase/app";
+import { connectAuthEmulator, indexedDBLocalPersistence, initializeAuth, type Auth } from "firebase/auth";
+import type { Functions } from "firebase/functions";
+
+/** Where the emulators listen, injected by vite.config.ts from firebase.json. */
+declare const __FIREBASE_EMULATORS__: { authUrl: string; functions: { host: string; port: number } };
+
+/** The callables are deployed to this region (functions/src/index.ts sets the same). */
+const functionsRegion = "us-central1";
+
+export interface FirebaseServices {
+  app: FirebaseApp;
+  auth: Auth;
+  /** True for `demo-` projects, which exist only on the emulators. */
+  usesEmulators: boolean;
+}
+
+let services: Promise<FirebaseServices> | undefined;
+let functions: Promise<Functions> | undefined;
+
+/**
+ * Initializes Firebase once, from the config Firebase Hosting serves at a reserved URL (the
+ * Hosting emulator serves the demo project's), so no project settings are compiled in.
+ */
+export function loadFirebase(): Promise<FirebaseServices> {
+  services ??= initialize().catch((error: unknown) => {
+    services = undefined; // let a retry fetch the config again
+    throw error;
+  });
+  return services;
+}
+
+async function initialize(): Promise<FirebaseServices> {
+  const response = await fetch("/__/firebase/init.json");
+  if (!response.ok) throw new Error(`Firebase config unavailable (HTTP ${response.status})`);
+  const config = (await response.json()) as FirebaseOptions & { projectId: string };
+  const app = initializeApp(config);
+  // Only the persistence we use: the session lives in IndexedDB. The popup resolver is passed
+  // to signInWithPopup when needed rather than initialized for every visitor.
+  const auth = initializeAuth(app, { persistence: indexedDBLocalPersistence });
+  const usesEmulators = config.projectId.startsWith("demo-");
+  if (usesEmulators) {
+    // The app shows its own emulator notice; the SDK's banner would cover the page's footer.
+    connectAuthEmulator(auth, __FIREBASE_EMULATORS__.authUrl, { disableWarnings: true });
+  }
+  return { app, auth, usesEmulators };
+}
+
+/** The Functions SDK, loaded on first use so the sign-in screen does not download it. */
+export function loadFunctions(): Promise<Functions> {
+  functions ??= (async () => {
+    const [{ app, usesEmulators }, { getFunctions, connectFunctionsEmulator }] = await Promise.all([
+      loadFirebase(),
+      import("firebase/functions"),
+    ]);
+    const instance = getFunctions(app, functionsRegion);
+    if (usesEmulators) {
+      const { host, port } = __FIREBASE_EMULATORS__.functions;
+      connectFunctionsEmulator(instance, host, port);
+    }
+    return instance;
+  })();
+  return functions;
+}

@@ -1,0 +1,69 @@
+import { readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import react from "@vitejs/plugin-react";
+import { defineConfig, type Plugin } from "vite";
+
+interface EmulatorAddress {
+  host: string;
+  port: number;
+}
+
+/**
+ * firebase.json is the one place that says where each emulator listens; the client gets those
+ * addresses at build time and uses them only for `demo-` projects (see src/lib/firebase.ts).
+ */
+const emulators = JSON.parse(readFileSync(new URL("../firebase.json", import.meta.url), "utf8")).emulators as Record<
+  "auth" | "functions" | "hosting",
+  EmulatorAddress
+>;
+
+/**
+ * Prints the gzipped size of the JavaScript a first visit downloads: the entry chunk and
+ * everything it imports statically. Lazy chunks (settings, interview) are not counted.
+ */
+function reportInitialJs(): Plugin {
+  let summary = "";
+  return {
+    name: "report-initial-js",
+    apply: "build",
+    generateBundle(_options, bundle) {
+      const entry = Object.values(bundle).find((file) => file.type === "chunk" && file.isEntry);
+      if (!entry || entry.type !== "chunk") return;
+      const initial = new Set<string>();
+      const visit = (fileName: string) => {
+        const chunk = bundle[fileName];
+        if (initial.has(fileName) || !chunk || chunk.type !== "chunk") return;
+        initial.add(fileName);
+        chunk.imports.forEach(visit);
+      };
+      visit(entry.fileName);
+      let raw = 0;
+      let gzip = 0;
+      for (const fileName of initial) {
+        const code = (bundle[fileName] as { code: string }).code;
+        raw += Buffer.byteLength(code);
+        gzip += gzipSync(code, { level: 9 }).length;
+      }
+      const kB = (bytes: number) => `${(bytes / 1000).toFixed(1)} kB`;
+      summary = `Initial JS: ${initial.size} file(s), ${kB(raw)}, ${kB(gzip)} gzipped (entry + static imports)`;
+    },
+    closeBundle() {
+      if (summary) console.log(`\n${summary}\n`);
+    },
+  };
+}
+
+export default defineConfig({
+  plugins: [react(), reportInitialJs()],
+  define: {
+    __FIREBASE_EMULATORS__: JSON.stringify({
+      authUrl: `http://${emulators.auth.host}:${emulators.auth.port}`,
+      functions: emulators.functions,
+    }),
+  },
+  server: {
+    // `vite dev` gets /__/firebase/init.json from the Hosting emulator, as the built app does.
+    proxy: { "/__": `http://${emulators.hosting.host}:${emulators.hosting.port}` },
+  },
+  build: { target: "es2022" },
+});
