@@ -45,3 +45,31 @@ export function describeError(error: unknown): { errorType: string; errorCode?: 
     ...(frames ? { frames } : {}),
   };
 }
+
+/** One AI generation's outcome: which flow, whose key, and how it ended (a failure kind, never upstream text). */
+export function aiGeneration(
+  uid: string,
+  flow: string,
+  keySource: "user" | "default",
+  outcome: "ok" | "key_invalid" | "quota" | "transient" | "unexpected" | "blocked" | "malformed",
+): void {
+  const entry = { uid, flow, keySource, outcome };
+  if (outcome === "ok" || outcome === "blocked") logger.info("ai generation", entry);
+  else logger.warn("ai generation failed", entry);
+}
+
+export function defaultKeyNotConfigured(): void {
+  logger.error("ALLOW_DEFAULT_KEY is true but the GEMINI_API_KEY secret is empty");
+}
+
+export function defaultKeyRejected(outcome: "key_invalid" | "quota"): void {
+  logger.error("the project's default Gemini key failed", { outcome });
+}
+
+export function keyBookkeepingFailed(uid: string, provider: Provider, operation: string, error: unknown): void {
+  logger.warn("key status not updated", { uid, provider, operation, ...describeError(error) });
+}
+
+export function rateLimitStoreFailure(uid: string, bucket: string, error: unknown): void {
+  logger.error("rate limit store unavailable", { uid, bucket, ...describeError(error) });
+}

@@ -1,0 +1,54 @@
+import { AppError, keyMissing } from "../errors";
+import * as logs from "../logs";
+import type { ApiKeyVault } from "../vault/api-key-vault";
+import type { KeySource } from "./schemas";
+
+/** The key a generation runs on, and whose it is. */
+export interface CallerKey {
+  apiKey: string;
+  keySource: KeySource;
+}
+
+export interface DefaultKeyPolicy {
+  /** ALLOW_DEFAULT_KEY. */
+  allowed: boolean;
+  /** DEFAULT_KEY_DAILY_CAP: calls per user per UTC day on the project's key. */
+  dailyCap: number;
+  /** Reads the GEMINI_API_KEY secret (only called when the fallback is allowed and needed). */
+  readKey: () => string;
+  /** Counts one call against the user's daily allowance; throws RATE_LIMITED when it is used up. */
+  consumeAllowance: (uid: string, dailyCap: number) => Promise<void>;
+}
+
+/** The daily allowance on the project's key is used up: the user's own key is the way on. */
+export const defaultKeyCapReached = (dailyCap: number, retryAfterSeconds: number) =>
+  new AppError(
+    "QUOTA_EXCEEDED",
+    `You have used today's ${dailyCap} AI requests on the app's shared key. Add your own Gemini API key in Settings, or try again tomorrow.`,
+    { retryAfterSeconds },
+  );
+
+/**
+ * The caller's own stored key — read and decrypted fresh on every call, so a removal takes effect at
+ * once — or, when the project allows it and the user has none, the project's key within a per-user
+ * daily cap. Vault failures surface as KEY_STORE_UNAVAILABLE; no key at all as KEY_MISSING.
+ */
+export async function resolveCallerKey(uid: string, vault: Pick<ApiKeyVault, "readApiKey">, defaultKey: DefaultKeyPolicy): Promise<CallerKey> {
+  const apiKey = await vault.readApiKey(uid, "googleai");
+  if (apiKey) return { apiKey, keySource: "user" };
+  if (!defaultKey.allowed) throw keyMissing();
+  const projectKey = defaultKey.readKey();
+  if (!projectKey) {
+    logs.defaultKeyNotConfigured();
+    throw keyMissing();
+  }
+  try {
+    await defaultKey.consumeAllowance(uid, defaultKey.dailyCap);
+  } catch (error) {
+    if (error instanceof AppError && error.reason === "RATE_LIMITED") {
+      throw defaultKeyCapReached(defaultKey.dailyCap, error.extra.retryAfterSeconds ?? 3600);
+    }
+    throw error;
+  }
+  return { apiKey: projectKey, keySource: "default" };
+}

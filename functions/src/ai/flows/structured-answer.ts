@@ -1,0 +1,66 @@
+import { GenerationBlockedError, GenkitError } from "genkit";
+import type { z } from "zod";
+import { GeminiCallError } from "../gemini-call-error";
+import { ai } from "../genkit";
+import type { Progress } from "../schemas";
+import { userKeyGemini } from "../user-key-model";
+
+/** Gemini answered twice with something that does not fit the schema. Never returned half-parsed. */
+export class MalformedAnswerError extends Error {
+  constructor() {
+    super("The model's answer did not match the expected schema twice in a row");
+    this.name = "MalformedAnswerError";
+  }
+}
+
+export interface StructuredAnswerRequest<Schema extends z.ZodTypeAny> {
+  system: string;
+  prompt: string;
+  /** The shape the answer must have; sent to Gemini as its response schema and checked here again. */
+  schema: Schema;
+  /** Progress message while generating, e.g. "Writing 5 questions…". */
+  generatingMessage: string;
+  sendChunk: (progress: Progress) => void;
+}
+
+/**
+ * One structured generation on the user-key model: the answer is validated against `schema`; a
+ * malformed answer (unparseable, or valid JSON of the wrong shape) is asked for once more, then
+ * reported as MalformedAnswerError. A safety block is a GeminiCallError of kind "blocked".
+ */
+export async function generateStructuredAnswer<Schema extends z.ZodTypeAny>(request: StructuredAnswerRequest<Schema>): Promise<z.output<Schema>> {
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    request.sendChunk(
+      attempt === 1
+        ? { step: "generating", message: request.generatingMessage }
+        : { step: "retrying", message: "Gemini's answer was incomplete; asking again…" },
+    );
+    let output: unknown;
+    try {
+      const response = await ai.generate({
+        model: userKeyGemini,
+        system: request.system,
+        prompt: request.prompt,
+        output: { schema: request.schema },
+        config: { temperature: 0.7 },
+      });
+      output = response.output;
+    } catch (error) {
+      if (error instanceof GenerationBlockedError) throw new GeminiCallError({ kind: "blocked" });
+      if (!isMalformedAnswer(error)) throw error;
+      continue;
+    }
+    const parsed = request.schema.safeParse(output);
+    if (parsed.success) return parsed.data;
+  }
+  throw new MalformedAnswerError();
+}
+
+/**
+ * Errors Genkit raises after the model answered, while parsing or validating that answer against the
+ * output schema. Errors of the call itself are GeminiCallErrors and pass through.
+ */
+function isMalformedAnswer(error: unknown): boolean {
+  if (error instanceof GeminiCallError) return false;
+  return error instanceof SyntaxError || (error instanceof GenkitError && error.status === "INVALID_ARGUMENT");
+}

@@ -1,0 +1,124 @@
+import type { ActionContext } from "genkit";
+import { allowDefaultKey, defaultGeminiApiKey, defaultKeyDailyCap, geminiModel } from "../config";
+import { AppError, aiUnavailable, invalidInput, keyInvalid, quotaExceeded } from "../errors";
+import * as logs from "../logs";
+import { consumeRateLimit } from "../rate-limit";
+import { defaultVault, type ApiKeyVault, type KeyState } from "../vault/api-key-vault";
+import { resolveCallerKey, type CallerKey } from "./caller-key";
+import { GeminiCallError } from "./gemini-call-error";
+import { answerFeedbackFlow } from "./flows/answer-feedback";
+import { interviewQuestionsFlow } from "./flows/interview-questions";
+import { MalformedAnswerError } from "./flows/structured-answer";
+import type {
+  GenerateFeedbackInput,
+  GenerateFeedbackResult,
+  GenerateQuestionsInput,
+  GenerateQuestionsResult,
+  KeySource,
+  Progress,
+} from "./schemas";
+import { geminiCallContext } from "./user-key-model";
+
+/**
+ * What the AI callables run, loaded by them lazily (`await import`), so that Genkit and the Gemini
+ * plugin load only in instances that serve AI calls. Resolves whose key pays, runs the flow on it,
+ * keeps the key's status current and turns every failure into a reason the user can act on.
+ */
+
+export type ProgressSink = (progress: Progress) => void;
+
+const provider = "googleai";
+
+export async function generateQuestionsForUser(uid: string, input: GenerateQuestionsInput, progress: ProgressSink): Promise<GenerateQuestionsResult> {
+  const { result, keySource } = await runOnCallerKey(uid, "interviewQuestions", progress, (context) =>
+    interviewQuestionsFlow.run(input, { context, onChunk: progress }),
+  );
+  return { ...result, keySource };
+}
+
+export async function generateFeedbackForUser(uid: string, input: GenerateFeedbackInput, progress: ProgressSink): Promise<GenerateFeedbackResult> {
+  const { result, keySource } = await runOnCallerKey(uid, "answerFeedback", progress, (context) =>
+    answerFeedbackFlow.run(input, { context, onChunk: progress }),
+  );
+  return { ...result, keySource };
+}
+
+async function runOnCallerKey<Result>(
+  uid: string,
+  flow: string,
+  progress: ProgressSink,
+  run: (context: ActionContext) => Promise<{ result: Result }>,
+): Promise<{ result: Result; keySource: KeySource }> {
+  const vault = defaultVault();
+  const callerKey = await resolveCallerKey(uid, vault, {
+    allowed: allowDefaultKey.value(),
+    dailyCap: defaultKeyDailyCap.value(),
+    readKey: () => defaultGeminiApiKey.value(),
+    consumeAllowance: async (user, dailyCap) => {
+      await consumeRateLimit({ uid: user, bucket: "default-key-daily", limit: dailyCap, windowSeconds: 86_400 });
+    },
+  });
+  progress(
+    callerKey.keySource === "user"
+      ? { step: "key", message: "Using your Gemini API key." }
+      : { step: "key", message: "Using the app's shared Gemini key." },
+  );
+
+  let result: Result;
+  try {
+    ({ result } = await run(geminiCallContext({ apiKey: callerKey.apiKey, model: geminiModel.value() })));
+  } catch (error) {
+    throw await failureFor(error, uid, flow, callerKey, vault);
+  }
+  logs.aiGeneration(uid, flow, callerKey.keySource, "ok");
+  if (callerKey.keySource === "user") await bestEffort(uid, "recordUse", () => vault.recordUse(uid, provider));
+  return { result, keySource: callerKey.keySource };
+}
+
+/** The AppError a failed generation becomes, after recording what it says about the stored key. */
+async function failureFor(error: unknown, uid: string, flow: string, callerKey: CallerKey, vault: ApiKeyVault): Promise<unknown> {
+  const { keySource } = callerKey;
+  if (error instanceof MalformedAnswerError) {
+    logs.aiGeneration(uid, flow, keySource, "malformed");
+    return aiUnavailable("Gemini's answer could not be used. Try again in a moment.");
+  }
+  if (!(error instanceof GeminiCallError)) return error;
+
+  const failure = error.failure;
+  logs.aiGeneration(uid, flow, keySource, failure.kind);
+  const markState = (state: KeyState) => bestEffort(uid, "markState", () => vault.markState(uid, provider, state));
+  switch (failure.kind) {
+    case "key_invalid":
+      if (keySource === "default") {
+        logs.defaultKeyRejected("key_invalid");
+        return aiUnavailable("The app's shared Gemini key is not working right now. Add your own key in Settings, or try again later.");
+      }
+      await markState("invalid");
+      return keyInvalid();
+    case "quota":
+      if (keySource === "default") {
+        logs.defaultKeyRejected("quota");
+        return new AppError(
+          "QUOTA_EXCEEDED",
+          "The app's shared Gemini key is out of quota for now. Add your own Gemini API key in Settings, or try again later.",
+          failure.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: failure.retryAfterSeconds },
+        );
+      }
+      await markState("quota_exhausted");
+      return quotaExceeded(failure.retryAfterSeconds);
+    case "blocked":
+      return invalidInput("Gemini declined to answer because of its safety settings. Rephrase your input and try again.");
+    case "transient":
+    case "unexpected":
+      return aiUnavailable();
+  }
+}
+
+/** Status bookkeeping must not turn a generation the user already paid for into a failure. */
+async function bestEffort(uid: string, operation: string, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    logs.keyBookkeepingFailed(uid, provider, operation, error);
+  }
+}

@@ -1,0 +1,88 @@
+import { z } from "zod";
+
+/**
+ * The AI callables' inputs, results and the shapes the model must answer in. Plain zod (no Genkit),
+ * so a callable can validate its input without loading the AI stack. Every string and array is
+ * bounded: limits are checked before any key is decrypted or any model called.
+ */
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const interviewTypes = ["behavioral", "technical", "mixed"] as const;
+export const seniorities = ["junior", "mid", "senior"] as const;
+
+export const GenerateQuestionsInputSchema = z
+  .object({
+    jobTitle: text(200),
+    jobDescription: z.string().trim().max(8_000).optional(),
+    interviewType: z.enum(interviewTypes),
+    seniority: z.enum(seniorities).optional(),
+    count: z.number().int().min(1).max(10).default(5),
+  })
+  .strict();
+export type GenerateQuestionsInput = z.infer<typeof GenerateQuestionsInputSchema>;
+
+/** A question as the model writes it; its `id` is assigned by the flow, not by the model. */
+export const ModelQuestionSchema = z.object({
+  text: z.string().min(1).max(1_000),
+  category: z.string().min(1).max(100),
+  rationale: z.string().max(1_000).optional(),
+});
+
+/** What the model must answer when asked for `count` questions: exactly that many. */
+export const questionsAnswerSchema = (count: number) =>
+  z.object({ questions: z.array(ModelQuestionSchema).min(count).max(count) });
+
+export const QuestionSchema = ModelQuestionSchema.extend({ id: z.string().min(1).max(64) });
+export type Question = z.infer<typeof QuestionSchema>;
+
+export const InterviewQuestionsSchema = z.object({ questions: z.array(QuestionSchema).min(1).max(10) });
+export type InterviewQuestions = z.infer<typeof InterviewQuestionsSchema>;
+
+export const GenerateFeedbackInputSchema = z
+  .object({
+    jobTitle: text(200),
+    items: z
+      .array(z.object({ question: text(1_000), answer: text(4_000) }).strict())
+      .min(1)
+      .max(10),
+  })
+  .strict();
+export type GenerateFeedbackInput = z.infer<typeof GenerateFeedbackInputSchema>;
+
+const score = z.number().int().min(0).max(100);
+const points = z.array(z.string().min(1).max(500)).max(5);
+
+/** Feedback on one answer as the model writes it; the question it belongs to is copied by the flow. */
+export const ModelItemFeedbackSchema = z.object({ score, strengths: points, improvements: points });
+
+/** What the model must answer for `itemCount` answers: one feedback item each, in order. */
+export const feedbackAnswerSchema = (itemCount: number) =>
+  z.object({
+    overallScore: score,
+    summary: z.string().min(1).max(2_000),
+    items: z.array(ModelItemFeedbackSchema).min(itemCount).max(itemCount),
+  });
+
+export const ItemFeedbackSchema = ModelItemFeedbackSchema.extend({ question: z.string().min(1).max(1_000) });
+
+export const AnswerFeedbackSchema = z.object({
+  overallScore: score,
+  summary: z.string().min(1).max(2_000),
+  items: z.array(ItemFeedbackSchema).min(1).max(10),
+});
+export type AnswerFeedback = z.infer<typeof AnswerFeedbackSchema>;
+
+/** Whose key paid for a generation. */
+export type KeySource = "user" | "default";
+
+export type GenerateQuestionsResult = InterviewQuestions & { keySource: KeySource };
+export type GenerateFeedbackResult = AnswerFeedback & { keySource: KeySource };
+
+/**
+ * One streamed progress chunk of an AI callable (the web app renders `message` and may key on `step`).
+ * Steps, in order: `key` (whose key is used), `generating`, `retrying` (a malformed answer is retried
+ * once), `checking` (validating the answer).
+ */
+export const ProgressSchema = z.object({ step: z.string(), message: z.string() });
+export type Progress = z.infer<typeof ProgressSchema>;

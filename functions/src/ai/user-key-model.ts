@@ -1,0 +1,87 @@
+import { context as otelContext } from "@opentelemetry/api";
+import { suppressTracing } from "@opentelemetry/core";
+import { z, type ActionContext } from "genkit";
+import type { ModelAction } from "genkit/model";
+import { GeminiCallError, classifyPluginError } from "./gemini-call-error";
+import { ai } from "./genkit";
+import { defaultRetryPolicy, withTransientRetry, type RetryPolicy } from "./transient-retry";
+
+/**
+ * A Genkit model that calls Gemini (through the googleAI plugin) with the key of whoever is calling.
+ *
+ * Why not simply `config: { apiKey }`? Genkit records every action's input — the generate request,
+ * config included — as span attributes, so a key in the config is a key in every trace. The one part
+ * of a call Genkit redacts is the action context's `secrets`. So the key travels there, this model's
+ * own span records a request without it, and the key is put into the plugin's request only here, at
+ * the last step, in a call whose own tracing is suppressed. Upstream failures are caught inside this
+ * span and replaced by a GeminiCallError that carries only their classification.
+ */
+
+/** How a flow run reaches Gemini: set by the callable, read only by this model. */
+export interface GeminiCallSettings {
+  /** The caller's key (or the project's): lives in `context.secrets`, which Genkit redacts. */
+  apiKey: string;
+  /** Gemini model id, e.g. "gemini-2.5-flash". */
+  model: string;
+  /** Per-attempt timeout. */
+  timeoutMs?: number;
+  retry?: RetryPolicy;
+}
+
+const defaultTimeoutMs = 30_000;
+
+/** The action context a flow run needs for its model calls (pass as `{ context }` to `flow.run`). */
+export function geminiCallContext(settings: GeminiCallSettings): ActionContext {
+  const { apiKey, ...call } = settings;
+  return { secrets: { apiKey }, gemini: call };
+}
+
+function readSettings(context: ActionContext | undefined): GeminiCallSettings {
+  const apiKey = (context?.secrets as { apiKey?: unknown } | undefined)?.apiKey;
+  const call = context?.gemini as Omit<GeminiCallSettings, "apiKey"> | undefined;
+  if (typeof apiKey !== "string" || !apiKey || !call?.model) {
+    // A flow run without a caller's key (e.g. from the Genkit developer UI) must not call Gemini keyless.
+    throw new GeminiCallError({ kind: "key_invalid" });
+  }
+  return { apiKey, ...call };
+}
+
+/** Runs `work` with OpenTelemetry tracing off: Genkit's spans inside it are not recorded or exported. */
+function untraced<T>(work: () => Promise<T>): Promise<T> {
+  return otelContext.with(suppressTracing(otelContext.active()), work);
+}
+
+const UserKeyModelConfigSchema = z
+  .object({
+    temperature: z.number().min(0).max(2).optional(),
+    maxOutputTokens: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export const userKeyGemini = ai.defineModel(
+  {
+    name: "interviewAi/userKeyGemini",
+    label: "Gemini on the caller's own key",
+    apiVersion: "v2",
+    configSchema: UserKeyModelConfigSchema,
+    supports: { multiturn: true, systemRole: true, media: false, tools: false, output: ["text", "json"], constrained: "all" },
+  },
+  async (request, { context, abortSignal }) => {
+    const { apiKey, model, timeoutMs = defaultTimeoutMs, retry = defaultRetryPolicy } = readSettings(context);
+    const gemini = (await ai.registry.lookupAction(`/model/googleai/${model}`)) as ModelAction | undefined;
+    if (!gemini) throw new GeminiCallError({ kind: "unexpected" });
+    const keyedRequest = { ...request, config: { ...request.config, apiKey, timeout: timeoutMs } };
+
+    return withTransientRetry(
+      async () => {
+        try {
+          return await untraced(() => gemini(keyedRequest, { abortSignal }));
+        } catch (error) {
+          throw new GeminiCallError(classifyPluginError(error));
+        }
+      },
+      (error) => error instanceof GeminiCallError && error.failure.kind === "transient",
+      retry,
+    );
+  },
+);

@@ -1,0 +1,52 @@
+import assert from "node:assert/strict";
+import { resolveCallerKey, type DefaultKeyPolicy } from "../../functions/src/ai/caller-key";
+import { AppError, keyStoreUnavailable, rateLimited } from "../../functions/src/errors";
+import { fakeGeminiKey } from "../support/keys";
+
+const vaultWith = (apiKey: string | null) => ({ readApiKey: async () => apiKey });
+const policy = (overrides: Partial<DefaultKeyPolicy> = {}): DefaultKeyPolicy => ({
+  allowed: false,
+  dailyCap: 3,
+  readKey: () => "",
+  consumeAllowance: async () => undefined,
+  ...overrides,
+});
+const reasonOf = (error: unknown) => (error instanceof AppError ? error.reason : String(error));
+
+describe("resolveCallerKey", () => {
+  it("uses the caller's own key when they have one, without touching the project's", async () => {
+    const own = fakeGeminiKey();
+    let allowanceUsed = false;
+    const resolved = await resolveCallerKey("alice", vaultWith(own), policy({ allowed: true, readKey: () => fakeGeminiKey(), consumeAllowance: async () => void (allowanceUsed = true) }));
+    assert.deepEqual(resolved, { apiKey: own, keySource: "user" });
+    assert.equal(allowanceUsed, false);
+  });
+
+  it("is KEY_MISSING without a key of one's own when the fallback is off", async () => {
+    await assert.rejects(resolveCallerKey("alice", vaultWith(null), policy()), (e) => reasonOf(e) === "KEY_MISSING");
+  });
+
+  it("falls back on the project's key within the daily allowance when allowed", async () => {
+    const projectKey = fakeGeminiKey();
+    const counted: Array<[string, number]> = [];
+    const resolved = await resolveCallerKey("alice", vaultWith(null), policy({ allowed: true, readKey: () => projectKey, consumeAllowance: async (uid, cap) => void counted.push([uid, cap]) }));
+    assert.deepEqual(resolved, { apiKey: projectKey, keySource: "default" });
+    assert.deepEqual(counted, [["alice", 3]]);
+  });
+
+  it("says QUOTA_EXCEEDED, and when to retry, once the daily allowance is used up", async () => {
+    const error = await resolveCallerKey("alice", vaultWith(null), policy({ allowed: true, readKey: () => fakeGeminiKey(), consumeAllowance: async () => { throw rateLimited(5000); } })).catch((e) => e);
+    assert.equal(reasonOf(error), "QUOTA_EXCEEDED");
+    assert.equal(error.extra.retryAfterSeconds, 5000);
+    assert.match(error.message, /own Gemini API key/);
+  });
+
+  it("is KEY_MISSING when the fallback is on but the secret is empty", async () => {
+    await assert.rejects(resolveCallerKey("alice", vaultWith(null), policy({ allowed: true })), (e) => reasonOf(e) === "KEY_MISSING");
+  });
+
+  it("passes a key-store failure on as KEY_STORE_UNAVAILABLE", async () => {
+    const failingVault = { readApiKey: async () => { throw keyStoreUnavailable(); } };
+    await assert.rejects(resolveCallerKey("alice", failingVault, policy({ allowed: true })), (e) => reasonOf(e) === "KEY_STORE_UNAVAILABLE");
+  });
+});

@@ -1,0 +1,22 @@
+import assert from "node:assert/strict";
+import { redactDeep, redactKeys } from "../../functions/src/ai/key-redaction";
+import { fakeGeminiKey } from "../support/keys";
+
+describe("key redaction (Genkit's log sinks)", () => {
+  it("removes every key-shaped token from text, such as Google's message for a suspended key", () => {
+    const key = fakeGeminiKey("suspended");
+    const text = `Permission denied: Consumer 'api_key:${key}' has been suspended. (${key})`;
+    const redacted = redactKeys(text);
+    assert.ok(!redacted.includes(key));
+    assert.ok(!/AIza[0-9A-Za-z_-]{35}/.test(redacted));
+    assert.match(redacted, /Consumer 'api_key:AIza…\[redacted\]'/);
+  });
+
+  it("walks nested log arguments and errors", () => {
+    const key = fakeGeminiKey();
+    const error = new Error(`failed with ${key}`);
+    const out = JSON.stringify(redactDeep(["message", { nested: [{ detail: key }], error }]));
+    assert.ok(!out.includes(key));
+    assert.match(out, /failed with AIza…\[redacted\]/);
+  });
+});
