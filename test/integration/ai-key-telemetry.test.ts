@@ -1,0 +1,131 @@
+import assert from "node:assert/strict";
+import { trace, type ProxyTracerProvider } from "@opentelemetry/api";
+import { logs } from "@opentelemetry/api-logs";
+import { InMemoryLogRecordExporter, SimpleLogRecordProcessor, type LoggerProvider } from "@opentelemetry/sdk-logs";
+import { InMemorySpanExporter, SimpleSpanProcessor, type BasicTracerProvider, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import { answerFeedbackFlow } from "../../functions/src/ai/flows/answer-feedback";
+import { interviewQuestionsFlow } from "../../functions/src/ai/flows/interview-questions";
+import { ai, telemetryReady } from "../../functions/src/ai/genkit";
+import { geminiCallContext } from "../../functions/src/ai/user-key-model";
+import { geminiStandIn } from "../support/hooks";
+import { fakeGeminiKey } from "../support/keys";
+
+/**
+ * The key must never reach anything Genkit records. This runs the real flows in-process against the
+ * Gemini stand-in, with in-memory exporters attached to the OpenTelemetry pipeline Genkit itself set
+ * up, and captures everything written to stdout/stderr meanwhile; then looks for the keys everywhere.
+ */
+
+const keyShaped = /AIza[0-9A-Za-z_-]{35}/;
+
+describe("AI flows: the key stays out of spans and logs", function () {
+  this.timeout(60_000);
+  const spans = new InMemorySpanExporter();
+  const logRecords = new InMemoryLogRecordExporter();
+
+  before(async () => {
+    // npm test points GEMINI_API_BASE_URL (read when genkit.ts loads) at the stand-in.
+    assert.equal(process.env.GEMINI_API_BASE_URL?.replace(/^http:\/\//, ""), geminiStandIn().url.replace(/^http:\/\//, ""));
+    await telemetryReady;
+    const tracerProvider = (trace.getTracerProvider() as ProxyTracerProvider).getDelegate() as BasicTracerProvider;
+    tracerProvider.addSpanProcessor(new SimpleSpanProcessor(spans));
+    (logs.getLoggerProvider() as LoggerProvider).addLogRecordProcessor(new SimpleLogRecordProcessor(logRecords));
+  });
+  afterEach(() => {
+    spans.reset();
+    logRecords.reset();
+    geminiStandIn().reset();
+  });
+
+  /** Runs `work` while collecting everything the process writes to stdout and stderr. */
+  async function capturingOutput(work: () => Promise<void>): Promise<string> {
+    let output = "";
+    const originals = { out: process.stdout.write, err: process.stderr.write };
+    const tap = (original: typeof process.stdout.write) =>
+      function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
+        output += typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8");
+        return (original as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
+      } as typeof process.stdout.write;
+    process.stdout.write = tap(originals.out);
+    process.stderr.write = tap(originals.err);
+    try {
+      await work();
+    } finally {
+      process.stdout.write = originals.out;
+      process.stderr.write = originals.err;
+    }
+    return output;
+  }
+
+  const serialise = (span: ReadableSpan) =>
+    JSON.stringify({ name: span.name, attributes: span.attributes, events: span.events, status: span.status, links: span.links });
+
+  it("records no key in any span, log record or log line — on success and on every upstream failure", async () => {
+    const standIn = geminiStandIn();
+    const keys = {
+      ok: fakeGeminiKey(),
+      invalid: fakeGeminiKey("invalidkey"),
+      suspended: fakeGeminiKey("suspended"), // Google's message and DebugInfo quote this key
+      quota: fakeGeminiKey("genquota"),
+      overloaded: fakeGeminiKey("overloaded"),
+      blocked: fakeGeminiKey("blocked"),
+      malformed: fakeGeminiKey(),
+    };
+    const outcomes: Record<string, string> = {};
+    const output = await capturingOutput(async () => {
+      for (const [name, apiKey] of Object.entries(keys)) {
+        if (name === "malformed") standIn.corruptNextAnswers(2, "malformed-json");
+        const context = geminiCallContext({ apiKey, model: "gemini-2.5-flash", retry: { maxAttempts: 2, baseDelayMs: 10 } });
+        outcomes[name] = await interviewQuestionsFlow
+          .run({ jobTitle: "Site reliability engineer", interviewType: "mixed", count: 2 }, { context })
+          .then(() => "ok", (error: Error) => error.name + ":" + error.message);
+      }
+      await answerFeedbackFlow.run(
+        { jobTitle: "Site reliability engineer", items: [{ question: "Tell me about an outage.", answer: "We rolled back first." }] },
+        { context: geminiCallContext({ apiKey: keys.ok, model: "gemini-2.5-flash" }) },
+      );
+    });
+
+    // The runs did what they should, so there was something to leak.
+    assert.equal(outcomes.ok, "ok");
+    assert.match(outcomes.suspended, /key_invalid/);
+    assert.match(outcomes.quota, /quota/);
+    assert.match(outcomes.overloaded, /transient/);
+    assert.match(outcomes.blocked, /blocked/);
+    assert.match(outcomes.malformed, /MalformedAnswerError/);
+    for (const apiKey of Object.values(keys)) {
+      assert.ok(standIn.requests.some((request) => request.apiKey === apiKey), "the stand-in received every key");
+    }
+
+    const finished = spans.getFinishedSpans();
+    const names = new Set(finished.map((span) => span.name));
+    for (const expected of ["interviewQuestions", "answerFeedback", "generate", "interviewAi/userKeyGemini"]) {
+      assert.ok(names.has(expected), `a ${expected} span was recorded (got ${[...names].join(", ")})`);
+    }
+    assert.ok(![...names].some((name) => name.startsWith("googleai/")), "the keyed plugin call records no span");
+
+    for (const span of finished) {
+      const recorded = serialise(span);
+      assert.ok(!keyShaped.test(recorded), `span ${span.name} holds a key-shaped string`);
+    }
+    const modelSpan = finished.find((span) => span.name === "interviewAi/userKeyGemini")!;
+    assert.ok(!String(modelSpan.attributes["genkit:input"]).includes("apiKey"), "the model's recorded input has no apiKey");
+    const flowSpan = finished.find((span) => span.name === "interviewQuestions")!;
+    assert.match(String(flowSpan.attributes["genkit:metadata:context"]), /"secrets":"<redacted>"/, "the key travelled in the redacted context");
+
+    const records = logRecords.getFinishedLogRecords();
+    assert.ok(records.length > 0, "Genkit's log records were captured");
+    for (const record of records) {
+      assert.ok(!keyShaped.test(JSON.stringify({ body: record.body, attributes: record.attributes })), "a log record holds a key-shaped string");
+    }
+    assert.ok(output.length > 0, "the run's console output was captured");
+    assert.ok(!keyShaped.test(output), "the run's console output holds a key-shaped string");
+  });
+
+  it("control: the naive route, the key in the generate config, does show up in spans (so the check above can see a leak)", async () => {
+    const apiKey = fakeGeminiKey();
+    await ai.generate({ model: "googleai/gemini-2.5-flash", prompt: "Say hello.", config: { apiKey } });
+    assert.equal(geminiStandIn().requests.at(-1)?.apiKey, apiKey);
+    assert.ok(spans.getFinishedSpans().some((span) => serialise(span).includes(apiKey)));
+  });
+});
