@@ -23,7 +23,8 @@ export const generateFeedback = onCall(
     const uid = requireUid(request);
     const input = parseInput(GenerateFeedbackInputSchema, request.data);
     await consumeRateLimit({ uid, bucket: "ai", limit: aiRateLimitPerMinute.value(), windowSeconds: 60 });
-    const { generateFeedbackForUser } = await import("../ai/generate-for-user");
+    // Genkit loads here, on the first AI call of an instance, never for key management.
+    const { generateFeedbackForUser } = await import("../ai/generate-for-user.js");
     return generateFeedbackForUser(uid, input, progressSink(request, response));
   }),
 );

@@ -24,7 +24,8 @@ export const generateQuestions = onCall(
     const uid = requireUid(request);
     const input = parseInput(GenerateQuestionsInputSchema, request.data);
     await consumeRateLimit({ uid, bucket: "ai", limit: aiRateLimitPerMinute.value(), windowSeconds: 60 });
-    const { generateQuestionsForUser } = await import("../ai/generate-for-user");
+    // Genkit loads here, on the first AI call of an instance, never for key management.
+    const { generateQuestionsForUser } = await import("../ai/generate-for-user.js");
     return generateQuestionsForUser(uid, input, progressSink(request, response));
   }),
 );

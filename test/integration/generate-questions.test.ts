@@ -1,0 +1,188 @@
+import assert from "node:assert/strict";
+import { status as grpcStatus } from "@grpc/grpc-js";
+import { assertCallFails, signedOutCaller } from "../support/firebase-client";
+import { geminiStandIn, localKms } from "../support/hooks";
+import {
+  assertNoKeyIn,
+  disposeAiClients,
+  generateRequestsFor,
+  keyShaped,
+  keyStatusOf,
+  questionsRequest,
+  signUpAiCaller,
+  userWithKey,
+} from "./ai-support";
+
+interface QuestionsResult {
+  questions: Array<{ id: string; text: string; category: string; rationale?: string }>;
+  keySource: string;
+}
+
+describe("generateQuestions", function () {
+  this.timeout(120_000);
+  afterEach(() => geminiStandIn().reset());
+  after(disposeAiClients);
+
+  it("refuses a signed-out caller", async () => {
+    await assertCallFails(signedOutCaller().call("generateQuestions", { jobTitle: "Engineer", interviewType: "technical" }), { code: "unauthenticated" });
+  });
+
+  it("writes the requested number of questions on the caller's own key, and counts the use", async () => {
+    const user = await userWithKey();
+    const result = await user.call<QuestionsResult>("generateQuestions", questionsRequest(user, { count: 4, seniority: "senior", jobDescription: "Runs Kubernetes." }));
+
+    assert.equal(result.keySource, "user");
+    assert.deepEqual(result.questions.map((q) => q.id), ["q1", "q2", "q3", "q4"]);
+    for (const question of result.questions) assert.ok(question.text.length > 0 && question.category.length > 0);
+    assert.ok(!keyShaped.test(JSON.stringify(result)));
+
+    const requests = generateRequestsFor(user);
+    assert.equal(requests.length, 1);
+    assert.equal(requests[0].apiKey, user.apiKey, "Gemini was called with exactly the caller's key");
+    assert.equal(requests[0].model, "gemini-2.5-flash");
+
+    const status = await keyStatusOf(user);
+    assert.equal(status.state, "active");
+    assert.equal(status.usageCount, 1);
+    assert.ok(status.lastUsedAt);
+  });
+
+  it("streams progress chunks { step, message } to a streaming caller, then the same result", async () => {
+    const user = await userWithKey();
+    const { chunks, result } = await user.stream<QuestionsResult>("generateQuestions", questionsRequest(user, { count: 2 }));
+    assert.deepEqual(chunks.map((chunk) => chunk.step), ["key", "generating"]);
+    for (const chunk of chunks) assert.deepEqual(Object.keys(chunk).sort(), ["message", "step"]);
+    assert.equal(result.questions.length, 2);
+    assert.equal(result.keySource, "user");
+  });
+
+  it("is KEY_MISSING for a user without a key (the default-key fallback is off)", async () => {
+    const user = await signUpAiCaller();
+    await assertCallFails(user.call("generateQuestions", questionsRequest(user)), { code: "failed-precondition", reason: "KEY_MISSING" });
+    assert.equal(geminiStandIn().requests.length, 0);
+  });
+
+  it("rejects invalid input before decrypting the key or calling Gemini", async () => {
+    const user = await userWithKey();
+    const kms = localKms();
+    kms.injectFault({ method: "*", code: grpcStatus.UNAVAILABLE }); // a decryption attempt would surface as KEY_STORE_UNAVAILABLE
+    const decryptsBefore = kms.callCount("Decrypt");
+    const invalid: unknown[] = [
+      {},
+      { jobTitle: "Engineer" },
+      { jobTitle: "Engineer", interviewType: "casual" },
+      { jobTitle: 42, interviewType: "technical" },
+      { jobTitle: "Engineer", interviewType: "technical", count: 11 },
+      { jobTitle: "Engineer", interviewType: "technical", jobDescription: "x".repeat(8_001) },
+      { jobTitle: "x".repeat(100_000), interviewType: "technical" },
+      { jobTitle: "Engineer", interviewType: "technical", apiKey: user.apiKey },
+      "just a string",
+    ];
+    for (const data of invalid) {
+      const error = await assertCallFails(user.call("generateQuestions", data), { code: "invalid-argument", reason: "INVALID_INPUT" });
+      assertNoKeyIn(error);
+    }
+    assert.equal(kms.callCount("Decrypt"), decryptsBefore, "no key was decrypted");
+    assert.equal(geminiStandIn().requests.length, 0, "Gemini was never called");
+  });
+
+  describe("upstream failures reach the user as reasons, and update the stored key's state", () => {
+    const keyRejections = ["invalidkey", "expiredkey", "denied", "suspended"];
+    for (const marker of keyRejections) {
+      it(`${marker}: KEY_INVALID, state invalid, and the key is not echoed`, async () => {
+        const user = await userWithKey(marker);
+        const error = await assertCallFails(user.call("generateQuestions", questionsRequest(user)), { code: "failed-precondition", reason: "KEY_INVALID" });
+        assertNoKeyIn(error);
+        assert.equal(generateRequestsFor(user).length, 1, "a rejected key is not retried");
+        assert.equal((await keyStatusOf(user)).state, "invalid");
+      });
+    }
+
+    it("quota exhausted: QUOTA_EXCEEDED with retryAfterSeconds, state quota_exhausted, no retry", async () => {
+      const user = await userWithKey("genquota");
+      const error = await assertCallFails(user.call("generateQuestions", questionsRequest(user)), { code: "resource-exhausted", reason: "QUOTA_EXCEEDED" });
+      assert.equal(typeof (error.details as { retryAfterSeconds?: number }).retryAfterSeconds, "number");
+      assert.equal(generateRequestsFor(user).length, 1);
+      assert.equal((await keyStatusOf(user)).state, "quota_exhausted");
+    });
+
+    for (const marker of ["overloaded", "servererror"]) {
+      it(`${marker}: retried with backoff (3 attempts), then AI_UNAVAILABLE; the key's state is unchanged`, async () => {
+        const user = await userWithKey(marker);
+        const error = await assertCallFails(user.call("generateQuestions", questionsRequest(user)), { code: "unavailable", reason: "AI_UNAVAILABLE" });
+        assertNoKeyIn(error);
+        assert.equal(generateRequestsFor(user).length, 3);
+        assert.equal((await keyStatusOf(user)).state, "unverified");
+      });
+    }
+
+    for (const marker of ["blocked", "unsafeanswer"]) {
+      it(`${marker}: content blocked by safety settings is a clear INVALID_INPUT, not a crash`, async () => {
+        const user = await userWithKey(marker);
+        const error = await assertCallFails(user.call("generateQuestions", questionsRequest(user)), { code: "invalid-argument", reason: "INVALID_INPUT" });
+        assert.match(error.message, /safety/);
+      });
+    }
+
+    it("a key that failed is set back to active by the next successful call", async () => {
+      const user = await userWithKey();
+      geminiStandIn().setBehaviour(user.apiKey, { outcome: "generation-quota" });
+      await assertCallFails(user.call("generateQuestions", questionsRequest(user)), { code: "resource-exhausted", reason: "QUOTA_EXCEEDED" });
+      assert.equal((await keyStatusOf(user)).state, "quota_exhausted");
+
+      geminiStandIn().setBehaviour(user.apiKey, { outcome: "ok" });
+      await user.call("generateQuestions", questionsRequest(user));
+      const status = await keyStatusOf(user);
+      assert.equal(status.state, "active");
+      assert.equal(status.usageCount, 1);
+    });
+  });
+
+  describe("malformed model output", () => {
+    it("is asked for once more, and the good second answer is returned", async () => {
+      const user = await userWithKey();
+      geminiStandIn().corruptNextAnswers(1, "schema-mismatch");
+      const result = await user.call<QuestionsResult>("generateQuestions", questionsRequest(user));
+      assert.equal(result.questions.length, 3);
+      assert.equal(generateRequestsFor(user).length, 2);
+    });
+
+    it("twice in a row is AI_UNAVAILABLE, never a half-parsed answer", async () => {
+      const user = await userWithKey();
+      geminiStandIn().corruptNextAnswers(2, "malformed-json");
+      await assertCallFails(user.call("generateQuestions", questionsRequest(user)), { code: "unavailable", reason: "AI_UNAVAILABLE" });
+      assert.equal(generateRequestsFor(user).length, 2);
+    });
+  });
+
+  it("stops using a removed key at once: the next call is KEY_MISSING", async () => {
+    const user = await userWithKey();
+    await user.call("generateQuestions", questionsRequest(user));
+    assert.deepEqual(await user.call("removeApiKey", {}), { removed: true });
+    await assertCallFails(user.call("generateQuestions", questionsRequest(user)), { code: "failed-precondition", reason: "KEY_MISSING" });
+    assert.equal(generateRequestsFor(user).length, 1);
+  });
+
+  it("is KEY_STORE_UNAVAILABLE when KMS fails while the key is being decrypted", async () => {
+    const user = await userWithKey();
+    localKms().injectFault({ method: "Decrypt", code: grpcStatus.UNAVAILABLE });
+    await assertCallFails(user.call("generateQuestions", questionsRequest(user)), { code: "unavailable", reason: "KEY_STORE_UNAVAILABLE" });
+    assert.equal(generateRequestsFor(user).length, 0);
+  });
+
+  it("rate-limits each user per minute: over the limit is RATE_LIMITED with retryAfterSeconds", async () => {
+    const user = await signUpAiCaller(); // no key: each call is counted, then fails fast with KEY_MISSING
+    const limit = 10; // AI_RATE_LIMIT_PER_MINUTE's default
+    const secondsIntoMinute = new Date().getUTCSeconds();
+    if (secondsIntoMinute > 45) await new Promise((resolve) => setTimeout(resolve, (61 - secondsIntoMinute) * 1000)); // one fixed window
+    for (let call = 0; call < limit; call++) {
+      await assertCallFails(user.call("generateQuestions", questionsRequest(user)), { code: "failed-precondition", reason: "KEY_MISSING" });
+    }
+    const error = await assertCallFails(user.call("generateQuestions", questionsRequest(user)), { code: "resource-exhausted", reason: "RATE_LIMITED" });
+    const retryAfter = (error.details as { retryAfterSeconds?: number }).retryAfterSeconds;
+    assert.ok(typeof retryAfter === "number" && retryAfter >= 1 && retryAfter <= 60);
+    // The limit is per user: someone else is unaffected.
+    const other = await signUpAiCaller();
+    await assertCallFails(other.call("generateQuestions", questionsRequest(other)), { code: "failed-precondition", reason: "KEY_MISSING" });
+  });
+});
