@@ -76,7 +76,7 @@ async function call<Request, Response>(name: string, data: Request): Promise<Res
 
 /**
  * Calls a streaming callable, handing each progress chunk to `onProgress`, and resolves with the
- * final result. Errors (including `functions/cancelled` after `signal` aborts) reject.
+ * final result. Errors reject, including those that follow an abort of `signal`.
  */
 async function callStreaming<Request, Response>(
   name: string,

@@ -57,14 +57,9 @@ function inSeconds(seconds: number | undefined): string {
   return `in about ${Math.round(seconds / 60)} minutes`;
 }
 
-/** Whether an error only means the user cancelled, which needs no message. */
-export function isCancellation(error: unknown): boolean {
-  return error instanceof FirebaseError && error.code === "functions/cancelled";
-}
-
 /**
  * Turns a callable's failure into a message the UI owns (never the raw error) and the next step.
- * The server's own message is used only for INVALID_INPUT, where it names the field at fault.
+ * The server's own message is shown only for INVALID_INPUT, where it says what to change.
  */
 export function describeError(error: unknown, context: ErrorContext): ErrorDescription {
   if (error instanceof ConnectionLostError) {
@@ -76,7 +71,8 @@ export function describeError(error: unknown, context: ErrorContext): ErrorDescr
   const failure = readFailure(error);
   switch (failure.reason) {
     case "INVALID_INPUT":
-      return { message: `Please check what you entered: ${failure.message.replace(/\s*\[\d+\]$/, "")}` };
+      // Written for users (e.g. Gemini's safety settings declined the input), and never holds a value.
+      return { message: failure.message.replace(/\s*\[\d+\]$/, "") };
     case "KEY_FORMAT":
       return {
         field: "apiKey",

@@ -36,6 +36,7 @@ export function SignInPage({ auth }: { auth: Auth }) {
   const signingUp = mode === "signUp";
 
   const run = async (attempt: () => Promise<unknown>, afterwards?: () => void) => {
+    if (busy) return;
     setBusy(true);
     setError(undefined);
     try {
@@ -75,8 +76,8 @@ export function SignInPage({ auth }: { auth: Auth }) {
 
   return (
     <div className="auth-card card">
-      <p className="auth-intro">Practise job interviews with Gemini, on your own API key.</p>
       <Page title={signingUp ? "Create your account" : "Sign in"}>
+        <p className="auth-intro">Practise job interviews with Gemini, on your own API key.</p>
         <form className="stack" noValidate onSubmit={submit}>
           <Field id="email" label="Email" error={fieldError("email")}>
             <input
@@ -103,7 +104,7 @@ export function SignInPage({ auth }: { auth: Auth }) {
             />
           </Field>
           <ErrorNotice error={error && !error.field ? error : undefined} />
-          <button type="submit" className="button button-primary" disabled={busy}>
+          <button type="submit" className="button button-primary" aria-disabled={busy || undefined}>
             {signingUp ? "Create account" : "Sign in"}
           </button>
         </form>
@@ -113,7 +114,7 @@ export function SignInPage({ auth }: { auth: Auth }) {
         <button
           type="button"
           className="button button-secondary button-wide"
-          disabled={busy}
+          aria-disabled={busy || undefined}
           // signInWithPopup must run within the click itself, or the browser blocks the window.
           onClick={() => void run(() => signInWithPopup(auth, new GoogleAuthProvider(), browserPopupRedirectResolver))}
         >

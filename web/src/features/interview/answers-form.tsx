@@ -23,6 +23,7 @@ export function AnswersForm({
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    if (busy) return;
     if (!questions.some((question) => answers[question.id]?.trim())) {
       setEmptyError("Answer at least one question to get feedback.");
       document.getElementById(`answer-${questions[0]?.id}`)?.focus();
@@ -41,55 +42,52 @@ export function AnswersForm({
         </p>
         <KeySourceNote keySource={interview.keySource} />
       </div>
-      <fieldset className="stack" disabled={busy}>
-        <legend className="visually-hidden">Answers</legend>
-        <ol className="questions">
-          {questions.map((question, index) => {
-            const id = `answer-${question.id}`;
-            const answer = answers[question.id] ?? "";
-            const error = index === 0 ? emptyError : undefined;
-            return (
-              <li key={question.id} className="card question">
-                <p className="question-meta">
-                  Question {index + 1} of {questions.length}
-                  <span className="tag">{question.category}</span>
+      <ol className="questions">
+        {questions.map((question, index) => {
+          const id = `answer-${question.id}`;
+          const answer = answers[question.id] ?? "";
+          const error = index === 0 ? emptyError : undefined;
+          return (
+            <li key={question.id} className="card question">
+              <p className="question-meta">
+                Question {index + 1} of {questions.length}
+                <span className="tag">{question.category}</span>
+              </p>
+              <label htmlFor={id} className="question-text">
+                {question.text}
+              </label>
+              {question.rationale && (
+                <details className="rationale">
+                  <summary>Why interviewers ask this</summary>
+                  <p>{question.rationale}</p>
+                </details>
+              )}
+              <textarea
+                id={id}
+                value={answer}
+                onChange={(event) => onAnswer(question.id, event.target.value)}
+                maxLength={limits.answer}
+                rows={6}
+                aria-invalid={error ? true : undefined}
+                aria-describedby={`${id}-count${error ? ` ${id}-error` : ""}`}
+              />
+              <p id={`${id}-count`} className="field-hint counter">
+                {characterCount(answer.length, limits.answer)}
+              </p>
+              {index === 0 && (
+                <p id={`${id}-error`} className="field-error" aria-live="polite">
+                  {error}
                 </p>
-                <label htmlFor={id} className="question-text">
-                  {question.text}
-                </label>
-                {question.rationale && (
-                  <details className="rationale">
-                    <summary>Why interviewers ask this</summary>
-                    <p>{question.rationale}</p>
-                  </details>
-                )}
-                <textarea
-                  id={id}
-                  value={answer}
-                  onChange={(event) => onAnswer(question.id, event.target.value)}
-                  maxLength={limits.answer}
-                  rows={6}
-                  aria-invalid={error ? true : undefined}
-                  aria-describedby={`${id}-count${error ? ` ${id}-error` : ""}`}
-                />
-                <p id={`${id}-count`} className="field-hint counter">
-                  {characterCount(answer.length, limits.answer)}
-                </p>
-                {index === 0 && (
-                  <p id={`${id}-error`} className="field-error" aria-live="polite">
-                    {error}
-                  </p>
-                )}
-              </li>
-            );
-          })}
-        </ol>
-        <div className="actions">
-          <button type="submit" className="button button-primary">
-            Get feedback
-          </button>
-        </div>
-      </fieldset>
+              )}
+            </li>
+          );
+        })}
+      </ol>
+      <div className="actions">
+        <button type="submit" className="button button-primary" aria-disabled={busy || undefined}>
+          Get feedback
+        </button>
+      </div>
     </form>
   );
 }

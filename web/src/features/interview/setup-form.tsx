@@ -35,6 +35,7 @@ export function SetupForm({
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    if (busy) return;
     const title = jobTitle.trim();
     if (!title) {
       setTitleError("Enter the job title you are interviewing for.");
@@ -54,86 +55,83 @@ export function SetupForm({
 
   return (
     <form className="stack" noValidate onSubmit={submit}>
-      <fieldset className="stack" disabled={busy}>
-        <legend className="visually-hidden">Interview setup</legend>
-        <Field id="job-title" label="Job title" error={titleError}>
-          <input
-            {...describedBy("job-title", { error: titleError })}
-            value={jobTitle}
-            onChange={(event) => setJobTitle(event.target.value)}
-            maxLength={limits.jobTitle}
-            autoComplete="organization-title"
-            placeholder="e.g. Frontend engineer"
-            required
-          />
-        </Field>
-        <Field
+      <Field id="job-title" label="Job title" error={titleError}>
+        <input
+          {...describedBy("job-title", { error: titleError })}
+          value={jobTitle}
+          onChange={(event) => setJobTitle(event.target.value)}
+          maxLength={limits.jobTitle}
+          autoComplete="organization-title"
+          placeholder="e.g. Frontend engineer"
+          required
+        />
+      </Field>
+      <Field
+        id="job-description"
+        label={
+          <>
+            Job description <span className="optional">(optional)</span>
+          </>
+        }
+        hint="Paste the job posting for questions that fit it."
+      >
+        <textarea
           id="job-description"
-          label={
-            <>
-              Job description <span className="optional">(optional)</span>
-            </>
-          }
-          hint="Paste the job posting for questions that fit it."
-        >
-          <textarea
-            id="job-description"
-            aria-describedby="job-description-hint job-description-count"
-            value={jobDescription}
-            onChange={(event) => setJobDescription(event.target.value)}
-            maxLength={limits.jobDescription}
-            rows={5}
-          />
-          <p id="job-description-count" className="field-hint counter">
-            {characterCount(jobDescription.length, limits.jobDescription)}
-          </p>
-        </Field>
-        <fieldset className="choice-group">
-          <legend>Type of interview</legend>
-          <div className="choices">
-            {interviewTypes.map((type) => (
-              <label key={type.value} className="choice">
-                <input
-                  type="radio"
-                  name="interview-type"
-                  value={type.value}
-                  checked={interviewType === type.value}
-                  onChange={() => setInterviewType(type.value)}
-                />
-                <span>
-                  <span className="choice-label">{type.label}</span>
-                  <span className="choice-description">{type.description}</span>
-                </span>
-              </label>
-            ))}
-          </div>
-        </fieldset>
-        <div className="field-row">
-          <Field id="seniority" label="Seniority">
-            <select id="seniority" value={seniority} onChange={(event) => setSeniority(event.target.value as Seniority | "")}>
-              {seniorities.map((level) => (
-                <option key={level.value} value={level.value}>
-                  {level.label}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field id="question-count" label="Number of questions">
-            <select id="question-count" value={count} onChange={(event) => setCount(Number(event.target.value))}>
-              {Array.from({ length: limits.maxQuestions }, (_, index) => index + 1).map((n) => (
-                <option key={n} value={n}>
-                  {n}
-                </option>
-              ))}
-            </select>
-          </Field>
-        </div>
-        <div className="actions">
-          <button type="submit" className="button button-primary">
-            Generate questions
-          </button>
+          aria-describedby="job-description-hint job-description-count"
+          value={jobDescription}
+          onChange={(event) => setJobDescription(event.target.value)}
+          maxLength={limits.jobDescription}
+          rows={5}
+        />
+        <p id="job-description-count" className="field-hint counter">
+          {characterCount(jobDescription.length, limits.jobDescription)}
+        </p>
+      </Field>
+      <fieldset className="choice-group">
+        <legend>Type of interview</legend>
+        <div className="choices">
+          {interviewTypes.map((type) => (
+            <label key={type.value} className="choice">
+              <input
+                type="radio"
+                name="interview-type"
+                value={type.value}
+                checked={interviewType === type.value}
+                onChange={() => setInterviewType(type.value)}
+              />
+              <span>
+                <span className="choice-label">{type.label}</span>
+                <span className="choice-description">{type.description}</span>
+              </span>
+            </label>
+          ))}
         </div>
       </fieldset>
+      <div className="field-row">
+        <Field id="seniority" label="Seniority">
+          <select id="seniority" value={seniority} onChange={(event) => setSeniority(event.target.value as Seniority | "")}>
+            {seniorities.map((level) => (
+              <option key={level.value} value={level.value}>
+                {level.label}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id="question-count" label="Number of questions">
+          <select id="question-count" value={count} onChange={(event) => setCount(Number(event.target.value))}>
+            {Array.from({ length: limits.maxQuestions }, (_, index) => index + 1).map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </Field>
+      </div>
+      <div className="actions">
+        <button type="submit" className="button button-primary" aria-disabled={busy || undefined}>
+          Generate questions
+        </button>
+      </div>
     </form>
   );
 }

@@ -7,7 +7,7 @@ import {
   type GeneratedQuestions,
   type Progress,
 } from "../../lib/callables";
-import { describeError, isCancellation, type ErrorDescription } from "../../lib/error-messages";
+import { describeError, type ErrorDescription } from "../../lib/error-messages";
 
 /** An interview's questions together with the setup that produced them (feedback needs the job title). */
 export interface Interview extends GeneratedQuestions {
@@ -52,7 +52,8 @@ export function useInterview() {
         controller.signal,
       );
     } catch (failure) {
-      if (!isCancellation(failure)) setError(describeError(failure, "ai"));
+      // After a cancel the SDK may report the cut connection as any error; the user asked for it.
+      if (!controller.signal.aborted) setError(describeError(failure, "ai"));
       return undefined;
     } finally {
       if (inFlight.current === controller) inFlight.current = undefined;

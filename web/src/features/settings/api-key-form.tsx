@@ -92,7 +92,7 @@ export function ApiKeyForm({
       </Field>
       <ErrorNotice error={error && !error.field ? error : undefined} />
       <div className="actions">
-        <button type="submit" className="button button-primary" disabled={saving}>
+        <button type="submit" className="button button-primary" aria-disabled={saving || undefined}>
           {saving ? "Verifying…" : "Save and verify"}
         </button>
       </div>

@@ -15,6 +15,7 @@ export function RemoveKeyButton({ onRemoved }: { onRemoved: () => void }) {
   };
 
   const remove = async () => {
+    if (removing) return;
     setRemoving(true);
     setError(undefined);
     try {
@@ -44,7 +45,7 @@ export function RemoveKeyButton({ onRemoved }: { onRemoved: () => void }) {
           <button type="button" className="button button-secondary" onClick={() => dialog.current?.close()}>
             Cancel
           </button>
-          <button type="button" className="button button-danger" onClick={() => void remove()} disabled={removing}>
+          <button type="button" className="button button-danger" onClick={() => void remove()} aria-disabled={removing || undefined}>
             {removing ? "Removing…" : "Remove key"}
           </button>
         </div>

@@ -1,0 +1,144 @@
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomUUID } from "node:crypto";
+import { chromium, type Page } from "playwright-core";
+import { httpUrl, loadStackConfig, repoRoot } from "../../dev/stack-config";
+
+/**
+ * The browser side of the e2e tests: Debian's Chromium (never a downloaded browser) with a fresh
+ * profile per test, pointed at the app as the Hosting emulator serves it.
+ */
+
+export const appUrl = httpUrl(loadStackConfig().hosting);
+const chromiumPath = "/usr/bin/chromium";
+const screenshotDir = join(repoRoot, "test-output", "screenshots");
+
+export interface AppSession {
+  page: Page;
+  /** Every console message, uncaught error and request URL so far: where a key must never appear. */
+  readonly consoleOutput: string[];
+  readonly requestUrls: string[];
+  close(): Promise<void>;
+}
+
+/** Opens the app at `path` in a new Chromium with an empty profile. */
+export async function openApp(path = "/"): Promise<AppSession> {
+  const profileDir = mkdtempSync(join(tmpdir(), "interview-ai-chromium-"));
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: chromiumPath,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+    viewport: { width: 1200, height: 900 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(20_000);
+  const consoleOutput: string[] = [];
+  const requestUrls: string[] = [];
+  page.on("console", (message) => consoleOutput.push(`${message.type()}: ${message.text()}`));
+  page.on("pageerror", (error) => consoleOutput.push(`pageerror: ${error.stack ?? error.message}`));
+  page.on("request", (request) => requestUrls.push(request.url()));
+  await page.goto(`${appUrl}${path}`);
+  return {
+    page,
+    consoleOutput,
+    requestUrls,
+    async close() {
+      await context.close();
+      rmSync(profileDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Creates a new account through the sign-up form; the app then opens Settings. */
+export async function signUp(page: Page): Promise<{ email: string; password: string }> {
+  const account = { email: `e2e-${randomUUID()}@example.test`, password: `pw-${randomUUID()}` };
+  await page.getByRole("button", { name: "Create an account" }).click();
+  await page.getByLabel("Email").fill(account.email);
+  await page.getByLabel("Password").fill(account.password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.getByRole("heading", { level: 1, name: "Settings" }).waitFor();
+  return account;
+}
+
+/** The Settings key field (a password input, which has no ARIA role of its own). */
+export const keyField = (page: Page) => page.getByLabel(/^(Gemini API key|Replace with a new key)$/);
+
+/** Saves `apiKey` on the Settings page and waits for the confirmation. */
+export async function saveKey(page: Page, apiKey: string): Promise<void> {
+  await keyField(page).fill(apiKey);
+  await page.getByRole("button", { name: "Save and verify" }).click();
+  await page.getByRole("status").filter({ hasText: "was verified and saved" }).waitFor();
+}
+
+/** Goes to Practice and asks for questions; resolves once the request has been sent. */
+export async function generateQuestions(page: Page, { jobTitle = "Frontend engineer", count = 3 } = {}): Promise<void> {
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Practice" }).click();
+  await page.getByRole("heading", { level: 1, name: "Practice" }).waitFor();
+  await page.getByLabel("Job title").fill(jobTitle);
+  await page.getByLabel("Number of questions").selectOption(String(count));
+  await page.getByRole("button", { name: "Generate questions" }).click();
+}
+
+/** The alert the app shows for a failure, once it has text. */
+export async function alertText(page: Page): Promise<string> {
+  const alert = page.getByRole("alert").filter({ hasText: /\S/ });
+  await alert.waitFor();
+  return alert.innerText();
+}
+
+/**
+ * Everything the page keeps where a key must never be: the DOM (markup, text and the values of
+ * form fields), localStorage, sessionStorage and every IndexedDB database, as one string.
+ */
+export async function pageAndStorageContents(page: Page): Promise<string> {
+  // No named helpers inside: tsx would wrap them in a `__name` call that does not exist in the page.
+  return page.evaluate(async () => {
+    const fieldValues = [...document.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>("input, textarea")].map(
+      (field) => field.value,
+    );
+    const databases: unknown[] = [];
+    for (const { name } of await indexedDB.databases()) {
+      if (!name) continue;
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open(name);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      for (const storeName of db.objectStoreNames) {
+        const records = await new Promise<unknown[]>((resolve, reject) => {
+          const request = db.transaction(storeName, "readonly").objectStore(storeName).getAll();
+          request.onsuccess = () => resolve(request.result);
+          request.onerror = () => reject(request.error);
+        });
+        databases.push({ name, storeName, records });
+      }
+      db.close();
+    }
+    return JSON.stringify({
+      html: document.documentElement.outerHTML,
+      text: document.body.innerText,
+      fieldValues,
+      localStorage: Object.entries({ ...localStorage }),
+      sessionStorage: Object.entries({ ...sessionStorage }),
+      databases,
+    });
+  });
+}
+
+/** Saves a full-page screenshot as test-output/screenshots/<name>.png. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+/** Console lines that report a Content-Security-Policy violation: the policy blocked something the app needs. */
+export const cspViolations = (consoleOutput: readonly string[]) =>
+  consoleOutput.filter((line) => /Content Security Policy/i.test(line));
