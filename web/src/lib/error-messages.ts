@@ -33,6 +33,12 @@ export interface ErrorDescription {
 export const aiStudioKeyUrl = "https://aistudio.google.com/app/apikey";
 const quotaDocsUrl = "https://ai.google.dev/gemini-api/docs/rate-limits";
 
+/** A key of the wrong shape, whether the browser or the server (KEY_FORMAT) noticed. */
+export const keyFormatError: ErrorDescription = {
+  field: "apiKey",
+  message: "That doesn't look like a Gemini API key. Keys start with “AIza” and are 39 characters long — check you copied all of it.",
+};
+
 const settingsAction = (label: string): ErrorAction => ({ label, href: paths.settings });
 
 interface CallableFailure {
@@ -74,10 +80,7 @@ export function describeError(error: unknown, context: ErrorContext): ErrorDescr
       // Written for users (e.g. Gemini's safety settings declined the input), and never holds a value.
       return { message: failure.message.replace(/\s*\[\d+\]$/, "") };
     case "KEY_FORMAT":
-      return {
-        field: "apiKey",
-        message: "That doesn't look like a Gemini API key. Keys start with “AIza” and are 39 characters long — check you copied all of it.",
-      };
+      return keyFormatError;
     case "KEY_INVALID":
       return context === "saveKey"
         ? {

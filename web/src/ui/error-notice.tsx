@@ -5,9 +5,9 @@ import { ExternalLink, Link } from "./link";
  * A failure and its next step. The live region stays in the page even when empty, so screen
  * readers announce a message the moment it appears.
  */
-export function ErrorNotice({ error, id }: { error: Pick<ErrorDescription, "message" | "action"> | undefined; id?: string }) {
+export function ErrorNotice({ error }: { error: Pick<ErrorDescription, "message" | "action"> | undefined }) {
   return (
-    <div id={id} className="notice notice-error" role="alert">
+    <div className="notice notice-error" role="alert">
       {error && (
         <p>
           {error.message}

@@ -1,15 +1,10 @@
 import { useState, type FormEvent, type RefObject } from "react";
 import { setApiKey, type KeyStatus } from "../../lib/callables";
-import { describeError, type ErrorDescription } from "../../lib/error-messages";
+import { describeError, keyFormatError, type ErrorDescription } from "../../lib/error-messages";
 import { ErrorNotice } from "../../ui/error-notice";
 import { describedBy, Field } from "../../ui/field";
 import { ExternalLink } from "../../ui/link";
 import { looksLikeGeminiKey } from "./key-format";
-
-const formatError: ErrorDescription = {
-  field: "apiKey",
-  message: "That doesn't look like a Gemini API key. Keys start with “AIza” and are 39 characters long — check you copied all of it.",
-};
 
 /**
  * Saves a key after Google has verified it. The key is read from the field only when the form is
@@ -42,7 +37,7 @@ export function ApiKeyForm({
     };
     const apiKey = input.value.trim();
     if (!apiKey) return fail({ field: "apiKey", message: "Paste your Gemini API key first." });
-    if (!looksLikeGeminiKey(apiKey)) return fail(formatError);
+    if (!looksLikeGeminiKey(apiKey)) return fail(keyFormatError);
     setSaving(true);
     setError(undefined);
     try {
