@@ -137,6 +137,21 @@ describe("key vault callables", function () {
       });
     }
 
+    it("limits key attempts per user, so the callable cannot be used to test stolen keys in bulk", async () => {
+      const user = await signUpNewUser();
+      const other = await signUpNewUser();
+      for (let attempt = 0; attempt < 10; attempt++) {
+        await assertCallFails(setKey(user, { apiKey: `AIza-not-a-key-${attempt}` }), { code: "invalid-argument", reason: "KEY_FORMAT" });
+      }
+      const apiKey = fakeGeminiKey();
+      const error = await assertCallFails(setKey(user, { apiKey }), { code: "resource-exhausted", reason: "RATE_LIMITED" });
+      const retryAfter = (error.details as { retryAfterSeconds?: number }).retryAfterSeconds;
+      assert.ok(retryAfter !== undefined && retryAfter > 0 && retryAfter <= 600, `retryAfterSeconds ${retryAfter}`);
+      assert.equal((await statusOf(user)).hasKey, false);
+      assert.equal(geminiStandIn().requests.filter((r) => r.apiKey === apiKey).length, 0);
+      assert.equal((await setKey(other, { apiKey: fakeGeminiKey() })).status.hasKey, true, "another user is not limited");
+    });
+
     it("refuses malformed input to removeApiKey and apiKeyStatus", async () => {
       const user = await signUpNewUser();
       await setKey(user, { apiKey: fakeGeminiKey() });
