@@ -1,28 +1,32 @@
 import assert from "node:assert/strict";
+import { generateFeedback } from "../../functions/src/callables/generate-feedback";
+import { generateQuestions } from "../../functions/src/callables/generate-questions";
 import { geminiStandIn } from "../support/hooks";
-import { disposeAiClients, generateRequestsFor, questionsRequest, userWithKey } from "./ai-support";
+import { callInProcess, disposeAiClients, generateRequestsFor, questionsRequest, useParams, userWithKey, type AiCaller } from "./ai-support";
 
 describe("AI callables under concurrency", function () {
   this.timeout(180_000);
   afterEach(() => geminiStandIn().reset());
   after(disposeAiClients);
 
-  it("24 concurrent calls from 4 users: every upstream call carries its own caller's key", async () => {
+  const feedbackRequest = (user: Pick<AiCaller, "tag">, index: number) => ({
+    jobTitle: `Designer (${user.tag})`,
+    items: [{ question: `Question ${index}`, answer: "An answer." }],
+  });
+
+  it("20 concurrent calls from 4 users through the emulator: every upstream call carries its own caller's key", async () => {
     const users = await Promise.all(Array.from({ length: 4 }, () => userWithKey()));
-    const callsPerUser = 6; // within the per-minute limit
+    const callsPerUser = 5; // within the per-minute limit
     const results = await Promise.all(
       users.flatMap((user) =>
         Array.from({ length: callsPerUser }, (_, index) =>
           index % 2 === 0
             ? user.call<{ keySource: string }>("generateQuestions", questionsRequest(user, { count: 1 + (index % 3) }))
-            : user.call<{ keySource: string }>("generateFeedback", {
-                jobTitle: `Designer (${user.tag})`,
-                items: [{ question: `Question ${index}`, answer: "An answer." }],
-              }),
+            : user.call<{ keySource: string }>("generateFeedback", feedbackRequest(user, index)),
         ),
       ),
     );
-    assert.equal(results.length, 24);
+    assert.equal(results.length, 20);
     assert.ok(results.every((result) => result.keySource === "user"));
 
     for (const user of users) {
@@ -32,5 +36,29 @@ describe("AI callables under concurrency", function () {
     }
     const allKeys = new Set(users.map((user) => user.apiKey));
     assert.ok(geminiStandIn().requests.every((request) => allKeys.has(request.apiKey!)));
+  });
+
+  describe("in one instance (handlers run in-process, as Cloud Run serves concurrent requests)", () => {
+    useParams({});
+
+    it("40 concurrent calls from 5 users sharing one Genkit instance and data-key cache never mix keys", async () => {
+      const users = await Promise.all(Array.from({ length: 5 }, () => userWithKey()));
+      const callsPerUser = 8;
+      const results = await Promise.all(
+        users.flatMap((user) =>
+          Array.from({ length: callsPerUser }, (_, index) =>
+            index % 2 === 0
+              ? callInProcess<{ keySource: string }>(generateQuestions, user.uid, questionsRequest(user, { count: 1 + (index % 3) }))
+              : callInProcess<{ keySource: string }>(generateFeedback, user.uid, feedbackRequest(user, index)),
+          ),
+        ),
+      );
+      assert.equal(results.length, 40);
+      for (const user of users) {
+        const requests = generateRequestsFor(user);
+        assert.equal(requests.length, callsPerUser);
+        assert.ok(requests.every((request) => request.apiKey === user.apiKey), "a request for this user carried another key");
+      }
+    });
   });
 });

@@ -99,3 +99,41 @@ export function assertNoKeyIn(value: unknown): void {
 export async function disposeAiClients(): Promise<void> {
   await Promise.all(apps.splice(0).map((app) => deleteApp(app)));
 }
+
+/**
+ * Runs a callable's real handler in this process (from auth check to Firestore, KMS and the stand-in),
+ * skipping only the callable protocol's HTTP hop. For what one emulator run cannot show: another value
+ * of a deploy-time param, or many requests sharing one instance as Cloud Run serves them.
+ */
+export function callInProcess<Result>(handler: { run(request: never): unknown }, uid: string, data: unknown): Promise<Result> {
+  const request = { data, auth: { uid, token: {} }, acceptsStreaming: false, rawRequest: {} };
+  return handler.run(request as never) as Promise<Result>;
+}
+
+/**
+ * Sets the functions' params for in-process handler runs (unset params read as 0 or "") for the
+ * enclosing describe block, and restores the environment afterwards.
+ */
+export function useParams(values: Record<string, string>): void {
+  const saved: Record<string, string | undefined> = {};
+  const all: Record<string, string> = {
+    GEMINI_MODEL: "gemini-2.5-flash",
+    ALLOW_DEFAULT_KEY: "false",
+    DEFAULT_KEY_DAILY_CAP: "20",
+    AI_RATE_LIMIT_PER_MINUTE: "100",
+    KMS_KEY_NAME: config.kmsKeyName,
+    ...values,
+  };
+  before(() => {
+    for (const [name, value] of Object.entries(all)) {
+      saved[name] = process.env[name];
+      process.env[name] = value;
+    }
+  });
+  after(() => {
+    for (const name of Object.keys(all)) {
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    }
+  });
+}
