@@ -81,8 +81,8 @@ export type GenerateFeedbackResult = AnswerFeedback & { keySource: KeySource };
 
 /**
  * One streamed progress chunk of an AI callable (the web app renders `message` and may key on `step`).
- * Steps, in order: `key` (whose key is used), `generating`, `retrying` (a malformed answer is retried
- * once), `checking` (validating the answer).
+ * Steps, in order: `key` (whose key is used), `generating`, and `retrying` when a malformed answer is
+ * asked for once more. The final result is the callable's ordinary return value.
  */
 export const ProgressSchema = z.object({ step: z.string(), message: z.string() });
 export type Progress = z.infer<typeof ProgressSchema>;
