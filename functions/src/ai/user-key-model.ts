@@ -28,7 +28,8 @@ export interface GeminiCallSettings {
   retry?: RetryPolicy;
 }
 
-const defaultTimeoutMs = 30_000;
+/** Per attempt: three attempts and a malformed-answer retry stay within the callables' 180 s timeout. */
+const defaultTimeoutMs = 25_000;
 
 /** The action context a flow run needs for its model calls (pass as `{ context }` to `flow.run`). */
 export function geminiCallContext(settings: GeminiCallSettings): ActionContext {

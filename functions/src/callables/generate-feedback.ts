@@ -18,7 +18,7 @@ import { parseInput, requireUid } from "./request";
  * KEY_INVALID, QUOTA_EXCEEDED, KEY_STORE_UNAVAILABLE, AI_UNAVAILABLE.
  */
 export const generateFeedback = onCall(
-  { secrets: [defaultGeminiApiKey], timeoutSeconds: 120, memory: "512MiB" },
+  { secrets: [defaultGeminiApiKey], timeoutSeconds: 180, memory: "512MiB" },
   withErrorMapping(async (request: CallableRequest<unknown>, response?: CallableResponse<Progress>): Promise<GenerateFeedbackResult> => {
     const uid = requireUid(request);
     const input = parseInput(GenerateFeedbackInputSchema, request.data);

@@ -19,7 +19,7 @@ import { parseInput, requireUid } from "./request";
  * KEY_INVALID, QUOTA_EXCEEDED, KEY_STORE_UNAVAILABLE, AI_UNAVAILABLE.
  */
 export const generateQuestions = onCall(
-  { secrets: [defaultGeminiApiKey], timeoutSeconds: 120, memory: "512MiB" },
+  { secrets: [defaultGeminiApiKey], timeoutSeconds: 180, memory: "512MiB" },
   withErrorMapping(async (request: CallableRequest<unknown>, response?: CallableResponse<Progress>): Promise<GenerateQuestionsResult> => {
     const uid = requireUid(request);
     const input = parseInput(GenerateQuestionsInputSchema, request.data);
