@@ -1,0 +1,26 @@
+import assert from "node:assert/strict";
+import { interviewQuestionsFlow } from "../../functions/src/ai/flows/interview-questions";
+import { GeminiCallError } from "../../functions/src/ai/gemini-call-error";
+import { geminiCallContext } from "../../functions/src/ai/user-key-model";
+import { geminiStandIn } from "../support/hooks";
+import { fakeGeminiKey } from "../support/keys";
+
+describe("AI flows: a Gemini call that hangs", function () {
+  this.timeout(30_000);
+  afterEach(() => geminiStandIn().reset());
+
+  it("is abandoned at the per-attempt timeout, retried a bounded number of times, then reported as transient", async () => {
+    const apiKey = fakeGeminiKey("slow"); // the stand-in waits seconds before answering
+    const started = Date.now();
+    const error = await interviewQuestionsFlow
+      .run(
+        { jobTitle: "Data engineer", interviewType: "behavioral", count: 1 },
+        { context: geminiCallContext({ apiKey, model: "gemini-2.5-flash", timeoutMs: 300, retry: { maxAttempts: 2, baseDelayMs: 10 } }) },
+      )
+      .then(() => assert.fail("expected a timeout"), (e: unknown) => e);
+    assert.ok(error instanceof GeminiCallError);
+    assert.deepEqual(error.failure, { kind: "transient" });
+    assert.equal(geminiStandIn().requests.filter((request) => request.apiKey === apiKey).length, 2);
+    assert.ok(Date.now() - started < 3_000, "it did not wait for the slow answers");
+  });
+});
