@@ -1,16 +1,8 @@
 import { HttpsError, type FunctionsErrorCode } from "firebase-functions/v2/https";
+import type { Reason } from "./contract";
 import { unexpectedError } from "./logs";
 
-/** Why a call failed, as the client sees it in `details.reason`. The web app keys its messages on these. */
-export type Reason =
-  | "INVALID_INPUT"
-  | "KEY_FORMAT"
-  | "KEY_INVALID"
-  | "KEY_MISSING"
-  | "QUOTA_EXCEEDED"
-  | "RATE_LIMITED"
-  | "KEY_STORE_UNAVAILABLE"
-  | "AI_UNAVAILABLE";
+export type { Reason } from "./contract";
 
 /** The one Reason -> HttpsError code table (documented in README.md). */
 export const codeForReason: Record<Reason, FunctionsErrorCode> = {

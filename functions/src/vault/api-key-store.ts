@@ -1,4 +1,5 @@
 import { FieldValue, Timestamp, type DocumentData, type Firestore } from "firebase-admin/firestore";
+import type { KeyState } from "../contract";
 import type { Provider } from "../providers";
 import type { Envelope } from "./envelope";
 
@@ -7,7 +8,7 @@ import type { Envelope } from "./envelope";
  * client by firestore.rules; only the functions (Admin SDK) read or write them.
  */
 
-export type KeyState = "active" | "unverified" | "invalid" | "quota_exhausted";
+export type { KeyState } from "../contract";
 
 export interface ApiKeyRecord {
   provider: Provider;

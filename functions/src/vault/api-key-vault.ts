@@ -1,5 +1,6 @@
 import { FieldValue, type Firestore } from "firebase-admin/firestore";
 import { firestore } from "../admin";
+import type { ApiKeyStatus } from "../contract";
 import { kmsKeyName } from "../config";
 import { AppError, keyStoreUnavailable } from "../errors";
 import * as logs from "../logs";
@@ -10,6 +11,7 @@ import {
   auditDocument,
   fromDocument,
   toDocument,
+  type ApiKeyRecord,
   type AuditEvent,
   type KeyState,
 } from "./api-key-store";
@@ -19,18 +21,7 @@ import { createKmsClient, kmsKeyWrapper } from "./kms-key-wrapper";
 
 export type { KeyState } from "./api-key-store";
 
-/** What a client may learn about a stored key. Never the key, never ciphertext. */
-export interface ApiKeyStatus {
-  provider: Provider;
-  hasKey: boolean;
-  hint?: string;
-  state?: KeyState;
-  createdAt?: string;
-  updatedAt?: string;
-  verifiedAt?: string;
-  lastUsedAt?: string;
-  usageCount?: number;
-}
+export type { ApiKeyStatus } from "../contract";
 
 export interface ApiKeyVault {
   /** Encrypts and stores `apiKey`, replacing any previous one atomically: on failure the old key stays. */
@@ -159,16 +150,7 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, now: (
   };
 }
 
-function statusOf(record: {
-  provider: Provider;
-  hint: string;
-  state: KeyState;
-  createdAt: Date;
-  updatedAt: Date;
-  verifiedAt?: Date;
-  lastUsedAt?: Date;
-  usageCount: number;
-}): ApiKeyStatus {
+function statusOf(record: Omit<ApiKeyRecord, "envelope">): ApiKeyStatus {
   return {
     provider: record.provider,
     hasKey: true,

@@ -1,73 +1,32 @@
 import { httpsCallable } from "firebase/functions";
 import { loadFunctions } from "./firebase";
 
-/** The backend's callables, typed. This is the only file that names them. */
+import type {
+  ApiKeyStatus,
+  GenerateFeedbackRequest,
+  GenerateFeedbackResult,
+  GenerateQuestionsRequest,
+  GenerateQuestionsResult,
+  Progress,
+} from "../../../functions/src/contract";
 
-export type KeyState = "active" | "unverified" | "invalid" | "quota_exhausted";
+/**
+ * The backend's callables, typed by the backend's own contract (a type-only import: no server code
+ * reaches the bundle). This is the only file that names them.
+ */
 
-/** What the server tells about a stored key; the key itself can never be read back. */
-export interface KeyStatus {
-  provider: string;
-  hasKey: boolean;
-  /** The key's prefix and last four characters, e.g. "AIza…abcd". */
-  hint?: string;
-  state?: KeyState;
-  createdAt?: string;
-  updatedAt?: string;
-  verifiedAt?: string;
-  lastUsedAt?: string;
-  usageCount?: number;
-}
-
-export type InterviewType = "behavioral" | "technical" | "mixed";
-export type Seniority = "junior" | "mid" | "senior";
-/** Whose Gemini key paid for a generation: the user's own or the project's default. */
-export type KeySource = "user" | "default";
-
-export interface GenerateQuestionsInput {
-  jobTitle: string;
-  jobDescription?: string;
-  interviewType: InterviewType;
-  seniority?: Seniority;
-  count?: number;
-}
-
-export interface Question {
-  id: string;
-  text: string;
-  category: string;
-  rationale?: string;
-}
-
-export interface GeneratedQuestions {
-  questions: Question[];
-  keySource: KeySource;
-}
-
-export interface GenerateFeedbackInput {
-  jobTitle: string;
-  items: { question: string; answer: string }[];
-}
-
-export interface AnswerFeedback {
-  question: string;
-  score: number;
-  strengths: string[];
-  improvements: string[];
-}
-
-export interface Feedback {
-  overallScore: number;
-  summary: string;
-  items: AnswerFeedback[];
-  keySource: KeySource;
-}
-
-/** A progress note the AI callables stream while they work. */
-export interface Progress {
-  step: string;
-  message: string;
-}
+export type {
+  ApiKeyStatus,
+  GenerateFeedbackRequest,
+  GenerateFeedbackResult,
+  GenerateQuestionsRequest,
+  GenerateQuestionsResult,
+  InterviewType,
+  KeySource,
+  KeyState,
+  Progress,
+  Seniority,
+} from "../../../functions/src/contract";
 
 async function call<Request, Response>(name: string, data: Request): Promise<Response> {
   const callable = httpsCallable<Request, Response>(await loadFunctions(), name);
@@ -110,8 +69,8 @@ export class ConnectionLostError extends Error {
 }
 
 /** Stores (replacing any previous) and, first, verifies the signed-in user's Gemini key. */
-export async function setApiKey(apiKey: string): Promise<KeyStatus> {
-  return (await call<{ apiKey: string; verify: boolean }, { status: KeyStatus }>("setApiKey", { apiKey, verify: true }))
+export async function setApiKey(apiKey: string): Promise<ApiKeyStatus> {
+  return (await call<{ apiKey: string; verify: boolean }, { status: ApiKeyStatus }>("setApiKey", { apiKey, verify: true }))
     .status;
 }
 
@@ -120,22 +79,22 @@ export async function removeApiKey(): Promise<boolean> {
   return (await call<Record<string, never>, { removed: boolean }>("removeApiKey", {})).removed;
 }
 
-export async function apiKeyStatus(): Promise<KeyStatus> {
-  return (await call<Record<string, never>, { status: KeyStatus }>("apiKeyStatus", {})).status;
+export async function apiKeyStatus(): Promise<ApiKeyStatus> {
+  return (await call<Record<string, never>, { status: ApiKeyStatus }>("apiKeyStatus", {})).status;
 }
 
 export function generateQuestions(
-  input: GenerateQuestionsInput,
+  input: GenerateQuestionsRequest,
   onProgress: (progress: Progress) => void,
   signal: AbortSignal,
-): Promise<GeneratedQuestions> {
+): Promise<GenerateQuestionsResult> {
   return callStreaming("generateQuestions", input, onProgress, signal);
 }
 
 export function generateFeedback(
-  input: GenerateFeedbackInput,
+  input: GenerateFeedbackRequest,
   onProgress: (progress: Progress) => void,
   signal: AbortSignal,
-): Promise<Feedback> {
+): Promise<GenerateFeedbackResult> {
   return callStreaming("generateFeedback", input, onProgress, signal);
 }

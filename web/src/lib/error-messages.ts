@@ -1,17 +1,8 @@
 import { FirebaseError } from "firebase/app";
+import type { Reason } from "../../../functions/src/contract";
 import { ConnectionLostError } from "./callables";
 import { paths } from "./router";
 
-/** Why a callable failed, from the server's `details.reason` (functions/src/errors.ts). */
-export type Reason =
-  | "INVALID_INPUT"
-  | "KEY_FORMAT"
-  | "KEY_INVALID"
-  | "KEY_MISSING"
-  | "QUOTA_EXCEEDED"
-  | "RATE_LIMITED"
-  | "KEY_STORE_UNAVAILABLE"
-  | "AI_UNAVAILABLE";
 
 /** What the user was doing, since the same reason means something else while saving a key. */
 export type ErrorContext = "saveKey" | "manageKey" | "ai";

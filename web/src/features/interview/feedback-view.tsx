@@ -1,4 +1,4 @@
-import type { Feedback } from "../../lib/callables";
+import type { GenerateFeedbackResult } from "../../lib/callables";
 import { FocusHeading } from "../../ui/focus-heading";
 import { KeySourceNote } from "./key-source-note";
 
@@ -34,7 +34,7 @@ export function FeedbackView({
   onStartOver,
 }: {
   jobTitle: string;
-  feedback: Feedback;
+  feedback: GenerateFeedbackResult;
   /** The user's answers by question text, to show beside their feedback. */
   answers: Map<string, string>;
   onRevise: () => void;

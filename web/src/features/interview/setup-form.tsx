@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import type { GenerateQuestionsInput, InterviewType, Seniority } from "../../lib/callables";
+import type { GenerateQuestionsRequest, InterviewType, Seniority } from "../../lib/callables";
 import { describedBy, Field } from "../../ui/field";
 import { characterCount, limits } from "./limits";
 
@@ -22,9 +22,9 @@ export function SetupForm({
   busy,
   onSubmit,
 }: {
-  initial: GenerateQuestionsInput;
+  initial: GenerateQuestionsRequest;
   busy: boolean;
-  onSubmit: (input: GenerateQuestionsInput) => void;
+  onSubmit: (input: GenerateQuestionsRequest) => void;
 }) {
   const [jobTitle, setJobTitle] = useState(initial.jobTitle);
   const [jobDescription, setJobDescription] = useState(initial.jobDescription ?? "");

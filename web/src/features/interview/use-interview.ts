@@ -2,16 +2,16 @@ import { useRef, useState } from "react";
 import {
   generateFeedback,
   generateQuestions,
-  type Feedback,
-  type GenerateQuestionsInput,
-  type GeneratedQuestions,
+  type GenerateFeedbackResult,
+  type GenerateQuestionsRequest,
+  type GenerateQuestionsResult,
   type Progress,
 } from "../../lib/callables";
 import { describeError, type ErrorDescription } from "../../lib/error-messages";
 
 /** An interview's questions together with the setup that produced them (feedback needs the job title). */
-export interface Interview extends GeneratedQuestions {
-  setup: GenerateQuestionsInput;
+export interface Interview extends GenerateQuestionsResult {
+  setup: GenerateQuestionsRequest;
 }
 
 /** A generation under way: what it is for and the progress notes the server has streamed so far. */
@@ -30,10 +30,10 @@ function withProgress(progress: Progress[], note: Progress): Progress[] {
  * starting over keeps the setup so the user can adjust it.
  */
 export function useInterview() {
-  const [setup, setSetup] = useState<GenerateQuestionsInput>({ jobTitle: "", interviewType: "mixed", count: 5 });
+  const [setup, setSetup] = useState<GenerateQuestionsRequest>({ jobTitle: "", interviewType: "mixed", count: 5 });
   const [interview, setInterview] = useState<Interview>();
   const [answers, setAnswers] = useState<Record<string, string>>({});
-  const [feedback, setFeedback] = useState<Feedback>();
+  const [feedback, setFeedback] = useState<GenerateFeedbackResult>();
   const [running, setRunning] = useState<Running>();
   const [error, setError] = useState<ErrorDescription>();
   const inFlight = useRef<AbortController>(undefined);
@@ -61,7 +61,7 @@ export function useInterview() {
     }
   }
 
-  const start = async (input: GenerateQuestionsInput) => {
+  const start = async (input: GenerateQuestionsRequest) => {
     setSetup(input);
     const result = await track("questions", (onProgress, signal) => generateQuestions(input, onProgress, signal));
     if (result) {

@@ -1,5 +1,5 @@
 import { useState, type FormEvent, type RefObject } from "react";
-import { setApiKey, type KeyStatus } from "../../lib/callables";
+import { setApiKey, type ApiKeyStatus } from "../../lib/callables";
 import { describeError, keyFormatError, type ErrorDescription } from "../../lib/error-messages";
 import { ErrorNotice } from "../../ui/error-notice";
 import { describedBy, Field } from "../../ui/field";
@@ -20,7 +20,7 @@ export function ApiKeyForm({
   inputRef: RefObject<HTMLInputElement | null>;
   /** Called when the user submits, so older confirmations can be withdrawn. */
   onAttempt: () => void;
-  onSaved: (status: KeyStatus) => void;
+  onSaved: (status: ApiKeyStatus) => void;
 }) {
   const [visible, setVisible] = useState(false);
   const [saving, setSaving] = useState(false);

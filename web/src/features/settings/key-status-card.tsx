@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import type { KeyState, KeyStatus } from "../../lib/callables";
+import type { KeyState, ApiKeyStatus } from "../../lib/callables";
 
 const stateLabels: Record<KeyState, { label: string; explanation?: string }> = {
   active: { label: "Active" },
@@ -22,7 +22,7 @@ function When({ iso, otherwise }: { iso: string | undefined; otherwise: string }
 }
 
 /** What the server knows about the stored key. Only its hint is ever shown; the key cannot be read back. */
-export function KeyStatusCard({ status, actions }: { status: KeyStatus; actions?: ReactNode }) {
+export function KeyStatusCard({ status, actions }: { status: ApiKeyStatus; actions?: ReactNode }) {
   if (!status.hasKey) {
     return (
       <div className="key-status key-status-empty">

@@ -1,0 +1,45 @@
+import type { z } from "zod";
+import type { GenerateFeedbackInputSchema, GenerateQuestionsInputSchema } from "./ai/schemas";
+import type { Provider } from "./providers";
+
+/**
+ * The callables' wire contract, as types only. The web app imports this file with `import type`, so
+ * nothing of the backend reaches its bundle, yet client and server cannot drift apart unnoticed.
+ * Keep it free of Node and Firebase imports: the browser's type-check reads it too.
+ */
+
+export type { Provider } from "./providers";
+export type { GenerateFeedbackResult, GenerateQuestionsResult, KeySource, Progress, Question } from "./ai/schemas";
+
+/** Why a call failed, as the client sees it in `details.reason`. */
+export type Reason =
+  | "INVALID_INPUT"
+  | "KEY_FORMAT"
+  | "KEY_INVALID"
+  | "KEY_MISSING"
+  | "QUOTA_EXCEEDED"
+  | "RATE_LIMITED"
+  | "KEY_STORE_UNAVAILABLE"
+  | "AI_UNAVAILABLE";
+
+export type KeyState = "active" | "unverified" | "invalid" | "quota_exhausted";
+
+/** What a client may learn about a stored key. Never the key, never ciphertext. Times are ISO strings. */
+export interface ApiKeyStatus {
+  provider: Provider;
+  hasKey: boolean;
+  /** "AIza…" and the key's last four characters. */
+  hint?: string;
+  state?: KeyState;
+  createdAt?: string;
+  updatedAt?: string;
+  verifiedAt?: string;
+  lastUsedAt?: string;
+  usageCount?: number;
+}
+
+/** What a client sends (defaults not yet applied, so optional fields stay optional). */
+export type GenerateQuestionsRequest = z.input<typeof GenerateQuestionsInputSchema>;
+export type GenerateFeedbackRequest = z.input<typeof GenerateFeedbackInputSchema>;
+export type InterviewType = GenerateQuestionsRequest["interviewType"];
+export type Seniority = NonNullable<GenerateQuestionsRequest["seniority"]>;
