@@ -1,0 +1,29 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { repoRoot } from "../../dev/stack-config";
+
+/**
+ * Key management must not pay for Genkit: loading the functions' entry point (what every cold instance
+ * does) must leave the AI stack unloaded until an AI callable runs. Checked on the built code, in a
+ * fresh process, as the Functions runtime loads it.
+ */
+describe("functions entry point", () => {
+  it("loads every callable without loading Genkit or the Gemini plugin", function () {
+    this.timeout(30_000);
+    const result = spawnSync(
+      process.execPath,
+      [
+        "-e",
+        `const exported = Object.keys(require("./lib/index.js")).sort();
+         const loaded = Object.keys(require.cache).filter((file) => /node_modules[\\\\/](genkit|@genkit-ai)[\\\\/]/.test(file));
+         console.log(JSON.stringify({ exported, loaded }));`,
+      ],
+      { cwd: join(repoRoot, "functions"), encoding: "utf8" },
+    );
+    assert.equal(result.status, 0, result.stderr);
+    const { exported, loaded } = JSON.parse(result.stdout.trim().split("\n").pop()!);
+    assert.deepEqual(exported, ["apiKeyStatus", "generateFeedback", "generateQuestions", "removeApiKey", "setApiKey"]);
+    assert.deepEqual(loaded, []);
+  });
+});
