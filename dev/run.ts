@@ -94,7 +94,11 @@ async function start() {
     { cwd: repoRoot, env: stackEnv(geminiBaseUrl), stdio: "inherit" },
   );
 
-  const ready = waitForHttp(`${httpUrl(config.hosting)}/`, firebase).then(() =>
+  // Ready once the app is served and the functions are loaded (a callable's URL stops answering 404).
+  const ready = Promise.all([
+    waitForHttp(`${httpUrl(config.hosting)}/`, firebase),
+    waitForHttp(`${httpUrl(config.functions)}/${config.projectId}/us-central1/apiKeyStatus`, firebase),
+  ]).then(() =>
     console.log(
       [
         "",
@@ -197,11 +201,11 @@ function exitOf(child: ChildProcess): Promise<number> {
 async function waitForHttp(url: string, child: ChildProcess): Promise<void> {
   while (child.exitCode === null) {
     try {
-      await fetch(url);
-      return;
+      if ((await fetch(url)).status !== 404) return;
     } catch {
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // not listening yet
     }
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
   throw new Error("firebase-tools exited");
 }
