@@ -2,12 +2,13 @@ import assert from "node:assert/strict";
 import { generateFeedback } from "../../functions/src/callables/generate-feedback";
 import { generateQuestions } from "../../functions/src/callables/generate-questions";
 import { geminiStandIn } from "../support/hooks";
-import { callInProcess, disposeAiClients, generateRequestsFor, questionsRequest, useParams, userWithKey, type AiCaller } from "./ai-support";
+import { callInProcess, generateRequestsFor, questionsRequest, useParams, userWithKey, type AiCaller } from "../support/ai";
+import { disposeClients } from "../support/firebase-client";
 
 describe("AI callables under concurrency", function () {
   this.timeout(180_000);
   afterEach(() => geminiStandIn().reset());
-  after(disposeAiClients);
+  after(disposeClients);
 
   const feedbackRequest = (user: Pick<AiCaller, "tag">, index: number) => ({
     jobTitle: `Designer (${user.tag})`,

@@ -3,17 +3,14 @@ import { randomUUID } from "node:crypto";
 import { generateQuestions } from "../../functions/src/callables/generate-questions";
 import { geminiStandIn } from "../support/hooks";
 import { fakeGeminiKey } from "../support/keys";
-import { callInProcess, generateRequestsFor, questionsRequest, useParams } from "./ai-support";
+import { callInProcess, generateRequestsFor, questionsRequest, useParams } from "../support/ai";
+import type { GenerateQuestionsResult } from "../../functions/src/contract";
 
 /**
  * The project-key fallback. ALLOW_DEFAULT_KEY is fixed for a whole emulator run (off there, as by
  * default), so these tests run the real generateQuestions handler in this process with it switched on.
  */
 
-interface QuestionsResult {
-  questions: unknown[];
-  keySource: string;
-}
 interface CallFailure {
   code?: string;
   message?: string;
@@ -27,7 +24,7 @@ describe("generateQuestions with the project's default key (handler run in-proce
   afterEach(() => geminiStandIn().reset());
 
   const newUser = () => ({ uid: `default-key-${randomUUID()}`, tag: `team-${randomUUID().slice(0, 8)}` });
-  const generate = (user: { uid: string; tag: string }) => callInProcess<QuestionsResult>(generateQuestions, user.uid, questionsRequest(user));
+  const generate = (user: { uid: string; tag: string }) => callInProcess<GenerateQuestionsResult>(generateQuestions, user.uid, questionsRequest(user));
 
   it("serves a user without a key on the project's key, up to the daily cap, then QUOTA_EXCEEDED until tomorrow", async () => {
     const user = newUser();

@@ -1,14 +1,9 @@
 import assert from "node:assert/strict";
 import { assertCallFails, signedOutCaller } from "../support/firebase-client";
 import { geminiStandIn } from "../support/hooks";
-import { assertNoKeyIn, disposeAiClients, generateRequestsFor, keyStatusOf, signUpAiCaller, userWithKey, type AiCaller } from "./ai-support";
-
-interface FeedbackResult {
-  overallScore: number;
-  summary: string;
-  items: Array<{ question: string; score: number; strengths: string[]; improvements: string[] }>;
-  keySource: string;
-}
+import { assertNoKeyIn, generateRequestsFor, signUpAiCaller, userWithKey, type AiCaller } from "../support/ai";
+import { disposeClients, keyStatusOf } from "../support/firebase-client";
+import type { GenerateFeedbackResult } from "../../functions/src/contract";
 
 const feedbackRequest = (user: Pick<AiCaller, "tag">, itemCount = 2) => ({
   jobTitle: `Product manager (${user.tag})`,
@@ -21,7 +16,7 @@ const feedbackRequest = (user: Pick<AiCaller, "tag">, itemCount = 2) => ({
 describe("generateFeedback", function () {
   this.timeout(120_000);
   afterEach(() => geminiStandIn().reset());
-  after(disposeAiClients);
+  after(disposeClients);
 
   it("refuses a signed-out caller", async () => {
     await assertCallFails(signedOutCaller().call("generateFeedback", feedbackRequest({ tag: "x" })), { code: "unauthenticated" });
@@ -30,7 +25,7 @@ describe("generateFeedback", function () {
   it("scores each answer on the caller's own key, in order, with the questions as asked", async () => {
     const user = await userWithKey();
     const request = feedbackRequest(user, 3);
-    const result = await user.call<FeedbackResult>("generateFeedback", request);
+    const result = await user.call<GenerateFeedbackResult>("generateFeedback", request);
 
     assert.equal(result.keySource, "user");
     assert.ok(Number.isInteger(result.overallScore) && result.overallScore >= 0 && result.overallScore <= 100);
@@ -48,7 +43,7 @@ describe("generateFeedback", function () {
 
   it("streams progress, then the same result", async () => {
     const user = await userWithKey();
-    const { chunks, result } = await user.stream<FeedbackResult>("generateFeedback", feedbackRequest(user, 1));
+    const { chunks, result } = await user.stream<GenerateFeedbackResult>("generateFeedback", feedbackRequest(user, 1));
     assert.deepEqual(chunks.map((chunk) => chunk.step), ["key", "generating"]);
     assert.equal(result.items.length, 1);
   });

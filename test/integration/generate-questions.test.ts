@@ -1,27 +1,21 @@
 import assert from "node:assert/strict";
 import { status as grpcStatus } from "@grpc/grpc-js";
-import { assertCallFails, signedOutCaller } from "../support/firebase-client";
+import { assertCallFails, disposeClients, keyStatusOf, signedOutCaller } from "../support/firebase-client";
 import { geminiStandIn, localKms } from "../support/hooks";
 import {
   assertNoKeyIn,
-  disposeAiClients,
   generateRequestsFor,
   keyShaped,
-  keyStatusOf,
   questionsRequest,
   signUpAiCaller,
   userWithKey,
-} from "./ai-support";
-
-interface QuestionsResult {
-  questions: Array<{ id: string; text: string; category: string; rationale?: string }>;
-  keySource: string;
-}
+} from "../support/ai";
+import type { GenerateQuestionsResult } from "../../functions/src/contract";
 
 describe("generateQuestions", function () {
   this.timeout(120_000);
   afterEach(() => geminiStandIn().reset());
-  after(disposeAiClients);
+  after(disposeClients);
 
   it("refuses a signed-out caller", async () => {
     await assertCallFails(signedOutCaller().call("generateQuestions", { jobTitle: "Engineer", interviewType: "technical" }), { code: "unauthenticated" });
@@ -29,7 +23,7 @@ describe("generateQuestions", function () {
 
   it("writes the requested number of questions on the caller's own key, and counts the use", async () => {
     const user = await userWithKey();
-    const result = await user.call<QuestionsResult>("generateQuestions", questionsRequest(user, { count: 4, seniority: "senior", jobDescription: "Runs Kubernetes." }));
+    const result = await user.call<GenerateQuestionsResult>("generateQuestions", questionsRequest(user, { count: 4, seniority: "senior", jobDescription: "Runs Kubernetes." }));
 
     assert.equal(result.keySource, "user");
     assert.deepEqual(result.questions.map((q) => q.id), ["q1", "q2", "q3", "q4"]);
@@ -49,7 +43,7 @@ describe("generateQuestions", function () {
 
   it("streams progress chunks { step, message } to a streaming caller, then the same result", async () => {
     const user = await userWithKey();
-    const { chunks, result } = await user.stream<QuestionsResult>("generateQuestions", questionsRequest(user, { count: 2 }));
+    const { chunks, result } = await user.stream<GenerateQuestionsResult>("generateQuestions", questionsRequest(user, { count: 2 }));
     assert.deepEqual(chunks.map((chunk) => chunk.step), ["key", "generating"]);
     for (const chunk of chunks) assert.deepEqual(Object.keys(chunk).sort(), ["message", "step"]);
     assert.equal(result.questions.length, 2);
@@ -142,7 +136,7 @@ describe("generateQuestions", function () {
     it("is asked for once more, and the good second answer is returned", async () => {
       const user = await userWithKey();
       geminiStandIn().corruptNextAnswers(1, "schema-mismatch");
-      const result = await user.call<QuestionsResult>("generateQuestions", questionsRequest(user));
+      const result = await user.call<GenerateQuestionsResult>("generateQuestions", questionsRequest(user));
       assert.equal(result.questions.length, 3);
       assert.equal(generateRequestsFor(user).length, 2);
     });

@@ -6,24 +6,12 @@ import { createApiKeyVault } from "../../functions/src/vault/api-key-vault";
 import { createKmsClient, kmsKeyWrapper } from "../../functions/src/vault/kms-key-wrapper";
 import { cachingUnwrap } from "../../functions/src/vault/data-key-cache";
 import { adminDb } from "../support/admin";
-import { assertCallFails, disposeClients, signedOutCaller, signUpNewUser, type Caller } from "../support/firebase-client";
+import type { ApiKeyStatus } from "../../functions/src/contract";
+import { assertCallFails, disposeClients, keyStatusOf as statusOf, signedOutCaller, signUpNewUser, type Caller } from "../support/firebase-client";
 import { geminiStandIn, localKms } from "../support/hooks";
 import { fakeGeminiKey } from "../support/keys";
 
-interface Status {
-  provider: string;
-  hasKey: boolean;
-  hint?: string;
-  state?: string;
-  createdAt?: string;
-  updatedAt?: string;
-  verifiedAt?: string;
-  lastUsedAt?: string;
-  usageCount?: number;
-}
-
-const setKey = (caller: Caller, data: unknown) => caller.call<{ status: Status }>("setApiKey", data);
-const statusOf = async (caller: Caller) => (await caller.call<{ status: Status }>("apiKeyStatus", {})).status;
+const setKey = (caller: Caller, data: unknown) => caller.call<{ status: ApiKeyStatus }>("setApiKey", data);
 const keyDoc = (uid: string) => adminDb().doc(`apiKeys/${uid}/providers/googleai`);
 const auditOf = async (uid: string) =>
   (await adminDb().collection("apiKeyAudit").where("uid", "==", uid).get()).docs.map((d) => d.data());

@@ -4,6 +4,7 @@ import { deleteApp, initializeApp, type FirebaseApp } from "firebase/app";
 import { connectAuthEmulator, createUserWithEmailAndPassword, getAuth } from "firebase/auth";
 import { connectFunctionsEmulator, FunctionsError, getFunctions, httpsCallable } from "firebase/functions";
 import { loadStackConfig } from "../../dev/stack-config";
+import type { ApiKeyStatus, Progress } from "../../functions/src/contract";
 
 /**
  * Callers as the web app is one: the real Firebase JS SDK, signed up on the Auth emulator, calling the
@@ -16,7 +17,11 @@ const apps: FirebaseApp[] = [];
 export interface Caller {
   uid?: string;
   call<Result = unknown>(name: string, data?: unknown): Promise<Result>;
+  /** Calls with streaming, as the web app does for the AI callables: the progress chunks, then the result. */
+  stream<Result = unknown>(name: string, data?: unknown): Promise<{ chunks: Progress[]; result: Result }>;
 }
+
+const callTimeoutMs = 90_000;
 
 function clientApp(): FirebaseApp {
   const app = initializeApp({ projectId: config.projectId, apiKey: "fake-api-key" }, `test-${randomUUID()}`);
@@ -31,8 +36,13 @@ function callerOf(app: FirebaseApp, uid?: string): Caller {
   return {
     uid,
     async call<Result>(name: string, data?: unknown) {
-      const result = await httpsCallable<unknown, Result>(functions, name, { timeout: 60_000 })(data);
-      return result.data;
+      return (await httpsCallable<unknown, Result>(functions, name, { timeout: callTimeoutMs })(data)).data;
+    },
+    async stream<Result>(name: string, data?: unknown) {
+      const { stream, data: result } = await httpsCallable<unknown, Result, Progress>(functions, name, { timeout: callTimeoutMs }).stream(data);
+      const chunks: Progress[] = [];
+      for await (const chunk of stream) chunks.push(chunk);
+      return { chunks, result: await result };
     },
   };
 }
@@ -62,6 +72,11 @@ export async function assertCallFails(
   assert.equal(error.code, `functions/${expected.code}`);
   if (expected.reason !== undefined) assert.equal((error.details as { reason?: string } | undefined)?.reason, expected.reason);
   return error;
+}
+
+/** What apiKeyStatus tells this caller about their key. */
+export async function keyStatusOf(caller: Caller): Promise<ApiKeyStatus> {
+  return (await caller.call<{ status: ApiKeyStatus }>("apiKeyStatus", {})).status;
 }
 
 export async function disposeClients(): Promise<void> {

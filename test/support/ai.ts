@@ -1,60 +1,26 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { deleteApp, initializeApp, type FirebaseApp } from "firebase/app";
-import { connectAuthEmulator, createUserWithEmailAndPassword, getAuth } from "firebase/auth";
-import { connectFunctionsEmulator, getFunctions, httpsCallable, type Functions } from "firebase/functions";
-import { loadStackConfig } from "../../dev/stack-config";
 import type { RecordedRequest } from "../../dev/gemini-stand-in/server";
-import { geminiStandIn } from "../support/hooks";
-import { fakeGeminiKey } from "../support/keys";
+import { loadStackConfig } from "../../dev/stack-config";
+import { signUpNewUser, type Caller } from "./firebase-client";
+import { geminiStandIn } from "./hooks";
+import { fakeGeminiKey } from "./keys";
 
 /**
- * Callers of the AI callables as the web app is one (the Firebase JS SDK on the emulators), able to
- * stream, plus what a test needs to tie the stand-in's requests to the user who caused them.
+ * What the AI callables' tests share: users whose stand-in requests can be traced back to them, users
+ * with a stored key, and in-process runs of a handler for what one emulator run cannot show.
  */
 
 const config = loadStackConfig();
-const apps: FirebaseApp[] = [];
 
-export interface Progress {
-  step: string;
-  message: string;
-}
-
-export interface AiCaller {
+export interface AiCaller extends Caller {
   uid: string;
   /** A tag unique to this user, put into job titles so the stand-in's requests can be traced to the user. */
   tag: string;
-  call<Result = unknown>(name: string, data?: unknown): Promise<Result>;
-  stream<Result = unknown>(name: string, data?: unknown): Promise<{ chunks: Progress[]; result: Result }>;
-}
-
-function functionsOf(app: FirebaseApp): Functions {
-  const functions = getFunctions(app, "us-central1");
-  connectFunctionsEmulator(functions, config.functions.host, config.functions.port);
-  return functions;
 }
 
 export async function signUpAiCaller(): Promise<AiCaller> {
-  const app = initializeApp({ projectId: config.projectId, apiKey: "fake-api-key" }, `ai-test-${randomUUID()}`);
-  apps.push(app);
-  const auth = getAuth(app);
-  connectAuthEmulator(auth, `http://${config.auth.host}:${config.auth.port}`, { disableWarnings: true });
-  const credential = await createUserWithEmailAndPassword(auth, `ai-${randomUUID()}@example.test`, `pw-${randomUUID()}`);
-  const functions = functionsOf(app);
-  return {
-    uid: credential.user.uid,
-    tag: `team-${randomUUID().slice(0, 8)}`,
-    async call<Result>(name: string, data?: unknown) {
-      return (await httpsCallable<unknown, Result>(functions, name, { timeout: 90_000 })(data)).data;
-    },
-    async stream<Result>(name: string, data?: unknown) {
-      const { stream, data: result } = await httpsCallable<unknown, Result, Progress>(functions, name, { timeout: 90_000 }).stream(data);
-      const chunks: Progress[] = [];
-      for await (const chunk of stream) chunks.push(chunk);
-      return { chunks, result: await result };
-    },
-  };
+  return { ...(await signUpNewUser()), tag: `team-${randomUUID().slice(0, 8)}` };
 }
 
 /** A signed-in user with a stored key (stored unverified, so the stand-in sees no check call); `marker` picks the stand-in's behaviour. */
@@ -77,27 +43,12 @@ export function generateRequestsFor(user: Pick<AiCaller, "tag">): RecordedReques
   return geminiStandIn().requests.filter((request) => request.model && JSON.stringify(request.body ?? "").includes(user.tag));
 }
 
-export interface KeyStatus {
-  hasKey: boolean;
-  state?: string;
-  lastUsedAt?: string;
-  usageCount?: number;
-}
-
-export async function keyStatusOf(user: AiCaller): Promise<KeyStatus> {
-  return (await user.call<{ status: KeyStatus }>("apiKeyStatus", {})).status;
-}
-
 export const keyShaped = /AIza[0-9A-Za-z_-]{35}/;
 
 /** Nothing the client received — the message, the details — holds a key. */
 export function assertNoKeyIn(value: unknown): void {
   const seen = JSON.stringify(value, Object.getOwnPropertyNames(value ?? {}));
   assert.ok(!keyShaped.test(seen), `a key-shaped string reached the client: ${seen.slice(0, 200)}`);
-}
-
-export async function disposeAiClients(): Promise<void> {
-  await Promise.all(apps.splice(0).map((app) => deleteApp(app)));
 }
 
 /**
