@@ -5,9 +5,9 @@ import { repoRoot } from "./stack-config";
 /**
  * What a cold instance pays to load the functions, measured side by side in one run: the entry point
  * every callable loads (key management stops here), and the AI stack the AI callables add on their
- * first call. Each sample is a fresh Node process; run after `npm run build -w functions`.
+ * first call. Each sample is a fresh Node process, loading the built functions.
  *
- *   npx tsx dev/bench-cold-load.ts [samples]
+ *   npm run bench:cold-load [-- samples]
  */
 
 const samples = Number(process.argv[2] ?? 7);
