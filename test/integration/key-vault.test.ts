@@ -271,7 +271,10 @@ describe("key vault callables", function () {
   describe("logs", () => {
     it("never contain a key, even when Google's error quotes it", async function () {
       const logFile = process.env.EMULATOR_LOG_FILE;
-      if (!logFile) this.skip(); // only `npm test` captures the emulators' output
+      if (!logFile) {
+        console.log("        skipped: only `npm test` captures the emulators' output (EMULATOR_LOG_FILE is unset)");
+        this.skip();
+      }
       const user = await signUpNewUser();
       const keys = [fakeGeminiKey("suspended"), fakeGeminiKey("invalidkey"), fakeGeminiKey()];
       await assertCallFails(setKey(user, { apiKey: keys[0] }), { code: "failed-precondition", reason: "KEY_INVALID" });
