@@ -76,7 +76,7 @@ describe("key vault callables", function () {
       for (const fragment of [apiKey, apiKey.slice(4), apiKey.slice(10, 30), Buffer.from(apiKey).toString("base64").slice(0, 20)]) {
         assert.ok(!everything.includes(fragment), "the stored document contains part of the key");
       }
-      assert.equal(await vaultAsFunctionsRunIt().readApiKey(user.uid, "googleai"), apiKey);
+      assert.equal((await vaultAsFunctionsRunIt().readApiKey(user.uid, "googleai"))?.apiKey, apiKey);
     });
 
     it("stores with verify: false as unverified, without calling Google", async () => {
@@ -179,7 +179,7 @@ describe("key vault callables", function () {
       const before = (await setKey(user, { apiKey: previousKey })).status;
       await assertCallFails(setKey(user, { apiKey: fakeGeminiKey("invalidkey") }), { code: "failed-precondition", reason: "KEY_INVALID" });
       assert.deepEqual(await statusOf(user), before);
-      assert.equal(await vaultAsFunctionsRunIt().readApiKey(user.uid, "googleai"), previousKey);
+      assert.equal((await vaultAsFunctionsRunIt().readApiKey(user.uid, "googleai"))?.apiKey, previousKey);
     });
   });
 
@@ -192,7 +192,7 @@ describe("key vault callables", function () {
       const replaced = (await setKey(user, { apiKey: second })).status;
       assert.equal(replaced.hint, `AIza…${second.slice(-4)}`);
       assert.ok(Date.parse(replaced.updatedAt!) >= Date.parse(stored.updatedAt!));
-      assert.equal(await vaultAsFunctionsRunIt().readApiKey(user.uid, "googleai"), second);
+      assert.equal((await vaultAsFunctionsRunIt().readApiKey(user.uid, "googleai"))?.apiKey, second);
 
       assert.deepEqual(await user.call("removeApiKey", {}), { removed: true });
       assert.deepEqual(await statusOf(user), { provider: "googleai", hasKey: false });
@@ -209,7 +209,7 @@ describe("key vault callables", function () {
       await setKey(bob, { apiKey: fakeGeminiKey() });
       await bob.call("removeApiKey", {});
       assert.equal((await statusOf(alice)).hasKey, true);
-      assert.equal(await vaultAsFunctionsRunIt().readApiKey(alice.uid, "googleai"), aliceKey);
+      assert.equal((await vaultAsFunctionsRunIt().readApiKey(alice.uid, "googleai"))?.apiKey, aliceKey);
     });
 
     it("keeps the previous key usable when KMS fails during a replace", async () => {
@@ -222,7 +222,7 @@ describe("key vault callables", function () {
 
       localKms().clearFaults();
       assert.deepEqual(await statusOf(user), before);
-      assert.equal(await vaultAsFunctionsRunIt().readApiKey(user.uid, "googleai"), previousKey);
+      assert.equal((await vaultAsFunctionsRunIt().readApiKey(user.uid, "googleai"))?.apiKey, previousKey);
     });
   });
 
@@ -242,13 +242,35 @@ describe("key vault callables", function () {
       const apiKey = fakeGeminiKey();
       await setKey(user, { apiKey });
       const vault = vaultAsFunctionsRunIt();
-      assert.equal(await vault.readApiKey(user.uid, "googleai"), apiKey);
+      assert.equal((await vault.readApiKey(user.uid, "googleai"))?.apiKey, apiKey);
       const decrypts = localKms().callCount("Decrypt");
-      assert.equal(await vault.readApiKey(user.uid, "googleai"), apiKey);
+      assert.equal((await vault.readApiKey(user.uid, "googleai"))?.apiKey, apiKey);
       assert.equal(localKms().callCount("Decrypt"), decrypts);
 
       await user.call("removeApiKey", {});
       assert.equal(await vault.readApiKey(user.uid, "googleai"), null);
+    });
+
+    it("applies a call's status updates only to the key that call used, not to a replacement", async () => {
+      const user = await signUpNewUser();
+      await setKey(user, { apiKey: fakeGeminiKey() });
+      const vault = vaultAsFunctionsRunIt();
+      const used = (await vault.readApiKey(user.uid, "googleai"))!;
+      const replacement = (await setKey(user, { apiKey: fakeGeminiKey() })).status;
+
+      // The call made with the old key fails (or succeeds) after the user replaced it.
+      await vault.markState(user.uid, "googleai", used.keyId, "invalid");
+      await vault.recordUse(user.uid, "googleai", used.keyId);
+      assert.deepEqual(await statusOf(user), replacement);
+
+      const current = (await vault.readApiKey(user.uid, "googleai"))!;
+      assert.notEqual(current.keyId, used.keyId);
+      await vault.markState(user.uid, "googleai", current.keyId, "invalid");
+      assert.equal((await statusOf(user)).state, "invalid");
+      await vault.recordUse(user.uid, "googleai", current.keyId);
+      const afterUse = await statusOf(user);
+      assert.equal(afterUse.state, "active");
+      assert.equal(afterUse.usageCount, 1);
     });
 
     it("keeps an audit trail of key events without key material", async () => {

@@ -3,7 +3,7 @@ import { resolveCallerKey, type DefaultKeyPolicy } from "../../functions/src/ai/
 import { AppError, keyStoreUnavailable, rateLimited } from "../../functions/src/errors";
 import { fakeGeminiKey } from "../support/keys";
 
-const vaultWith = (apiKey: string | null) => ({ readApiKey: async () => apiKey });
+const vaultWith = (apiKey: string | null) => ({ readApiKey: async () => (apiKey === null ? null : { apiKey, keyId: "key-1" }) });
 const policy = (overrides: Partial<DefaultKeyPolicy> = {}): DefaultKeyPolicy => ({
   allowed: false,
   dailyCap: 3,
@@ -18,7 +18,7 @@ describe("resolveCallerKey", () => {
     const own = fakeGeminiKey();
     let allowanceUsed = false;
     const resolved = await resolveCallerKey("alice", vaultWith(own), policy({ allowed: true, readKey: () => fakeGeminiKey(), consumeAllowance: async () => void (allowanceUsed = true) }));
-    assert.deepEqual(resolved, { apiKey: own, keySource: "user" });
+    assert.deepEqual(resolved, { apiKey: own, keyId: "key-1", keySource: "user" });
     assert.equal(allowanceUsed, false);
   });
 

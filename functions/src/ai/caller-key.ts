@@ -1,13 +1,9 @@
 import { AppError, keyMissing } from "../errors";
 import * as logs from "../logs";
 import type { ApiKeyVault } from "../vault/api-key-vault";
-import type { KeySource } from "./schemas";
 
-/** The key a generation runs on, and whose it is. */
-export interface CallerKey {
-  apiKey: string;
-  keySource: KeySource;
-}
+/** The key a generation runs on, and whose it is (a user's stored key also names its record). */
+export type CallerKey = { apiKey: string; keySource: "user"; keyId: string } | { apiKey: string; keySource: "default" };
 
 export interface DefaultKeyPolicy {
   /** ALLOW_DEFAULT_KEY. */
@@ -34,8 +30,8 @@ export const defaultKeyCapReached = (dailyCap: number, retryAfterSeconds: number
  * daily cap. Vault failures surface as KEY_STORE_UNAVAILABLE; no key at all as KEY_MISSING.
  */
 export async function resolveCallerKey(uid: string, vault: Pick<ApiKeyVault, "readApiKey">, defaultKey: DefaultKeyPolicy): Promise<CallerKey> {
-  const apiKey = await vault.readApiKey(uid, "googleai");
-  if (apiKey) return { apiKey, keySource: "user" };
+  const stored = await vault.readApiKey(uid, "googleai");
+  if (stored) return { ...stored, keySource: "user" };
   if (!defaultKey.allowed) throw keyMissing();
   const projectKey = defaultKey.readKey();
   if (!projectKey) {

@@ -71,13 +71,17 @@ async function runOnCallerKey<Result>(
     throw await failureFor(error, uid, flow, callerKey, vault);
   }
   logs.aiGeneration(uid, flow, callerKey.keySource, "ok");
-  if (callerKey.keySource === "user") await bestEffort(uid, "recordUse", () => vault.recordUse(uid, provider));
+  if (callerKey.keySource === "user") await bestEffort(uid, "recordUse", () => vault.recordUse(uid, provider, callerKey.keyId));
   return { result, keySource: callerKey.keySource };
 }
 
 /** The AppError a failed generation becomes, after recording what it says about the stored key. */
 async function failureFor(error: unknown, uid: string, flow: string, callerKey: CallerKey, vault: ApiKeyVault): Promise<unknown> {
   const { keySource } = callerKey;
+  const markState = (state: KeyState) =>
+    callerKey.keySource === "user"
+      ? bestEffort(uid, "markState", () => vault.markState(uid, provider, callerKey.keyId, state))
+      : Promise.resolve();
   if (error instanceof MalformedAnswerError) {
     logs.aiGeneration(uid, flow, keySource, "malformed");
     return aiUnavailable("Gemini's answer could not be used. Try again in a moment.");
@@ -86,7 +90,6 @@ async function failureFor(error: unknown, uid: string, flow: string, callerKey: 
 
   const failure = error.failure;
   logs.aiGeneration(uid, flow, keySource, failure.kind);
-  const markState = (state: KeyState) => bestEffort(uid, "markState", () => vault.markState(uid, provider, state));
   switch (failure.kind) {
     case "key_invalid":
       if (keySource === "default") {

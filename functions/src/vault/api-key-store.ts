@@ -11,6 +11,8 @@ import type { Envelope } from "./envelope";
 export type { KeyState } from "../contract";
 
 export interface ApiKeyRecord {
+  /** Random id of this stored key, new on every set: status updates from a call made with a key apply to that key only. */
+  keyId: string;
   provider: Provider;
   envelope: Envelope;
   /** "AIza…abcd": what the user may see of the key. */
@@ -38,6 +40,7 @@ export function apiKeyDoc(db: Firestore, uid: string, provider: Provider) {
 export function toDocument(record: ApiKeyRecord): DocumentData {
   const { envelope } = record;
   return {
+    keyId: record.keyId,
     provider: record.provider,
     envelope: {
       formatVersion: envelope.formatVersion,
@@ -60,6 +63,7 @@ export function toDocument(record: ApiKeyRecord): DocumentData {
 export function fromDocument(data: DocumentData): ApiKeyRecord {
   const envelope = data.envelope;
   return {
+    keyId: data.keyId,
     provider: data.provider,
     envelope: {
       formatVersion: envelope.formatVersion,

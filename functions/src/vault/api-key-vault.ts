@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { FieldValue, type Firestore } from "firebase-admin/firestore";
 import { firestore } from "../admin";
 import type { ApiKeyStatus } from "../contract";
@@ -23,6 +24,12 @@ export type { KeyState } from "./api-key-store";
 
 export type { ApiKeyStatus } from "../contract";
 
+/** A decrypted key and the id of the record it came from. */
+export interface StoredKey {
+  apiKey: string;
+  keyId: string;
+}
+
 export interface ApiKeyVault {
   /** Encrypts and stores `apiKey`, replacing any previous one atomically: on failure the old key stays. */
   storeApiKey(uid: string, provider: Provider, apiKey: string, verification: { state: KeyState; verifiedAt?: Date }): Promise<ApiKeyStatus>;
@@ -30,14 +37,16 @@ export interface ApiKeyVault {
   removeApiKey(uid: string, provider: Provider): Promise<boolean>;
   status(uid: string, provider: Provider): Promise<ApiKeyStatus>;
   /** The caller's plaintext key, read fresh from Firestore on every call (so a removal takes effect at once). */
-  readApiKey(uid: string, provider: Provider): Promise<string | null>;
-  markState(uid: string, provider: Provider, state: KeyState): Promise<void>;
-  recordUse(uid: string, provider: Provider): Promise<void>;
+  readApiKey(uid: string, provider: Provider): Promise<StoredKey | null>;
+  /**
+   * Status updates after a call made with key `keyId`. They apply only while that key is still the
+   * stored one: a call that fails after the user replaced the key must not mark the new key invalid.
+   */
+  markState(uid: string, provider: Provider, keyId: string, state: KeyState): Promise<void>;
+  recordUse(uid: string, provider: Provider, keyId: string): Promise<void>;
   /** Appends an audit event on its own (events that accompany a write are written with it). Best effort. */
   audit(uid: string, provider: Provider, event: AuditEvent): Promise<void>;
 }
-
-const grpcNotFound = 5;
 
 export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, now: () => Date = () => new Date()): ApiKeyVault {
   /** Runs one store operation; every failure that is not already an AppError becomes KEY_STORE_UNAVAILABLE. */
@@ -67,15 +76,15 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, now: (
     }
   }
 
-  /** Updates status fields of an existing record; a record removed meanwhile is left removed. */
-  async function updateIfPresent(uid: string, provider: Provider, fields: Record<string, unknown>): Promise<boolean> {
-    try {
-      await apiKeyDoc(db, uid, provider).update(fields);
+  /** Updates status fields of the record if it still holds key `keyId` (not removed or replaced meanwhile). */
+  async function updateIfSameKey(uid: string, provider: Provider, keyId: string, fields: Record<string, unknown>): Promise<boolean> {
+    const ref = apiKeyDoc(db, uid, provider);
+    return db.runTransaction(async (tx) => {
+      const snapshot = await tx.get(ref);
+      if (snapshot.get("keyId") !== keyId) return false;
+      tx.update(ref, fields);
       return true;
-    } catch (error) {
-      if ((error as { code?: number }).code === grpcNotFound) return false;
-      throw error;
-    }
+    });
   }
 
   return {
@@ -85,6 +94,7 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, now: (
         const envelope = await sealSecret(apiKey, secretAad(uid, provider), wrapper);
         const at = now();
         const record = {
+          keyId: randomUUID(),
           provider,
           envelope,
           hint: keyHint(apiKey),
@@ -131,26 +141,26 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, now: (
         const snapshot = await apiKeyDoc(db, uid, provider).get();
         if (!snapshot.exists) return null;
         const record = fromDocument(snapshot.data()!);
-        return openSecret(record.envelope, secretAad(uid, provider), wrapper);
+        return { apiKey: await openSecret(record.envelope, secretAad(uid, provider), wrapper), keyId: record.keyId };
       }),
 
-    markState: (uid, provider, state) =>
+    markState: (uid, provider, keyId, state) =>
       guarded(uid, provider, "mark_state", async () => {
-        if (await updateIfPresent(uid, provider, { state, updatedAt: now() })) {
+        if (await updateIfSameKey(uid, provider, keyId, { state, updatedAt: now() })) {
           await audit(uid, provider, { event: "state_change", outcome: state });
         }
       }),
 
-    recordUse: (uid, provider) =>
+    recordUse: (uid, provider, keyId) =>
       guarded(uid, provider, "record_use", async () => {
-        await updateIfPresent(uid, provider, { lastUsedAt: now(), usageCount: FieldValue.increment(1), state: "active" });
+        await updateIfSameKey(uid, provider, keyId, { lastUsedAt: now(), usageCount: FieldValue.increment(1), state: "active" });
       }),
 
     audit,
   };
 }
 
-function statusOf(record: Omit<ApiKeyRecord, "envelope">): ApiKeyStatus {
+function statusOf(record: Omit<ApiKeyRecord, "envelope" | "keyId">): ApiKeyStatus {
   return {
     provider: record.provider,
     hasKey: true,
