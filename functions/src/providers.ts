@@ -1,4 +1,6 @@
 /**
+ * Pure and dependency-free: the web app imports it too, to check a key's format before sending it.
+ *
  * The AI providers a user can bring a key for. Only Google AI (Gemini) exists today; the vault,
  * the callables and the status shape are keyed by provider so another can be added here.
  */

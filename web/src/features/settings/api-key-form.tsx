@@ -4,7 +4,9 @@ import { describeError, keyFormatError, type ErrorDescription } from "../../lib/
 import { ErrorNotice } from "../../ui/error-notice";
 import { describedBy, Field } from "../../ui/field";
 import { ExternalLink } from "../../ui/link";
-import { looksLikeGeminiKey } from "./key-format";
+// The server's own format check (a pure module): checking here too means a wrong paste, which might
+// be some other secret, never leaves the browser.
+import { isWellFormedKey } from "../../../../functions/src/providers";
 
 /**
  * Saves a key after Google has verified it. The key is read from the field only when the form is
@@ -37,7 +39,7 @@ export function ApiKeyForm({
     };
     const apiKey = input.value.trim();
     if (!apiKey) return fail({ field: "apiKey", message: "Paste your Gemini API key first." });
-    if (!looksLikeGeminiKey(apiKey)) return fail(keyFormatError);
+    if (!isWellFormedKey("googleai", apiKey)) return fail(keyFormatError);
     setSaving(true);
     setError(undefined);
     try {
