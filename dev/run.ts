@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { googleAiKeyShape } from "../functions/src/providers";
 import { gcloudFirestoreEmulator, javaMajorVersion, startStandaloneFirestore, type StandaloneFirestore } from "./firestore-emulator";
 import { startGeminiStandIn } from "./gemini-stand-in/server";
 import { startLocalKms } from "./local-kms/server";
@@ -19,7 +20,6 @@ const [mode = "start", ...args] = process.argv.slice(2);
 const config = loadStackConfig();
 const dataDir = join(repoRoot, ".emulator-data");
 const outputDir = join(repoRoot, "test-output");
-const keyShaped = /AIza[0-9A-Za-z_-]{35}/g;
 
 main().catch((error) => {
   console.error(`\n${error instanceof Error ? error.message : error}`);
@@ -165,7 +165,7 @@ async function test() {
     await firestore?.stop();
   }
 
-  const leaks = [emulatorLog, firestoreLog].filter((file) => existsSync(file) && keyShaped.test(readFileSync(file, "utf8")));
+  const leaks = [emulatorLog, firestoreLog].filter((file) => existsSync(file) && googleAiKeyShape.test(readFileSync(file, "utf8")));
   if (leaks.length > 0) {
     console.error(`\nKey-shaped strings (AIza…) were written to: ${leaks.join(", ")}. A key must never reach a log.`);
     code = code || 1;

@@ -7,8 +7,12 @@
 export const providers = ["googleai"] as const;
 export type Provider = (typeof providers)[number];
 
-/** A Google AI key: "AIza" followed by 35 URL-safe base64 characters. */
-const googleAiKeyPattern = /^AIza[0-9A-Za-z_-]{35}$/;
+/**
+ * A Google AI key: "AIza" followed by 35 URL-safe base64 characters, anywhere in a text. The one
+ * definition of the shape: the format check anchors it, log scrubbing and leak checks search for it.
+ */
+export const googleAiKeyShape = /AIza[0-9A-Za-z_-]{35}/;
+const googleAiKeyPattern = new RegExp(`^${googleAiKeyShape.source}$`);
 
 export function isWellFormedKey(provider: Provider, apiKey: string): boolean {
   switch (provider) {

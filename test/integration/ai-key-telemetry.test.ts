@@ -8,7 +8,7 @@ import { interviewQuestionsFlow } from "../../functions/src/ai/flows/interview-q
 import { ai, telemetryReady } from "../../functions/src/ai/genkit";
 import { geminiCallContext } from "../../functions/src/ai/user-key-model";
 import { geminiStandIn } from "../support/hooks";
-import { fakeGeminiKey } from "../support/keys";
+import { fakeGeminiKey, keyShaped } from "../support/keys";
 
 /**
  * The key must never reach anything Genkit records. This runs the real flows in-process against the
@@ -16,7 +16,6 @@ import { fakeGeminiKey } from "../support/keys";
  * up, and captures everything written to stdout/stderr meanwhile; then looks for the keys everywhere.
  */
 
-const keyShaped = /AIza[0-9A-Za-z_-]{35}/;
 
 describe("AI flows: the key stays out of spans and logs", function () {
   this.timeout(60_000);

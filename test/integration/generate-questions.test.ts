@@ -5,11 +5,11 @@ import { geminiStandIn, localKms } from "../support/hooks";
 import {
   assertNoKeyIn,
   generateRequestsFor,
-  keyShaped,
   questionsRequest,
   signUpAiCaller,
   userWithKey,
 } from "../support/ai";
+import { keyShaped } from "../support/keys";
 import type { GenerateQuestionsResult } from "../../functions/src/contract";
 
 describe("generateQuestions", function () {

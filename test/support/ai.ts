@@ -4,7 +4,7 @@ import type { RecordedRequest } from "../../dev/gemini-stand-in/server";
 import { loadStackConfig } from "../../dev/stack-config";
 import { signUpNewUser, type Caller } from "./firebase-client";
 import { geminiStandIn } from "./hooks";
-import { fakeGeminiKey } from "./keys";
+import { fakeGeminiKey, keyShaped } from "./keys";
 
 /**
  * What the AI callables' tests share: users whose stand-in requests can be traced back to them, users
@@ -43,7 +43,6 @@ export function generateRequestsFor(user: Pick<AiCaller, "tag">): RecordedReques
   return geminiStandIn().requests.filter((request) => request.model && JSON.stringify(request.body ?? "").includes(user.tag));
 }
 
-export const keyShaped = /AIza[0-9A-Za-z_-]{35}/;
 
 /** Nothing the client received — the message, the details — holds a key. */
 export function assertNoKeyIn(value: unknown): void {

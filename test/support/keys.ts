@@ -1,5 +1,8 @@
 import { randomBytes } from "node:crypto";
 
+/** What a leak check searches for: the product's own definition of a key's shape. */
+export { googleAiKeyShape as keyShaped } from "../../functions/src/providers";
+
 const keyAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-";
 
 /**

@@ -1,11 +1,12 @@
+import { googleAiKeyShape } from "../providers";
+
 /**
  * Last-line scrubbing of key-shaped text for the two log sinks Genkit writes to. Our own code never
  * puts a key in a log line; this exists because the Gemini plugin logs Google's error text as is, and
  * Google quotes the key itself when it reports a suspended consumer.
  */
 
-/** A Google API key: "AIza" and 35 URL-safe base64 characters. */
-const keyShaped = /AIza[0-9A-Za-z_-]{35}/g;
+const keyShaped = new RegExp(googleAiKeyShape.source, "g");
 
 export const redactedKey = "AIza…[redacted]";
 
