@@ -23,7 +23,7 @@ export interface AppSession {
 }
 
 /** Opens the app at `path` in a new Chromium with an empty profile. */
-export async function openApp(path = "/"): Promise<AppSession> {
+async function openApp(path = "/"): Promise<AppSession> {
   const profileDir = mkdtempSync(join(tmpdir(), "interview-ai-chromium-"));
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: chromiumPath,
@@ -54,6 +54,22 @@ export async function openApp(path = "/"): Promise<AppSession> {
       await context.close();
       rmSync(profileDir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * For a describe block: returns an `openApp` whose sessions are closed after each test, so no browser
+ * outlives the test that opened it.
+ */
+export function browserSessions(): (path?: string) => Promise<AppSession> {
+  const open: AppSession[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((session) => session.close()));
+  });
+  return async (path) => {
+    const session = await openApp(path);
+    open.push(session);
+    return session;
   };
 }
 

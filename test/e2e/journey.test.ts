@@ -1,27 +1,21 @@
 import assert from "node:assert/strict";
 import { fakeGeminiKey } from "../support/keys";
 import {
+  browserSessions,
   cspViolations,
   generateQuestions,
-  openApp,
   pageAndStorageContents,
   saveKey,
   screenshot,
   signUp,
-  type AppSession,
 } from "./browser";
 
 describe("web app: the practice journey (browser)", function () {
   this.timeout(90_000);
-  let session: AppSession | undefined;
-
-  afterEach(async () => {
-    await session?.close();
-    session = undefined;
-  });
+  const openSession = browserSessions();
 
   it("signs up, saves a key, generates questions, takes answers and shows feedback", async () => {
-    session = await openApp();
+    const session = await openSession();
     const { page } = session;
     await page.getByRole("heading", { level: 1, name: "Sign in" }).waitFor();
 
@@ -67,7 +61,7 @@ describe("web app: the practice journey (browser)", function () {
   });
 
   it("never keeps the saved key in the page, the browser's storage, the console or a URL", async () => {
-    session = await openApp();
+    const session = await openSession();
     const { page } = session;
     await signUp(page);
     const apiKey = fakeGeminiKey();
@@ -89,7 +83,7 @@ describe("web app: the practice journey (browser)", function () {
   });
 
   it("shows the server's progress while questions are written, and can cancel", async () => {
-    session = await openApp();
+    const session = await openSession();
     const { page } = session;
     await signUp(page);
     // The stand-in's `slow` marker delays every Gemini answer by a few seconds, verification included.

@@ -1,19 +1,14 @@
 import assert from "node:assert/strict";
 import { geminiStandIn } from "../support/hooks";
 import { fakeGeminiKey } from "../support/keys";
-import { alertText, generateQuestions, keyField, openApp, saveKey, signUp, type AppSession } from "./browser";
+import { alertText, browserSessions, generateQuestions, keyField, saveKey, signUp } from "./browser";
 
 describe("web app: key problems, as the user sees them (browser)", function () {
   this.timeout(90_000);
-  let session: AppSession | undefined;
-
-  afterEach(async () => {
-    await session?.close();
-    session = undefined;
-  });
+  const openSession = browserSessions();
 
   it("rejects an invalid key with a message beside the field, and stores nothing", async () => {
-    session = await openApp();
+    const session = await openSession();
     const { page } = session;
     await signUp(page);
 
@@ -31,7 +26,7 @@ describe("web app: key problems, as the user sees them (browser)", function () {
   });
 
   it("keeps a malformed key in the browser: it is never sent", async () => {
-    session = await openApp();
+    const session = await openSession();
     const { page } = session;
     await signUp(page);
     const sentBefore = session.requestUrls.filter((url) => url.endsWith("/setApiKey")).length;
@@ -43,7 +38,7 @@ describe("web app: key problems, as the user sees them (browser)", function () {
   });
 
   it("explains that a quota belongs to the key's Google project", async () => {
-    session = await openApp();
+    const session = await openSession();
     const { page } = session;
     await signUp(page);
     // `genquota`: the key checks out, but every generation answers 429 RESOURCE_EXHAUSTED.
@@ -55,7 +50,7 @@ describe("web app: key problems, as the user sees them (browser)", function () {
   });
 
   it("says Gemini is unavailable during an outage, keeping the form to try again", async () => {
-    session = await openApp();
+    const session = await openSession();
     const { page } = session;
     await signUp(page);
     const apiKey = fakeGeminiKey();
@@ -69,7 +64,7 @@ describe("web app: key problems, as the user sees them (browser)", function () {
   });
 
   it("after the key is removed, generating leads the user back to Settings to add one", async () => {
-    session = await openApp();
+    const session = await openSession();
     const { page } = session;
     await signUp(page);
     await saveKey(page, fakeGeminiKey());

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { fakeGeminiKey } from "../support/keys";
-import { alertText, appUrl, keyField, openApp, signUp, type AppSession } from "./browser";
+import { alertText, appUrl, browserSessions, keyField, signUp } from "./browser";
 
 /** The accessible name and role of the focused element, e.g. "button: Save and verify". */
 const focused = (page: Page) =>
@@ -22,15 +22,10 @@ async function tabUntil(page: Page, target: string, limit = 15): Promise<void> {
 
 describe("web app: keyboard use and access (browser)", function () {
   this.timeout(90_000);
-  let session: AppSession | undefined;
-
-  afterEach(async () => {
-    await session?.close();
-    session = undefined;
-  });
+  const openSession = browserSessions();
 
   it("saves a key with the keyboard alone, with show/hide and the remove dialog reachable too", async () => {
-    session = await openApp();
+    const session = await openSession();
     const { page } = session;
     await signUp(page);
     await page.getByText("No key saved yet").waitFor();
@@ -64,7 +59,7 @@ describe("web app: keyboard use and access (browser)", function () {
   });
 
   it("shows signed-out visitors only the sign-in screen, and explains sign-in failures", async () => {
-    session = await openApp("/settings");
+    const session = await openSession("/settings");
     const { page } = session;
     await page.getByRole("heading", { level: 1, name: "Sign in" }).waitFor();
     assert.equal(await page.getByRole("navigation").count(), 0, "no app navigation before sign-in");
