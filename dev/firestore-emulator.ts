@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Endpoint } from "./stack-config";
+import { waitForHttp } from "./wait-for-http";
 
 /**
  * firebase-tools 15 starts its Java emulators only on Java 21+. Google's CLI package
@@ -40,7 +41,7 @@ export async function startStandaloneFirestore(options: {
   const child = spawn(gcloudFirestoreEmulator, args, { stdio: ["ignore", "pipe", "pipe"], detached: true });
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
-  await waitUntilServing(`http://${endpoint.host}:${endpoint.port}/`, child);
+  await waitForHttp(`http://${endpoint.host}:${endpoint.port}/`, child, { name: "The Firestore emulator (see its log)", timeoutMs: 60_000 });
 
   return {
     async stop(exportDir) {
@@ -62,22 +63,8 @@ export async function startStandaloneFirestore(options: {
   };
 }
 
-async function waitUntilServing(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`The Firestore emulator exited (code ${child.exitCode}); see its log.`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`The Firestore emulator did not answer at ${url} within 60 s.`);
-}
-
 /** The launcher is a shell script that starts java: signal the whole group so no JVM is left behind. */
-export async function stopProcessGroup(child: ChildProcess): Promise<void> {
+async function stopProcessGroup(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.pid === undefined) return;
   const exited = new Promise((resolve) => child.once("exit", resolve));
   try {

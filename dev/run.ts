@@ -6,6 +6,7 @@ import { gcloudFirestoreEmulator, javaMajorVersion, startStandaloneFirestore, ty
 import { startGeminiStandIn } from "./gemini-stand-in/server";
 import { startLocalKms } from "./local-kms/server";
 import { hostPort, httpUrl, loadStackConfig, repoRoot } from "./stack-config";
+import { waitForHttp } from "./wait-for-http";
 
 /**
  * `npm start` and `npm test`: builds, then runs the Firebase emulators (Auth, Functions, Hosting and the
@@ -96,8 +97,8 @@ async function start() {
 
   // Ready once the app is served and the functions are loaded (a callable's URL stops answering 404).
   const ready = Promise.all([
-    waitForHttp(`${httpUrl(config.hosting)}/`, firebase),
-    waitForHttp(`${httpUrl(config.functions)}/${config.projectId}/us-central1/apiKeyStatus`, firebase),
+    waitForHttp(`${httpUrl(config.hosting)}/`, firebase, { name: "firebase-tools", timeoutMs: 300_000 }),
+    waitForHttp(`${httpUrl(config.functions)}/${config.projectId}/us-central1/apiKeyStatus`, firebase, { name: "firebase-tools", timeoutMs: 300_000 }),
   ]).then(() =>
     console.log(
       [
@@ -196,18 +197,6 @@ function run(command: string, commandArgs: string[]) {
 
 function exitOf(child: ChildProcess): Promise<number> {
   return new Promise((resolve) => child.once("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0))));
-}
-
-async function waitForHttp(url: string, child: ChildProcess): Promise<void> {
-  while (child.exitCode === null) {
-    try {
-      if ((await fetch(url)).status !== 404) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error("firebase-tools exited");
 }
 
 function shellQuote(value: string): string {
