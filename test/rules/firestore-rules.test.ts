@@ -35,8 +35,8 @@ describe("firestore.rules", () => {
     // Documents exist, as they would in production, so a read that "succeeds" would return real data.
     await env.withSecurityRulesDisabled(async (context) => {
       const db = context.firestore();
-      await setDoc(doc(db, ownKey), { hint: "AIza…abcd", state: "active", envelope: { ciphertext: "opaque" } });
-      await setDoc(doc(db, othersKey), { hint: "AIza…wxyz", state: "active" });
+      await setDoc(doc(db, ownKey), { hint: "AQ.…abcd", state: "active", envelope: { ciphertext: "opaque" } });
+      await setDoc(doc(db, othersKey), { hint: "AQ.…wxyz", state: "active" });
       await setDoc(doc(db, auditEvent), { uid: owner, event: "set", outcome: "stored" });
     });
   });

@@ -1,15 +1,26 @@
 import { randomBytes } from "node:crypto";
 
-/** What a leak check searches for: the product's own definition of a key's shape. */
-export { googleAiKeyShape as keyShaped } from "../../functions/src/providers";
+/** What a leak check searches for: the product's own definition of every key shape it knows. */
+export { anyKeyShape as keyShaped } from "../../functions/src/providers";
 
 const keyAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-";
 
+function randomKeyCharacters(length: number): string {
+  return Array.from(randomBytes(length), (byte) => keyAlphabet[byte % keyAlphabet.length]).join("");
+}
+
+/** The two shapes of Gemini key (functions/src/providers.ts): what AI Studio issues today, and the retired one. */
+const geminiKeyShapes = {
+  auth: { prefix: "AQ.", length: 50 },
+  standard: { prefix: "AIza", length: 35 },
+} as const;
+
 /**
- * A fresh, fake, well-formed Gemini key ("AIza" + 35 characters), made at run time so no key-shaped
- * literal is ever committed. `marker` (a Gemini stand-in behaviour word) is embedded in the random part.
+ * A fresh, fake, well-formed Gemini key, made at run time so no key-shaped literal is ever committed:
+ * an auth key ("AQ." + 50 characters) as AI Studio issues today, or with `shape: "standard"` a retired
+ * "AIza" key. `marker` (a Gemini stand-in behaviour word) is embedded in the random part.
  */
-export function fakeGeminiKey(marker = ""): string {
-  const body = Array.from(randomBytes(35), (byte) => keyAlphabet[byte % keyAlphabet.length]).join("");
-  return `AIza${marker}${body.slice(marker.length)}`;
+export function fakeGeminiKey(marker = "", shape: keyof typeof geminiKeyShapes = "auth"): string {
+  const { prefix, length } = geminiKeyShapes[shape];
+  return `${prefix}${marker}${randomKeyCharacters(length - marker.length)}`;
 }

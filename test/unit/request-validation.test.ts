@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { AppError } from "../../functions/src/errors";
 import { parseInput } from "../../functions/src/callables/request";
 import { SetApiKeyInputSchema } from "../../functions/src/callables/set-api-key";
-import { isWellFormedKey, keyHint } from "../../functions/src/providers";
+import { isRetiredKeyShape, isWellFormedKey, keyHint } from "../../functions/src/providers";
 import { fakeGeminiKey } from "../support/keys";
 
 function invalidInputMessage(data: unknown): string {
@@ -17,17 +17,30 @@ function invalidInputMessage(data: unknown): string {
 }
 
 describe("key format and input validation", () => {
-  it("accepts exactly AIza + 35 URL-safe characters", () => {
-    assert.ok(isWellFormedKey("googleai", fakeGeminiKey()));
-    assert.ok(!isWellFormedKey("googleai", fakeGeminiKey().slice(0, -1)));
-    assert.ok(!isWellFormedKey("googleai", `${fakeGeminiKey()}x`));
-    assert.ok(!isWellFormedKey("googleai", `AIzb${fakeGeminiKey().slice(4)}`));
-    assert.ok(!isWellFormedKey("googleai", `${fakeGeminiKey().slice(0, -1)}!`));
+  it("accepts today's auth keys: exactly AQ. + 50 URL-safe characters", () => {
+    const key = fakeGeminiKey();
+    assert.ok(isWellFormedKey("googleai", key));
+    assert.ok(!isRetiredKeyShape("googleai", key));
+    assert.ok(!isWellFormedKey("googleai", key.slice(0, -1)));
+    assert.ok(!isWellFormedKey("googleai", `${key}x`));
+    assert.ok(!isWellFormedKey("googleai", `AQ:${key.slice(3)}`), "the dot is a dot, not any character");
+    assert.ok(!isWellFormedKey("googleai", `AR.${key.slice(3)}`));
+    assert.ok(!isWellFormedKey("googleai", `${key.slice(0, -1)}!`));
+  });
+
+  it("accepts retired standard keys (AIza + 35) as well-formed, marked retired, so Google gives the verdict", () => {
+    const key = fakeGeminiKey("", "standard");
+    assert.ok(isWellFormedKey("googleai", key));
+    assert.ok(isRetiredKeyShape("googleai", key));
+    assert.ok(!isWellFormedKey("googleai", key.slice(0, -1)));
+    assert.ok(!isWellFormedKey("googleai", `AIzb${key.slice(4)}`));
   });
 
   it("hints a key by its prefix and last four characters only", () => {
     const key = fakeGeminiKey();
-    assert.equal(keyHint(key), `AIza…${key.slice(-4)}`);
+    const legacy = fakeGeminiKey("", "standard");
+    assert.equal(keyHint("googleai", key), `AQ.…${key.slice(-4)}`);
+    assert.equal(keyHint("googleai", legacy), `AIza…${legacy.slice(-4)}`);
   });
 
   it("trims the key and applies defaults", () => {

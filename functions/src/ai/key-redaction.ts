@@ -1,4 +1,4 @@
-import { googleAiKeyShape } from "../providers";
+import { anyKeyShapeGlobal } from "../providers";
 
 /**
  * Last-line scrubbing of key-shaped text for the two log sinks Genkit writes to. Our own code never
@@ -6,12 +6,10 @@ import { googleAiKeyShape } from "../providers";
  * Google quotes the key itself when it reports a suspended consumer.
  */
 
-const keyShaped = new RegExp(googleAiKeyShape.source, "g");
-
-export const redactedKey = "AIza…[redacted]";
+export const redactedKey = "[redacted key]";
 
 export function redactKeys(text: string): string {
-  return text.replace(keyShaped, redactedKey);
+  return text.replace(anyKeyShapeGlobal(), redactedKey);
 }
 
 /** A copy of `value` with every key-shaped substring of every string redacted (errors become plain objects). */

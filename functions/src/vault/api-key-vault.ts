@@ -3,7 +3,7 @@ import { FieldValue, type Firestore } from "firebase-admin/firestore";
 import { firestore } from "../admin";
 import type { ApiKeyStatus } from "../contract";
 import { kmsKeyName } from "../config";
-import { AppError, keyStoreUnavailable } from "../errors";
+import { AppError, keyStoreUnavailable, keyUnreadable } from "../errors";
 import * as logs from "../logs";
 import { keyHint, type Provider } from "../providers";
 import {
@@ -57,10 +57,7 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, now: (
       if (error instanceof AppError) throw error;
       if (error instanceof EnvelopeIntegrityError) {
         logs.keyIntegrityFailure(uid, provider);
-        throw new AppError(
-          "KEY_STORE_UNAVAILABLE",
-          "Your stored key could not be decrypted. Remove it and add it again in Settings.",
-        );
+        throw keyUnreadable();
       }
       logs.keyStoreFailure(uid, provider, operation, error);
       throw keyStoreUnavailable();
@@ -97,7 +94,7 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, now: (
           keyId: randomUUID(),
           provider,
           envelope,
-          hint: keyHint(apiKey),
+          hint: keyHint(provider, apiKey),
           state: verification.state,
           createdAt: at,
           updatedAt: at,
