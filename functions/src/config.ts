@@ -10,9 +10,12 @@ export const kmsKeyName = defineString("KMS_KEY_NAME", {
   description: "Cloud KMS crypto key (ENCRYPT_DECRYPT) that wraps the per-secret data keys",
 });
 
-/** Gemini model the AI flows call. */
+/**
+ * Gemini model the AI flows call, and that setApiKey checks a key can use. Google's maintained alias
+ * follows the newest Flash model, so the app does not break when a dated model is shut down.
+ */
 export const geminiModel = defineString("GEMINI_MODEL", {
-  default: "gemini-2.5-flash",
+  default: "gemini-flash-latest",
   description: "Gemini model used by generateQuestions and generateFeedback",
 });
 

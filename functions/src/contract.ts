@@ -19,8 +19,23 @@ export type Reason =
   | "KEY_MISSING"
   | "QUOTA_EXCEEDED"
   | "RATE_LIMITED"
+  | "MODEL_UNAVAILABLE"
   | "KEY_STORE_UNAVAILABLE"
   | "AI_UNAVAILABLE";
+
+/**
+ * The next step a failure suggests, in `details.action`; the message itself is the server's, written
+ * for the user's situation. `settings`: add, fix or replace the key in Settings; `provider_keys`: the
+ * provider's page where keys are created; `provider_quota`: the provider's page about quotas.
+ */
+export type ErrorAction = "settings" | "provider_keys" | "provider_quota";
+
+/** What `HttpsError.details` holds for every failure the functions expect. */
+export interface ErrorDetails {
+  reason: Reason;
+  action?: ErrorAction;
+  retryAfterSeconds?: number;
+}
 
 export type KeyState = "active" | "unverified" | "invalid" | "quota_exhausted";
 
@@ -28,7 +43,7 @@ export type KeyState = "active" | "unverified" | "invalid" | "quota_exhausted";
 export interface ApiKeyStatus {
   provider: Provider;
   hasKey: boolean;
-  /** "AIza…" and the key's last four characters. */
+  /** The key's prefix and last four characters, e.g. "AQ.…wxyz". */
   hint?: string;
   state?: KeyState;
   createdAt?: string;

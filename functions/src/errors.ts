@@ -1,6 +1,7 @@
 import { HttpsError, type FunctionsErrorCode } from "firebase-functions/v2/https";
-import type { Reason } from "./contract";
+import type { ErrorAction, ErrorDetails, Reason } from "./contract";
 import { unexpectedError } from "./logs";
+import { keyShapesByProvider, type Provider } from "./providers";
 
 export type { Reason } from "./contract";
 
@@ -12,50 +13,129 @@ export const codeForReason: Record<Reason, FunctionsErrorCode> = {
   KEY_MISSING: "failed-precondition",
   QUOTA_EXCEEDED: "resource-exhausted",
   RATE_LIMITED: "resource-exhausted",
+  MODEL_UNAVAILABLE: "failed-precondition",
   KEY_STORE_UNAVAILABLE: "unavailable",
   AI_UNAVAILABLE: "unavailable",
 };
 
 /**
- * An expected failure. `message` is shown to the user as is, so it must never carry a key,
- * an upstream response body or anything else the caller did not already know.
+ * An expected failure. `message` is what the user reads, written here for their actual situation (the
+ * web app shows it as is), so it must never carry a key, an upstream response body or anything else the
+ * caller did not already know.
  */
 export class AppError extends Error {
   constructor(
     readonly reason: Reason,
     message: string,
-    readonly extra: { retryAfterSeconds?: number } = {},
+    readonly extra: { retryAfterSeconds?: number; action?: ErrorAction } = {},
   ) {
     super(message);
     this.name = "AppError";
   }
 }
 
+/** "in 59 seconds", "in about 5 minutes": when a limit lifts. */
+function inTime(seconds: number | undefined): string {
+  if (seconds === undefined || seconds <= 0) return "in a minute";
+  if (seconds < 90) return `in ${Math.ceil(seconds)} second${seconds > 1 ? "s" : ""}`;
+  if (seconds < 90 * 60) return `in about ${Math.round(seconds / 60)} minutes`;
+  return `in about ${Math.round(seconds / 3600)} hours`;
+}
+
+const retryAfter = (seconds: number | undefined) => (seconds === undefined ? {} : { retryAfterSeconds: seconds });
+
 export const invalidInput = (message: string) => new AppError("INVALID_INPUT", message);
-export const keyFormat = () =>
-  new AppError("KEY_FORMAT", "That does not look like a Gemini API key. Keys start with \"AIza\" and are 39 characters long.");
-export const keyInvalid = () =>
-  new AppError("KEY_INVALID", "Google rejected this API key. Check it in Google AI Studio, or create a new one.");
+
+export const keyFormat = (provider: Provider) =>
+  new AppError("KEY_FORMAT", `That does not look like a valid key. ${keyShapesByProvider[provider].formatHint}`);
+
+/**
+ * Google refused the key, at save time or when it was used. A key of a retired shape ("AIza") needs to
+ * hear that Google retired such keys, not "check your key": no check will make it work again.
+ */
+export function keyInvalid(when: "saving" | "using", retiredShape: boolean): AppError {
+  if (retiredShape) {
+    return new AppError(
+      "KEY_INVALID",
+      when === "saving"
+        ? "Google no longer accepts keys that start with “AIza” (it retired them in 2026), so this key was not saved. Create a new key in Google AI Studio (it starts with “AQ.”) and paste that one."
+        : "Your saved key starts with “AIza”, a kind of key Google retired in 2026. Create a new key in Google AI Studio (it starts with “AQ.”) and replace the saved one in Settings.",
+      { action: when === "saving" ? "provider_keys" : "settings" },
+    );
+  }
+  return new AppError(
+    "KEY_INVALID",
+    when === "saving"
+      ? "Google rejected this key, so it was not saved. Check it in Google AI Studio, or create a new one there."
+      : "Google rejected your saved Gemini key. It may have been deleted, restricted or suspended: replace it in Settings.",
+    { action: when === "saving" ? "provider_keys" : "settings" },
+  );
+}
+
 export const keyMissing = () =>
-  new AppError("KEY_MISSING", "Add your Gemini API key in Settings to use the AI features.");
+  new AppError("KEY_MISSING", "You haven't added a Gemini API key yet. Interview AI runs on your own key: add it in Settings.", {
+    action: "settings",
+  });
+
 export const quotaExceeded = (retryAfterSeconds?: number) =>
   new AppError(
     "QUOTA_EXCEEDED",
-    "Your Gemini API key has run out of quota. Check the quota and billing of its Google project, or wait and try again.",
-    retryAfterSeconds === undefined ? {} : { retryAfterSeconds },
+    "Your Gemini key has run out of quota. The quota belongs to your key's Google project, not to Interview AI: " +
+      `check that project's plan and billing, or try again ${inTime(retryAfterSeconds)} if it is a per-minute limit.`,
+    { action: "provider_quota", ...retryAfter(retryAfterSeconds) },
   );
+
+/** The daily allowance on the project's key is used up: the user's own key is the way on. */
+export const defaultKeyCapReached = (dailyCap: number, retryAfterSeconds: number) =>
+  new AppError(
+    "QUOTA_EXCEEDED",
+    `You have used today's ${dailyCap} AI requests on the app's shared key. Add your own Gemini API key in Settings, or try again ${inTime(retryAfterSeconds)}.`,
+    { action: "settings", retryAfterSeconds },
+  );
+
+/** Google's quota for the project's own key ran out: not the user's doing, and their own key avoids it. */
+export const defaultKeyOutOfQuota = (retryAfterSeconds?: number) =>
+  new AppError(
+    "QUOTA_EXCEEDED",
+    "The app's shared Gemini key is out of quota for now. Add your own Gemini API key in Settings, or try again later.",
+    { action: "settings", ...retryAfter(retryAfterSeconds) },
+  );
+
 export const rateLimited = (retryAfterSeconds: number) =>
-  new AppError("RATE_LIMITED", `Too many requests. Try again in ${retryAfterSeconds} seconds.`, { retryAfterSeconds });
+  new AppError("RATE_LIMITED", `That's a lot of requests in a short time. Try again ${inTime(retryAfterSeconds)}.`, { retryAfterSeconds });
+
+/**
+ * The configured model is not served (retired, renamed, or not open to this key's project). That is the
+ * operator's or Google's to fix, not the user's key, which stays as it was.
+ */
+export function modelUnavailable(model: string, when: "saving" | "using"): AppError {
+  return new AppError(
+    "MODEL_UNAVAILABLE",
+    when === "saving"
+      ? `Google says this key cannot use the model Interview AI runs on (${model}), so it was not saved. If the key's Google project is restricted, create a key in AI Studio in a project with Gemini API access; otherwise we have been alerted and are on it.`
+      : `The AI model Interview AI runs on (${model}) is not available right now. Your key is fine and nothing was spent; we have been alerted — try again later.`,
+    when === "saving" ? { action: "provider_keys" } : {},
+  );
+}
+
 export const keyStoreUnavailable = () =>
-  new AppError("KEY_STORE_UNAVAILABLE", "Your key store is temporarily unavailable. Nothing was changed; try again in a moment.");
-export const aiUnavailable = (message = "Gemini is temporarily unavailable. Try again in a moment.") =>
+  new AppError("KEY_STORE_UNAVAILABLE", "The secure key store is unavailable just now. Nothing was changed or lost; try again in a moment.");
+
+/** A stored record that does not authenticate (tampered or moved) will never decrypt: only a new key helps. */
+export const keyUnreadable = () =>
+  new AppError("KEY_STORE_UNAVAILABLE", "Your saved key can no longer be read. Remove it and add your key again in Settings.", {
+    action: "settings",
+  });
+
+export const aiUnavailable = (message = "Gemini is temporarily unavailable. Nothing is lost; try again in a moment.") =>
   new AppError("AI_UNAVAILABLE", message);
 
 /** Turns an AppError into the HttpsError the client receives; anything else becomes a bare `internal`. */
 export function toHttpsError(error: unknown): HttpsError {
   if (error instanceof HttpsError) return error;
   if (error instanceof AppError) {
-    return new HttpsError(codeForReason[error.reason], error.message, { reason: error.reason, ...error.extra });
+    const details: ErrorDetails = { reason: error.reason, ...error.extra };
+    return new HttpsError(codeForReason[error.reason], error.message, details);
   }
   return new HttpsError("internal", "Something went wrong on our side. Try again later.");
 }

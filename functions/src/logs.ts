@@ -51,11 +51,19 @@ export function aiGeneration(
   uid: string,
   flow: string,
   keySource: "user" | "default",
-  outcome: "ok" | "key_invalid" | "quota" | "transient" | "unexpected" | "blocked" | "malformed",
+  outcome: "ok" | "key_invalid" | "quota" | "model_unavailable" | "transient" | "unexpected" | "blocked" | "malformed",
 ): void {
   const entry = { uid, flow, keySource, outcome };
   if (outcome === "ok" || outcome === "blocked") logger.info("ai generation", entry);
   else logger.warn("ai generation failed", entry);
+}
+
+/**
+ * For the operator: Google does not serve the configured model (GEMINI_MODEL), to everyone or to this
+ * key's project. Users cannot fix this; a retired or misspelt model name can.
+ */
+export function modelUnavailable(model: string, during: "key_check" | "generation"): void {
+  logger.error("configured Gemini model not available: check GEMINI_MODEL", { model, during });
 }
 
 export function defaultKeyNotConfigured(): void {

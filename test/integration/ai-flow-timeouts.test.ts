@@ -15,7 +15,7 @@ describe("AI flows: a Gemini call that hangs", function () {
     const error = await interviewQuestionsFlow
       .run(
         { jobTitle: "Data engineer", interviewType: "behavioral", count: 1 },
-        { context: geminiCallContext({ apiKey, model: "gemini-2.5-flash", timeoutMs: 300, retry: { maxAttempts: 2, baseDelayMs: 10 } }) },
+        { context: geminiCallContext({ apiKey, model: "gemini-flash-latest", timeoutMs: 300, retry: { maxAttempts: 2, baseDelayMs: 10 } }) },
       )
       .then(() => assert.fail("expected a timeout"), (e: unknown) => e);
     assert.ok(error instanceof GeminiCallError);

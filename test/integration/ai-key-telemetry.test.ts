@@ -74,14 +74,14 @@ describe("AI flows: the key stays out of spans and logs", function () {
     const output = await capturingOutput(async () => {
       for (const [name, apiKey] of Object.entries(keys)) {
         if (name === "malformed") standIn.corruptNextAnswers(2, "malformed-json");
-        const context = geminiCallContext({ apiKey, model: "gemini-2.5-flash", retry: { maxAttempts: 2, baseDelayMs: 10 } });
+        const context = geminiCallContext({ apiKey, model: "gemini-flash-latest", retry: { maxAttempts: 2, baseDelayMs: 10 } });
         outcomes[name] = await interviewQuestionsFlow
           .run({ jobTitle: "Site reliability engineer", interviewType: "mixed", count: 2 }, { context })
           .then(() => "ok", (error: Error) => error.name + ":" + error.message);
       }
       await answerFeedbackFlow.run(
         { jobTitle: "Site reliability engineer", items: [{ question: "Tell me about an outage.", answer: "We rolled back first." }] },
-        { context: geminiCallContext({ apiKey: keys.ok, model: "gemini-2.5-flash" }) },
+        { context: geminiCallContext({ apiKey: keys.ok, model: "gemini-flash-latest" }) },
       );
     });
 
@@ -123,7 +123,7 @@ describe("AI flows: the key stays out of spans and logs", function () {
 
   it("control: the naive route, the key in the generate config, does show up in spans (so the check above can see a leak)", async () => {
     const apiKey = fakeGeminiKey();
-    await ai.generate({ model: "googleai/gemini-2.5-flash", prompt: "Say hello.", config: { apiKey } });
+    await ai.generate({ model: "googleai/gemini-flash-latest", prompt: "Say hello.", config: { apiKey } });
     assert.equal(geminiStandIn().requests.at(-1)?.apiKey, apiKey);
     assert.ok(spans.getFinishedSpans().some((span) => serialise(span).includes(apiKey)));
   });

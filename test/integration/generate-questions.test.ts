@@ -33,7 +33,11 @@ describe("generateQuestions", function () {
     const requests = generateRequestsFor(user);
     assert.equal(requests.length, 1);
     assert.equal(requests[0].apiKey, user.apiKey, "Gemini was called with exactly the caller's key");
-    assert.equal(requests[0].model, "gemini-2.5-flash");
+    assert.equal(requests[0].model, "gemini-flash-latest", "the configured model: Google's maintained alias");
+    assert.equal(requests[0].path, "/v1beta/models/gemini-flash-latest:generateContent");
+    const { generationConfig } = requests[0].body as { generationConfig: { maxOutputTokens?: number; thinkingConfig?: unknown } };
+    assert.ok(generationConfig.maxOutputTokens !== undefined && generationConfig.maxOutputTokens <= 8_192, "output is bounded");
+    assert.deepEqual(generationConfig.thinkingConfig, { thinkingLevel: "LOW" }, "Gemini 3's default thinking is bounded");
 
     const status = await keyStatusOf(user);
     assert.equal(status.state, "active");
@@ -81,7 +85,7 @@ describe("generateQuestions", function () {
   });
 
   describe("upstream failures reach the user as reasons, and update the stored key's state", () => {
-    const keyRejections = ["invalidkey", "expiredkey", "denied", "suspended"];
+    const keyRejections = ["invalidkey", "expiredkey", "denied", "suspended", "tokentype"];
     for (const marker of keyRejections) {
       it(`${marker}: KEY_INVALID, state invalid, and the key is not echoed`, async () => {
         const user = await userWithKey(marker);
@@ -91,6 +95,24 @@ describe("generateQuestions", function () {
         assert.equal((await keyStatusOf(user)).state, "invalid");
       });
     }
+
+    it("a retired AIza key: KEY_INVALID with advice to create a new key in AI Studio, state invalid", async () => {
+      const user = await userWithKey("", "standard");
+      const error = await assertCallFails(user.call("generateQuestions", questionsRequest(user)), { code: "failed-precondition", reason: "KEY_INVALID" });
+      assert.match(error.message, /retired/);
+      assert.equal((error.details as { action?: string }).action, "settings");
+      assertNoKeyIn(error);
+      assert.equal((await keyStatusOf(user)).state, "invalid");
+    });
+
+    it("a model Google does not serve to this key: MODEL_UNAVAILABLE naming the model, not retried, the key's state untouched", async () => {
+      const user = await userWithKey("nomodel");
+      const error = await assertCallFails(user.call("generateQuestions", questionsRequest(user)), { code: "failed-precondition", reason: "MODEL_UNAVAILABLE" });
+      assert.match(error.message, /gemini-flash-latest/);
+      assert.match(error.message, /Your key is fine/);
+      assert.equal(generateRequestsFor(user).length, 1);
+      assert.equal((await keyStatusOf(user)).state, "unverified");
+    });
 
     it("quota exhausted: QUOTA_EXCEEDED with retryAfterSeconds, state quota_exhausted, no retry", async () => {
       const user = await userWithKey("genquota");

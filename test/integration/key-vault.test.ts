@@ -13,6 +13,16 @@ import { fakeGeminiKey } from "../support/keys";
 
 const setKey = (caller: Caller, data: unknown) => caller.call<{ status: ApiKeyStatus }>("setApiKey", data);
 const keyDoc = (uid: string) => adminDb().doc(`apiKeys/${uid}/providers/googleai`);
+/** The captured emulator log once `ready` holds for it (the emulator flushes the functions' output in its own time). */
+async function waitForLog(file: string, ready: (text: string) => boolean, timeoutMs = 15_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = readFileSync(file, "utf8");
+    if (ready(text) || Date.now() > deadline) return text;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 const auditOf = async (uid: string) =>
   (await adminDb().collection("apiKeyAudit").where("uid", "==", uid).get()).docs.map((d) => d.data());
 
@@ -43,7 +53,7 @@ describe("key vault callables", function () {
 
       assert.equal(status.provider, "googleai");
       assert.equal(status.hasKey, true);
-      assert.equal(status.hint, `AIza…${apiKey.slice(-4)}`);
+      assert.equal(status.hint, `AQ.…${apiKey.slice(-4)}`);
       assert.equal(status.state, "active");
       assert.ok(status.verifiedAt && !Number.isNaN(Date.parse(status.verifiedAt)));
       assert.equal(status.usageCount, 0);
@@ -53,7 +63,7 @@ describe("key vault callables", function () {
       const checks = geminiStandIn().requests.filter((r) => r.apiKey === apiKey);
       assert.equal(checks.length, 1);
       assert.equal(checks[0].method, "GET");
-      assert.equal(checks[0].path, "/v1beta/models");
+      assert.equal(checks[0].path, "/v1beta/models/gemini-flash-latest", "the key check asks for the configured model (the maintained alias)");
     });
 
     it("keeps no plaintext in Firestore: only an envelope wrapped by a named KMS key version", async () => {
@@ -156,6 +166,8 @@ describe("key vault callables", function () {
       ["an expired key", "expiredkey", "failed-precondition", "KEY_INVALID"],
       ["a key restricted to other APIs", "denied", "failed-precondition", "KEY_INVALID"],
       ["a suspended key (whose error names the key)", "suspended", "failed-precondition", "KEY_INVALID"],
+      ["a key of a type the API does not take (401 ACCESS_TOKEN_TYPE_UNSUPPORTED)", "tokentype", "failed-precondition", "KEY_INVALID"],
+      ["a key whose project cannot use the configured model (404)", "nomodel", "failed-precondition", "MODEL_UNAVAILABLE"],
       ["a server error", "servererror", "unavailable", "AI_UNAVAILABLE"],
       ["an overloaded service", "overloaded", "unavailable", "AI_UNAVAILABLE"],
     ];
@@ -172,6 +184,35 @@ describe("key vault callables", function () {
         assert.equal((await keyDoc(user.uid).get()).exists, false);
       });
     }
+
+    it("refuses a retired AIza key with advice to create a new key in AI Studio, and stores nothing", async () => {
+      const user = await signUpNewUser();
+      const legacyKey = fakeGeminiKey("", "standard");
+      const error = await assertCallFails(setKey(user, { apiKey: legacyKey }), { code: "failed-precondition", reason: "KEY_INVALID" });
+
+      assert.match(error.message, /retired/);
+      assert.match(error.message, /AI Studio/);
+      assert.equal((error.details as { action?: string }).action, "provider_keys");
+      assert.ok(!error.message.includes(legacyKey.slice(4, 20)));
+      assert.equal((await keyDoc(user.uid).get()).exists, false);
+      assert.equal(geminiStandIn().requests.filter((r) => r.apiKey === legacyKey).length, 1, "Google, not the format check, gave the verdict");
+    });
+
+    it("tells a key refused for an ordinary reason to check it, not that its kind is retired", async () => {
+      const user = await signUpNewUser();
+      const error = await assertCallFails(setKey(user, { apiKey: fakeGeminiKey("invalidkey") }), { code: "failed-precondition", reason: "KEY_INVALID" });
+      assert.doesNotMatch(error.message, /retired/);
+    });
+
+    it("names the configured model when a key cannot use it, and audits why nothing was stored", async () => {
+      const user = await signUpNewUser();
+      const error = await assertCallFails(setKey(user, { apiKey: fakeGeminiKey("nomodel") }), { code: "failed-precondition", reason: "MODEL_UNAVAILABLE" });
+      assert.match(error.message, /gemini-flash-latest/);
+      assert.deepEqual(
+        (await auditOf(user.uid)).map((event) => event.outcome),
+        ["model_unavailable"],
+      );
+    });
 
     it("keeps the previous key when a replacement is rejected", async () => {
       const user = await signUpNewUser();
@@ -190,7 +231,7 @@ describe("key vault callables", function () {
       const second = fakeGeminiKey();
       const stored = (await setKey(user, { apiKey: first })).status;
       const replaced = (await setKey(user, { apiKey: second })).status;
-      assert.equal(replaced.hint, `AIza…${second.slice(-4)}`);
+      assert.equal(replaced.hint, `AQ.…${second.slice(-4)}`);
       assert.ok(Date.parse(replaced.updatedAt!) >= Date.parse(stored.updatedAt!));
       assert.equal((await vaultAsFunctionsRunIt().readApiKey(user.uid, "googleai"))?.apiKey, second);
 
@@ -298,17 +339,21 @@ describe("key vault callables", function () {
         this.skip();
       }
       const user = await signUpNewUser();
-      const keys = [fakeGeminiKey("suspended"), fakeGeminiKey("invalidkey"), fakeGeminiKey()];
-      await assertCallFails(setKey(user, { apiKey: keys[0] }), { code: "failed-precondition", reason: "KEY_INVALID" });
-      await assertCallFails(setKey(user, { apiKey: keys[1] }), { code: "failed-precondition", reason: "KEY_INVALID" });
-      await setKey(user, { apiKey: keys[2] });
+      const refused = [fakeGeminiKey("suspended"), fakeGeminiKey("invalidkey"), fakeGeminiKey("tokentype"), fakeGeminiKey("", "standard")];
+      for (const apiKey of refused) await assertCallFails(setKey(user, { apiKey }), { code: "failed-precondition", reason: "KEY_INVALID" });
+      const noModel = fakeGeminiKey("nomodel");
+      await assertCallFails(setKey(user, { apiKey: noModel }), { code: "failed-precondition", reason: "MODEL_UNAVAILABLE" });
+      const stored = fakeGeminiKey();
+      await setKey(user, { apiKey: stored });
       localKms().injectFault({ method: "Encrypt", code: grpcStatus.INTERNAL });
-      await assertCallFails(setKey(user, { apiKey: fakeGeminiKey() }), { code: "unavailable", reason: "KEY_STORE_UNAVAILABLE" });
-      await new Promise((resolve) => setTimeout(resolve, 1_500)); // let the emulator flush the functions' output
+      const unstored = fakeGeminiKey();
+      await assertCallFails(setKey(user, { apiKey: unstored }), { code: "unavailable", reason: "KEY_STORE_UNAVAILABLE" });
 
-      const log = readFileSync(logFile!, "utf8");
-      assert.ok(log.includes(user.uid), "the functions' log lines for this user should be in the captured log");
-      for (const key of keys) assert.ok(!log.includes(key.slice(4)), "a key reached the emulator log");
+      // The emulator writes the functions' output a little later: wait until this user's last event is there.
+      const log = await waitForLog(logFile!, (text) => text.includes(user.uid) && text.includes('"outcome":"store_failed"'));
+      for (const key of [...refused, noModel, stored, unstored]) assert.ok(!log.includes(key.slice(4)), "a key reached the emulator log");
+      const operatorLine = log.split("\n").find((line) => line.includes("configured Gemini model not available"));
+      assert.ok(operatorLine?.includes('"model":"gemini-flash-latest"'), "the operator is told which model");
     });
   });
 });

@@ -23,10 +23,13 @@ export async function signUpAiCaller(): Promise<AiCaller> {
   return { ...(await signUpNewUser()), tag: `team-${randomUUID().slice(0, 8)}` };
 }
 
-/** A signed-in user with a stored key (stored unverified, so the stand-in sees no check call); `marker` picks the stand-in's behaviour. */
-export async function userWithKey(marker = ""): Promise<AiCaller & { apiKey: string }> {
+/**
+ * A signed-in user with a stored key (stored unverified, so the stand-in sees no check call); `marker`
+ * picks the stand-in's behaviour, `shape` the kind of key (today's auth key unless a test asks otherwise).
+ */
+export async function userWithKey(marker = "", shape: Parameters<typeof fakeGeminiKey>[1] = "auth"): Promise<AiCaller & { apiKey: string }> {
   const user = await signUpAiCaller();
-  const apiKey = fakeGeminiKey(marker);
+  const apiKey = fakeGeminiKey(marker, shape);
   await user.call("setApiKey", { apiKey, verify: false });
   return { ...user, apiKey };
 }
@@ -67,7 +70,7 @@ export function callInProcess<Result>(handler: { run(request: never): unknown },
 export function useParams(values: Record<string, string>): void {
   const saved: Record<string, string | undefined> = {};
   const all: Record<string, string> = {
-    GEMINI_MODEL: "gemini-2.5-flash",
+    GEMINI_MODEL: "gemini-flash-latest",
     ALLOW_DEFAULT_KEY: "false",
     DEFAULT_KEY_DAILY_CAP: "20",
     AI_RATE_LIMIT_PER_MINUTE: "100",

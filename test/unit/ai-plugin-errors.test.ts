@@ -16,6 +16,11 @@ describe("classifyPluginError (what the Gemini plugin threw for one call)", () =
     assert.deepEqual(classifyPluginError(pluginHttpError("UNKNOWN", googleBody(403, "PERMISSION_DENIED", "API_KEY_SERVICE_BLOCKED"))), { kind: "key_invalid" });
   });
 
+  it("reads today's 401 token-type refusal and 404 missing model from the body, although the plugin calls both UNKNOWN", () => {
+    assert.deepEqual(classifyPluginError(pluginHttpError("UNKNOWN", googleBody(401, "UNAUTHENTICATED", "ACCESS_TOKEN_TYPE_UNSUPPORTED"))), { kind: "key_invalid" });
+    assert.deepEqual(classifyPluginError(pluginHttpError("UNKNOWN", googleBody(404, "NOT_FOUND"))), { kind: "model_unavailable" });
+  });
+
   it("maps an invalid key, quota and server errors", () => {
     assert.deepEqual(classifyPluginError(pluginHttpError("INVALID_ARGUMENT", googleBody(400, "INVALID_ARGUMENT", "API_KEY_INVALID"))), { kind: "key_invalid" });
     assert.equal(classifyPluginError(pluginHttpError("RESOURCE_EXHAUSTED", googleBody(429, "RESOURCE_EXHAUSTED"))).kind, "quota");

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { classifyGeminiFailure } from "../../functions/src/ai/gemini-errors";
 
-/** Bodies as Google returns them (shared/reference/gemini-api-errors.md). */
+/** Bodies as Google returns them (docs/gemini-api.md). */
 const errorInfo = (reason: string) => ({ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason, domain: "googleapis.com" });
 const body = (code: number, status: string, details: unknown[] = [], message = "irrelevant") => ({ error: { code, message, status, details } });
 
@@ -15,6 +15,22 @@ describe("classifyGeminiFailure", () => {
       assert.deepEqual(classifyGeminiFailure(403, body(403, "PERMISSION_DENIED", [errorInfo(reason)])), { kind: "key_invalid" }, reason);
     }
     assert.deepEqual(classifyGeminiFailure(403, body(403, "PERMISSION_DENIED")), { kind: "key_invalid" });
+  });
+
+  it("treats 2026's 401 ACCESS_TOKEN_TYPE_UNSUPPORTED as a rejected key, whatever its OAuth message says", () => {
+    const tokenType = body(401, "UNAUTHENTICATED", [errorInfo("ACCESS_TOKEN_TYPE_UNSUPPORTED")], "Expected OAuth 2 access token, login cookie or other valid authentication credential.");
+    assert.deepEqual(classifyGeminiFailure(401, tokenType), { kind: "key_invalid" });
+    assert.deepEqual(classifyGeminiFailure(undefined, tokenType), { kind: "key_invalid" }, "by the ErrorInfo reason alone");
+  });
+
+  it("treats a 404 NOT_FOUND model as the model's problem, never the key's", () => {
+    const notFound = body(404, "NOT_FOUND", [], "models/gemini-2.5-flash is not found for API version v1beta, or is not supported for generateContent.");
+    assert.deepEqual(classifyGeminiFailure(404, notFound), { kind: "model_unavailable" });
+    assert.deepEqual(classifyGeminiFailure(404, undefined), { kind: "model_unavailable" });
+  });
+
+  it("still rejects the key first when Google's body says so, whatever the status", () => {
+    assert.deepEqual(classifyGeminiFailure(404, body(404, "NOT_FOUND", [errorInfo("API_KEY_INVALID")])), { kind: "key_invalid" });
   });
 
   it("reads the retry delay of a quota error from RetryInfo", () => {

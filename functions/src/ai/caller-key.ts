@@ -1,4 +1,4 @@
-import { AppError, keyMissing } from "../errors";
+import { AppError, defaultKeyCapReached, keyMissing } from "../errors";
 import * as logs from "../logs";
 import type { ApiKeyVault } from "../vault/api-key-vault";
 
@@ -15,14 +15,6 @@ export interface DefaultKeyPolicy {
   /** Counts one call against the user's daily allowance; throws RATE_LIMITED when it is used up. */
   consumeAllowance: (uid: string, dailyCap: number) => Promise<void>;
 }
-
-/** The daily allowance on the project's key is used up: the user's own key is the way on. */
-export const defaultKeyCapReached = (dailyCap: number, retryAfterSeconds: number) =>
-  new AppError(
-    "QUOTA_EXCEEDED",
-    `You have used today's ${dailyCap} AI requests on the app's shared key. Add your own Gemini API key in Settings, or try again tomorrow.`,
-    { retryAfterSeconds },
-  );
 
 /**
  * The caller's own stored key — read and decrypted fresh on every call, so a removal takes effect at

@@ -1,12 +1,15 @@
 /**
  * Reads Google's structured error bodies (`error.status`, `error.details[].reason`), never their
- * message text: messages change, and some (a suspended key's) quote the key itself.
+ * message text: messages change, some (a suspended key's) quote the key itself, and some mislead (the
+ * 401 for an unsupported key type talks about OAuth). The bodies are in docs/gemini-api.md.
  */
 
 /** What an upstream failure means for the user. */
 export type UpstreamFailure =
   | { kind: "key_invalid" }
   | { kind: "quota"; retryAfterSeconds?: number }
+  /** 404: the model is not served, or not to this key's project. Never the key's fault. */
+  | { kind: "model_unavailable" }
   | { kind: "transient" }
   | { kind: "unexpected" };
 
@@ -20,6 +23,9 @@ const keyRejectedReasons = new Set([
   "API_KEY_IOS_APP_BLOCKED",
   "SERVICE_DISABLED",
   "CONSUMER_SUSPENDED",
+  // 401 UNAUTHENTICATED for a key of a type the API no longer takes (standard keys around the 2026
+  // cut-off, auth keys of projects not yet enabled for them): the fix is a new key, whatever the message says.
+  "ACCESS_TOKEN_TYPE_UNSUPPORTED",
 ]);
 
 interface GoogleErrorBody {
@@ -44,6 +50,8 @@ export function classifyGeminiFailure(httpStatus: number | undefined, body: unkn
   if (httpStatus === 401 || httpStatus === 403 || status === "UNAUTHENTICATED" || status === "PERMISSION_DENIED") {
     return { kind: "key_invalid" };
   }
+  // Google authenticates the key before it looks up the model, so a 404 here is about the model.
+  if (httpStatus === 404 || status === "NOT_FOUND") return { kind: "model_unavailable" };
   if (httpStatus === undefined || httpStatus >= 500 || httpStatus === 408) return { kind: "transient" };
   if (status === "UNAVAILABLE" || status === "INTERNAL" || status === "DEADLINE_EXCEEDED") return { kind: "transient" };
   return { kind: "unexpected" };

@@ -1,7 +1,8 @@
 import type { ActionContext } from "genkit";
 import { allowDefaultKey, defaultGeminiApiKey, defaultKeyDailyCap, geminiModel } from "../config";
-import { AppError, aiUnavailable, invalidInput, keyInvalid, quotaExceeded } from "../errors";
+import { AppError, aiUnavailable, defaultKeyOutOfQuota, invalidInput, keyInvalid, modelUnavailable, quotaExceeded } from "../errors";
 import * as logs from "../logs";
+import { isRetiredKeyShape } from "../providers";
 import { consumeRateLimit } from "../rate-limit";
 import { defaultVault, type ApiKeyVault, type KeyState } from "../vault/api-key-vault";
 import { resolveCallerKey, type CallerKey } from "./caller-key";
@@ -58,6 +59,7 @@ async function runOnCallerKey<Result>(
       await consumeRateLimit({ uid: user, bucket: "default-key-daily", limit: dailyCap, windowSeconds: 86_400 });
     },
   });
+  const model = geminiModel.value();
   progress(
     callerKey.keySource === "user"
       ? { step: "key", message: "Using your Gemini API key." }
@@ -66,9 +68,9 @@ async function runOnCallerKey<Result>(
 
   let result: Result;
   try {
-    ({ result } = await run(geminiCallContext({ apiKey: callerKey.apiKey, model: geminiModel.value() })));
+    ({ result } = await run(geminiCallContext({ apiKey: callerKey.apiKey, model })));
   } catch (error) {
-    throw await failureFor(error, uid, flow, callerKey, vault);
+    throw await failureFor(error, { uid, flow, model, callerKey, vault });
   }
   logs.aiGeneration(uid, flow, callerKey.keySource, "ok");
   if (callerKey.keySource === "user") await bestEffort(uid, "recordUse", () => vault.recordUse(uid, provider, callerKey.keyId));
@@ -76,7 +78,10 @@ async function runOnCallerKey<Result>(
 }
 
 /** The AppError a failed generation becomes, after recording what it says about the stored key. */
-async function failureFor(error: unknown, uid: string, flow: string, callerKey: CallerKey, vault: ApiKeyVault): Promise<unknown> {
+async function failureFor(
+  error: unknown,
+  { uid, flow, model, callerKey, vault }: { uid: string; flow: string; model: string; callerKey: CallerKey; vault: ApiKeyVault },
+): Promise<unknown> {
   const { keySource } = callerKey;
   const markState = (state: KeyState) =>
     callerKey.keySource === "user"
@@ -94,21 +99,23 @@ async function failureFor(error: unknown, uid: string, flow: string, callerKey: 
     case "key_invalid":
       if (keySource === "default") {
         logs.defaultKeyRejected("key_invalid");
-        return aiUnavailable("The app's shared Gemini key is not working right now. Add your own key in Settings, or try again later.");
+        return new AppError("AI_UNAVAILABLE", "The app's shared Gemini key is not working right now. Add your own key in Settings, or try again later.", {
+          action: "settings",
+        });
       }
       await markState("invalid");
-      return keyInvalid();
+      return keyInvalid("using", isRetiredKeyShape(provider, callerKey.apiKey));
     case "quota":
       if (keySource === "default") {
         logs.defaultKeyRejected("quota");
-        return new AppError(
-          "QUOTA_EXCEEDED",
-          "The app's shared Gemini key is out of quota for now. Add your own Gemini API key in Settings, or try again later.",
-          failure.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: failure.retryAfterSeconds },
-        );
+        return defaultKeyOutOfQuota(failure.retryAfterSeconds);
       }
       await markState("quota_exhausted");
       return quotaExceeded(failure.retryAfterSeconds);
+    case "model_unavailable":
+      // The operator's configuration or Google's catalogue: the key's state stays as it is.
+      logs.modelUnavailable(model, "generation");
+      return modelUnavailable(model, "using");
     case "blocked":
       return invalidInput("Gemini declined to answer because of its safety settings. Rephrase your input and try again.");
     case "transient":

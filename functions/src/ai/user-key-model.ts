@@ -21,7 +21,7 @@ import { defaultRetryPolicy, withTransientRetry, type RetryPolicy } from "./tran
 export interface GeminiCallSettings {
   /** The caller's key (or the project's): lives in `context.secrets`, which Genkit redacts. */
   apiKey: string;
-  /** Gemini model id, e.g. "gemini-2.5-flash". */
+  /** Gemini model id, e.g. "gemini-flash-latest". */
   model: string;
   /** Per-attempt timeout. */
   timeoutMs?: number;
@@ -30,6 +30,21 @@ export interface GeminiCallSettings {
 
 /** Per attempt: three attempts and a malformed-answer retry stay within the callables' 180 s timeout. */
 const defaultTimeoutMs = 25_000;
+
+/**
+ * Our longest answer (feedback on ten answers) is about 3,000 tokens of JSON; the cap leaves room for
+ * that plus bounded thinking, and stops a runaway answer from costing the user more than that.
+ */
+export const maxOutputTokens = 8_192;
+
+/**
+ * Gemini 3 models think by default, at their highest level, and the thinking is billed as output.
+ * Structured questions and feedback need little of it. Gemini 3 takes a level; 2.5 models (still
+ * selectable through GEMINI_MODEL) take a token budget instead, and Google refuses a request with both.
+ */
+export function thinkingConfigFor(model: string): { thinkingLevel: "LOW" } | { thinkingBudget: number } {
+  return /^gemini-2\./.test(model) ? { thinkingBudget: 1_024 } : { thinkingLevel: "LOW" };
+}
 
 /** The action context a flow run needs for its model calls (pass as `{ context }` to `flow.run`). */
 export function geminiCallContext(settings: GeminiCallSettings): ActionContext {
@@ -71,7 +86,17 @@ export const userKeyGemini = ai.defineModel(
     const { apiKey, model, timeoutMs = defaultTimeoutMs, retry = defaultRetryPolicy } = readSettings(context);
     const gemini = (await ai.registry.lookupAction(`/model/googleai/${model}`)) as ModelAction | undefined;
     if (!gemini) throw new GeminiCallError({ kind: "unexpected" });
-    const keyedRequest = { ...request, config: { ...request.config, apiKey, timeout: timeoutMs } };
+    const requested = request.config as z.infer<typeof UserKeyModelConfigSchema> | undefined;
+    const keyedRequest = {
+      ...request,
+      config: {
+        ...requested,
+        maxOutputTokens: Math.min(requested?.maxOutputTokens ?? maxOutputTokens, maxOutputTokens),
+        thinkingConfig: thinkingConfigFor(model),
+        apiKey,
+        timeout: timeoutMs,
+      },
+    };
 
     return withTransientRetry(
       async () => {

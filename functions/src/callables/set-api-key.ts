@@ -1,7 +1,7 @@
 import { onCall, type CallableRequest } from "firebase-functions/v2/https";
 import { z } from "zod";
 import { verifyGeminiKey } from "../ai/verify-gemini-key";
-import { geminiApiBaseUrl } from "../config";
+import { geminiApiBaseUrl, geminiModel } from "../config";
 import { AppError, keyFormat, withErrorMapping } from "../errors";
 import { isWellFormedKey, providers } from "../providers";
 import { consumeRateLimit } from "../rate-limit";
@@ -30,11 +30,13 @@ const setKeyAttempts = { limit: 10, windowSeconds: 600 };
  *
  * Who: any signed-in user, for their own account only.
  * Input: `{ apiKey, provider?: "googleai", verify?: boolean = true }`.
- * Result: `{ status }` (see apiKeyStatus). With `verify`, the key is checked live first and stored as
- * `active`, or `quota_exhausted` when Google says it is genuine but out of quota; without, as `unverified`.
+ * Result: `{ status }` (see apiKeyStatus). With `verify`, the key is checked live first (can it use the
+ * configured model?) and stored as `active`, or `quota_exhausted` when Google says it is genuine but out of
+ * quota; without, as `unverified`.
  * Fails: INVALID_INPUT, KEY_FORMAT, RATE_LIMITED (more than 10 attempts in 10 minutes), KEY_INVALID (Google
- * rejected it), AI_UNAVAILABLE (Google unreachable), KEY_STORE_UNAVAILABLE (KMS or Firestore). On any failure
- * nothing changes: a previous key stays usable.
+ * rejected it; a retired "AIza" key is told so), MODEL_UNAVAILABLE (the key cannot use GEMINI_MODEL),
+ * AI_UNAVAILABLE (Google unreachable), KEY_STORE_UNAVAILABLE (KMS or Firestore). On any failure nothing
+ * changes: a previous key stays usable.
  */
 export const setApiKey = onCall(
   withErrorMapping(async (request: CallableRequest<unknown>): Promise<{ status: ApiKeyStatus }> => {
@@ -45,16 +47,18 @@ export const setApiKey = onCall(
 
     if (!isWellFormedKey(provider, apiKey)) {
       await vault.audit(uid, provider, { event: "set", outcome: "rejected_format" });
-      throw keyFormat();
+      throw keyFormat(provider);
     }
 
     let verification: { state: "active" | "quota_exhausted" | "unverified"; verifiedAt?: Date } = { state: "unverified" };
     if (verify) {
       try {
-        verification = { state: await verifyGeminiKey(apiKey, { baseUrl: geminiApiBaseUrl(), timeoutMs: verifyTimeoutMs }), verifiedAt: new Date() };
+        const state = await verifyGeminiKey(apiKey, { baseUrl: geminiApiBaseUrl(), model: geminiModel.value(), timeoutMs: verifyTimeoutMs });
+        verification = { state, verifiedAt: new Date() };
       } catch (error) {
         if (error instanceof AppError) {
-          const outcome = error.reason === "KEY_INVALID" ? "rejected_by_provider" : "provider_unreachable";
+          const outcome =
+            error.reason === "KEY_INVALID" ? "rejected_by_provider" : error.reason === "MODEL_UNAVAILABLE" ? "model_unavailable" : "provider_unreachable";
           await vault.audit(uid, provider, { event: "set", outcome });
         }
         throw error;

@@ -15,7 +15,7 @@ export interface ApiKeyRecord {
   keyId: string;
   provider: Provider;
   envelope: Envelope;
-  /** "AIza…abcd": what the user may see of the key. */
+  /** "AQ.…abcd": what the user may see of the key. */
   hint: string;
   state: KeyState;
   createdAt: Date;
@@ -27,7 +27,7 @@ export interface ApiKeyRecord {
 
 /** Key events for the audit trail. Outcomes, ids and times only: never key material. */
 export type AuditEvent =
-  | { event: "set"; outcome: "stored" | "replaced" | "rejected_format" | "rejected_by_provider" | "provider_unreachable" | "store_failed"; state?: KeyState }
+  | { event: "set"; outcome: "stored" | "replaced" | "rejected_format" | "rejected_by_provider" | "model_unavailable" | "provider_unreachable" | "store_failed"; state?: KeyState }
   | { event: "remove"; outcome: "removed" | "absent" }
   | { event: "state_change"; outcome: KeyState };
 
