@@ -1,6 +1,6 @@
 /**
- * Error answers shaped exactly like the Generative Language API's (see
- * /work/shared/reference/gemini-api-errors.md). Clients must classify by `error.status` and
+ * Error answers shaped exactly like the Generative Language API's (see docs/gemini-api.md). Clients
+ * must classify by `error.status` and
  * `error.details[].reason`; the messages are Google's own wording so that code which wrongly
  * forwards them is caught by tests.
  */
@@ -54,6 +54,25 @@ export const invalidKeyError = (): GoogleError => apiKeyInvalid("API key not val
 
 /** 400 for an expired key: same shape as an invalid one, other message. */
 export const expiredKeyError = (): GoogleError => apiKeyInvalid("API key expired. Please renew the API key.");
+
+/**
+ * 401 for a key of a type the API does not take (standard keys around the 2026 cut-off, auth keys of
+ * projects not yet enabled for them). The message talks about OAuth, which is not the fix: a new key is.
+ */
+export function accessTokenTypeUnsupportedError(methodName: string): GoogleError {
+  return googleError(
+    401,
+    "UNAUTHENTICATED",
+    "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.",
+    [
+      {
+        "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+        reason: "ACCESS_TOKEN_TYPE_UNSUPPORTED",
+        metadata: { method: methodName, service },
+      },
+    ],
+  );
+}
 
 /** 403 for a key whose API restrictions exclude this API; `methodName` is the gRPC method called. */
 export function serviceBlockedError(apiKey: string, methodName: string): GoogleError {
@@ -144,6 +163,9 @@ export const modelNotFoundError = (model: string, apiVersion: string, method: st
     "NOT_FOUND",
     `models/${model} is not found for API version ${apiVersion}, or is not supported for ${method}. Call ListModels to see the list of available models and their supported methods.`,
   );
+
+/** 400 for a generation config Google refuses: both a thinking level and a thinking budget, or a level for a 2.5 model. */
+export const invalidThinkingConfigError = (message: string): GoogleError => googleError(400, "INVALID_ARGUMENT", message);
 
 /** 404 for a path this API does not have. */
 export const pathNotFoundError = (path: string): GoogleError =>

@@ -7,6 +7,12 @@
 export type Outcome =
   /** Normal answers. */
   | "ok"
+  /** A standard "AIza" key, which Google refuses since the 2026 cut-off: the same 400 as an invalid key. */
+  | "retired-key"
+  /** 401 UNAUTHENTICATED, ErrorInfo ACCESS_TOKEN_TYPE_UNSUPPORTED (a message that wrongly talks about OAuth). */
+  | "unsupported-key-type"
+  /** 404 NOT_FOUND for every model: the key's project cannot use them (the models list still answers). */
+  | "model-denied"
   /** 400 INVALID_ARGUMENT, ErrorInfo API_KEY_INVALID, "API key not valid…". */
   | "invalid-key"
   /** 400 INVALID_ARGUMENT, ErrorInfo API_KEY_INVALID, "API key expired…". */
@@ -38,9 +44,11 @@ export interface KeyBehaviour {
 /**
  * Case-sensitive substrings of a key and the outcome each selects. The first listed marker that the
  * key contains wins, which is why `genquota` precedes `quota`. All are lowercase letters only, so a
- * marker fits inside a well-formed key ("AIza" + 35 of [0-9A-Za-z_-]).
+ * marker fits inside a well-formed key ("AQ." + 50 of [0-9A-Za-z_-]).
  */
 export const outcomeMarkers: ReadonlyArray<readonly [marker: string, outcome: Outcome]> = [
+  ["tokentype", "unsupported-key-type"],
+  ["nomodel", "model-denied"],
   ["expiredkey", "expired-key"],
   ["invalidkey", "invalid-key"],
   ["denied", "service-blocked"],
@@ -56,9 +64,17 @@ export const outcomeMarkers: ReadonlyArray<readonly [marker: string, outcome: Ou
 /** Combines with any outcome marker: `slow` alone is a delayed normal answer, `slowquota` a delayed 429. */
 export const slowMarker = "slow";
 
-/** The behaviour a key's markers select; a key without markers is valid and answers at once. */
+/** Standard keys, all refused since Google's September 2026 cut-off whatever they contain. */
+const retiredKeyPrefix = "AIza";
+
+/**
+ * The behaviour a key selects: a standard key is refused; an auth key's markers pick a case; an auth
+ * key without markers is valid and answers at once.
+ */
 export function behaviourFromKey(apiKey: string, slowDelayMs: number): KeyBehaviour {
-  const outcome = outcomeMarkers.find(([marker]) => apiKey.includes(marker))?.[1] ?? "ok";
+  const outcome = apiKey.startsWith(retiredKeyPrefix)
+    ? "retired-key"
+    : (outcomeMarkers.find(([marker]) => apiKey.includes(marker))?.[1] ?? "ok");
   return apiKey.includes(slowMarker) ? { outcome, delayMs: slowDelayMs } : { outcome };
 }
 
@@ -67,9 +83,9 @@ export function behaviourFromKey(apiKey: string, slowDelayMs: number): KeyBehavi
  * answers normally for them, as Google's does: listing models spends no generation quota and runs
  * no safety filter.
  */
-const generationOnlyOutcomes: ReadonlySet<Outcome> = new Set(["generation-quota", "prompt-blocked", "answer-blocked"]);
+const generationOnlyOutcomes: ReadonlySet<Outcome> = new Set(["generation-quota", "prompt-blocked", "answer-blocked", "model-denied"]);
 
-/** Whether `outcome` changes the answer of the models list. */
+/** Whether `outcome` changes the answer of the models list (`models.get` of one model is refused by "model-denied" too). */
 export function affectsModelsList(outcome: Outcome): boolean {
   return outcome !== "ok" && !generationOnlyOutcomes.has(outcome);
 }

@@ -1,6 +1,11 @@
-/** The models the stand-in lists, as `models.list` describes them, and which names it serves. */
+/**
+ * The models the stand-in serves, as Google's catalogue stood in November 2026 (docs/gemini-api.md):
+ * current Gemini 3 models, the one 2.5 model still served, and the maintained `-latest` aliases.
+ * Every other model — the shut-down 1.5, 2.0 and 2.5 Flash/Pro among them — answers 404 NOT_FOUND,
+ * as Google's does, so a product that names a retired model fails here as it would in production.
+ */
 
-/** One entry of `models.list`, with the fields Google returns for Gemini models. */
+/** One entry of `models.list` / `models.get`, with the fields Google returns for Gemini models. */
 export interface ModelDescription {
   name: string;
   version: string;
@@ -18,64 +23,36 @@ export interface ModelDescription {
 
 const generationMethods = ["generateContent", "countTokens", "createCachedContent", "batchGenerateContent"];
 
-/** gemini-2.5-flash first, so that the key check's `pageSize=1` sees the model the app uses. */
+function gemini(id: string, displayName: string, version: string, description: string): ModelDescription {
+  return {
+    name: `models/${id}`,
+    version,
+    displayName,
+    description,
+    inputTokenLimit: 1048576,
+    outputTokenLimit: 65536,
+    supportedGenerationMethods: generationMethods,
+    temperature: 1,
+    topP: 0.95,
+    topK: 64,
+    maxTemperature: 2,
+    thinking: true,
+  };
+}
+
+/** The app's default (the maintained Flash alias) first, so a `pageSize=1` listing shows it. */
 const catalogue: readonly ModelDescription[] = [
-  {
-    name: "models/gemini-2.5-flash",
-    version: "001",
-    displayName: "Gemini 2.5 Flash",
-    description:
-      "Stable version of Gemini 2.5 Flash, our mid-size multimodal model that supports up to 1 million tokens, released in June of 2025.",
-    inputTokenLimit: 1048576,
-    outputTokenLimit: 65536,
-    supportedGenerationMethods: generationMethods,
-    temperature: 1,
-    topP: 0.95,
-    topK: 64,
-    maxTemperature: 2,
-    thinking: true,
-  },
-  {
-    name: "models/gemini-2.5-pro",
-    version: "2.5",
-    displayName: "Gemini 2.5 Pro",
-    description: "Stable release (June 17th, 2025) of Gemini 2.5 Pro",
-    inputTokenLimit: 1048576,
-    outputTokenLimit: 65536,
-    supportedGenerationMethods: generationMethods,
-    temperature: 1,
-    topP: 0.95,
-    topK: 64,
-    maxTemperature: 2,
-    thinking: true,
-  },
-  {
-    name: "models/gemini-2.5-flash-lite",
-    version: "001",
-    displayName: "Gemini 2.5 Flash-Lite",
-    description: "Stable version of Gemini 2.5 Flash-Lite, released in July of 2025",
-    inputTokenLimit: 1048576,
-    outputTokenLimit: 65536,
-    supportedGenerationMethods: generationMethods,
-    temperature: 1,
-    topP: 0.95,
-    topK: 64,
-    maxTemperature: 2,
-    thinking: true,
-  },
-  {
-    name: "models/gemini-2.0-flash",
-    version: "2.0",
-    displayName: "Gemini 2.0 Flash",
-    description: "Gemini 2.0 Flash",
-    inputTokenLimit: 1048576,
-    outputTokenLimit: 8192,
-    supportedGenerationMethods: generationMethods,
-    temperature: 1,
-    topP: 0.95,
-    topK: 40,
-    maxTemperature: 2,
-  },
+  gemini("gemini-flash-latest", "Gemini Flash Latest", "Gemini Flash Latest", "Latest release of Gemini Flash"),
+  gemini("gemini-flash-lite-latest", "Gemini Flash-Lite Latest", "Gemini Flash-Lite Latest", "Latest release of Gemini Flash-Lite"),
+  gemini("gemini-pro-latest", "Gemini Pro Latest", "Gemini Pro Latest", "Latest release of Gemini Pro"),
+  gemini("gemini-3.8-flash", "Gemini 3.8 Flash", "3.8", "Gemini 3.8 Flash, released in September 2026"),
+  gemini("gemini-3.7-flash", "Gemini 3.7 Flash", "3.7", "Gemini 3.7 Flash"),
+  gemini("gemini-3.6-flash", "Gemini 3.6 Flash", "3.6", "Gemini 3.6 Flash"),
+  gemini("gemini-3.5-flash", "Gemini 3.5 Flash", "3.5", "Gemini 3.5 Flash"),
+  gemini("gemini-3.5-flash-lite", "Gemini 3.5 Flash-Lite", "3.5", "Gemini 3.5 Flash-Lite"),
+  gemini("gemini-3.1-flash-lite", "Gemini 3.1 Flash-Lite", "3.1", "Gemini 3.1 Flash-Lite"),
+  gemini("gemini-3.1-pro-preview", "Gemini 3.1 Pro Preview", "3.1-preview", "Preview release of Gemini 3.1 Pro"),
+  gemini("gemini-2.5-flash-lite", "Gemini 2.5 Flash-Lite", "001", "Stable version of Gemini 2.5 Flash-Lite, released in July of 2025"),
 ];
 
 /** Google's default and largest page sizes for `models.list`. */
@@ -96,10 +73,12 @@ export function listModelsPage(
   return end < catalogue.length ? { ...page, nextPageToken: Buffer.from(String(end)).toString("base64url") } : page;
 }
 
-/**
- * Whether generation is served for `model` (the id without "models/"). Any Gemini or Gemma id is,
- * not only the listed ones, so that switching GEMINI_MODEL to a newer model needs no change here.
- */
-export function servesGeneration(model: string): boolean {
-  return /^(gemini|gemma)-[0-9A-Za-z.-]+$/.test(model);
+/** `models.get`: the model's description, or undefined for a model Google does not serve (404). */
+export function describeModel(model: string): ModelDescription | undefined {
+  return catalogue.find((entry) => entry.name === `models/${model}`);
+}
+
+/** Whether `model` is a Gemini 2.5 model, which takes a thinking budget but not a thinking level. */
+export function takesThinkingBudgetOnly(model: string): boolean {
+  return model.startsWith("gemini-2.5-");
 }

@@ -2,7 +2,8 @@
  * A loopback HTTP server speaking the part of the Generative Language REST API this product uses,
  * so tests and offline runs can point GEMINI_API_BASE_URL at it instead of Google:
  *
- *   GET  /{version}/models?pageSize=&pageToken=                 models.list (the key check)
+ *   GET  /{version}/models?pageSize=&pageToken=                 models.list
+ *   GET  /{version}/models/{model}                               models.get (the key check: can this key use the model?)
  *   POST /{version}/models/{model}:generateContent               what Genkit's googleAI plugin calls
  *   POST /{version}/models/{model}:streamGenerateContent?alt=sse  … when the caller streams
  *
@@ -13,10 +14,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
+  accessTokenTypeUnsupportedError,
   consumerSuspendedError,
   expiredKeyError,
   internalError,
   invalidJsonPayloadError,
+  invalidThinkingConfigError,
   invalidKeyError,
   invalidPageTokenError,
   missingKeyError,
@@ -37,7 +40,7 @@ import {
   type GenerateContentBody,
 } from "./generate-content";
 import { affectsModelsList, behaviourFromKey, type KeyBehaviour, type Outcome } from "./key-behaviour";
-import { listModelsPage, servesGeneration } from "./model-catalogue";
+import { describeModel, listModelsPage, takesThinkingBudgetOnly } from "./model-catalogue";
 
 export type { GoogleErrorBody } from "./error-bodies";
 export type { CorruptionKind } from "./generate-content";
@@ -55,11 +58,11 @@ export interface GeminiStandInOptions {
 /** One request as the stand-in received it. */
 export interface RecordedRequest {
   method: string;
-  /** URL path without the query, e.g. "/v1beta/models/gemini-2.5-flash:generateContent". */
+  /** URL path without the query, e.g. "/v1beta/models/gemini-flash-latest:generateContent". */
   path: string;
   /** Query parameters, e.g. `{ alt: "sse" }` or `{ pageSize: "1" }`. */
   query: Record<string, string>;
-  /** Model id of a generate call, without "models/". */
+  /** Model id of a generate or models.get call, without "models/". */
   model?: string;
   /** The key the request carried: the `x-goog-api-key` header, else the `key` query parameter. */
   apiKey?: string;
@@ -91,11 +94,14 @@ const defaultSlowDelayMs = 4000;
 
 type Route =
   | { kind: "list-models"; version: string }
+  | { kind: "get-model"; version: string; model: string }
   | { kind: "generate"; version: string; model: string; streaming: boolean };
 
 function matchRoute(method: string | undefined, path: string): Route | undefined {
   const list = /^\/(v1|v1beta|v1alpha)\/models$/.exec(path);
   if (list && method === "GET") return { kind: "list-models", version: list[1] };
+  const get = /^\/(v1|v1beta|v1alpha)\/models\/([^/:]+)$/.exec(path);
+  if (get && method === "GET") return { kind: "get-model", version: get[1], model: decodeURIComponent(get[2]) };
   const generate = /^\/(v1|v1beta|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent)$/.exec(path);
   if (generate && method === "POST") {
     return { kind: "generate", version: generate[1], model: decodeURIComponent(generate[2]), streaming: generate[3] === "streamGenerateContent" };
@@ -107,6 +113,7 @@ function matchRoute(method: string | undefined, path: string): Route | undefined
 function methodNameOf(route: Route): string {
   const base = `google.ai.generativelanguage.${route.version}`;
   if (route.kind === "list-models") return `${base}.ModelService.ListModels`;
+  if (route.kind === "get-model") return `${base}.ModelService.GetModel`;
   return `${base}.GenerativeService.${route.streaming ? "StreamGenerateContent" : "GenerateContent"}`;
 }
 
@@ -114,7 +121,12 @@ function methodNameOf(route: Route): string {
 function errorForOutcome(outcome: Outcome, apiKey: string, route: Route): GoogleError | undefined {
   switch (outcome) {
     case "invalid-key":
+    case "retired-key":
       return invalidKeyError();
+    case "unsupported-key-type":
+      return accessTokenTypeUnsupportedError(methodNameOf(route));
+    case "model-denied":
+      return route.kind === "list-models" ? undefined : modelNotFoundError(route.model, route.version, methodOf(route));
     case "expired-key":
       return expiredKeyError();
     case "service-blocked":
@@ -124,7 +136,7 @@ function errorForOutcome(outcome: Outcome, apiKey: string, route: Route): Google
     case "quota":
     case "generation-quota":
       // Listing names no model; the violation then names the app's model, as in the reference body.
-      return quotaExceededError(route.kind === "generate" ? route.model : "gemini-2.5-flash");
+      return quotaExceededError(route.kind === "list-models" ? "gemini-flash-latest" : route.model);
     case "internal":
       return internalError();
     case "overloaded":
@@ -132,6 +144,27 @@ function errorForOutcome(outcome: Outcome, apiKey: string, route: Route): Google
     default:
       return undefined;
   }
+}
+
+/** The method Google names in a 404 for a model it does not serve. */
+function methodOf(route: Exclude<Route, { kind: "list-models" }>): string {
+  if (route.kind === "get-model") return "get";
+  return route.streaming ? "streamGenerateContent" : "generateContent";
+}
+
+/**
+ * What Google says of a generation config it refuses, or undefined when it takes it: Gemini 3 takes a
+ * thinking level, 2.5 models a budget, and no model takes both in one request.
+ */
+function thinkingConfigProblem(model: string, body: GenerateContentBody): string | undefined {
+  const thinking = (body as { generationConfig?: { thinkingConfig?: { thinkingLevel?: unknown; thinkingBudget?: unknown } } })
+    .generationConfig?.thinkingConfig;
+  if (!thinking) return undefined;
+  if (thinking.thinkingLevel !== undefined && thinking.thinkingBudget !== undefined) {
+    return "You cannot use both thinking_level and the legacy thinking_budget parameter in the same request.";
+  }
+  if (thinking.thinkingLevel !== undefined && takesThinkingBudgetOnly(model)) return "Thinking level is not supported for this model.";
+  return undefined;
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
@@ -222,7 +255,7 @@ export async function startGeminiStandIn(options: GeminiStandInOptions): Promise
       method: request.method ?? "GET",
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
-      ...(route?.kind === "generate" ? { model: route.model } : {}),
+      ...(route && route.kind !== "list-models" ? { model: route.model } : {}),
       apiKey,
       body: parsedBody?.ok ? parsedBody.value : undefined,
       at: new Date(),
@@ -238,15 +271,22 @@ export async function startGeminiStandIn(options: GeminiStandInOptions): Promise
       const error = affectsModelsList(behaviour.outcome) ? errorForOutcome(behaviour.outcome, apiKey, route) : undefined;
       return error ? sendError(response, error) : listModels(response, url.searchParams);
     }
-    const error = errorForOutcome(behaviour.outcome, apiKey, route);
+    // A model-denied key is refused every model; generation-only outcomes leave models.get alone.
+    const error =
+      route.kind === "get-model" && behaviour.outcome !== "model-denied" && !affectsModelsList(behaviour.outcome)
+        ? undefined
+        : errorForOutcome(behaviour.outcome, apiKey, route);
     if (error) return sendError(response, error);
-    if (!servesGeneration(route.model)) {
-      return sendError(response, modelNotFoundError(route.model, route.version, route.streaming ? "streamGenerateContent" : "generateContent"));
-    }
+    const description = describeModel(route.model);
+    if (!description) return sendError(response, modelNotFoundError(route.model, route.version, methodOf(route)));
+    if (route.kind === "get-model") return sendJson(response, 200, description);
     if (!parsedBody?.ok || typeof parsedBody.value !== "object" || parsedBody.value === null) {
       return sendError(response, invalidJsonPayloadError());
     }
-    generate(response, route, behaviour.outcome, parsedBody.value as GenerateContentBody, url.searchParams.get("alt"));
+    const body = parsedBody.value as GenerateContentBody;
+    const thinkingProblem = thinkingConfigProblem(route.model, body);
+    if (thinkingProblem) return sendError(response, invalidThinkingConfigError(thinkingProblem));
+    generate(response, route, behaviour.outcome, body, url.searchParams.get("alt"));
   };
 
   const server = createServer((request, response) => {

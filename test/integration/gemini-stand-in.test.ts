@@ -20,10 +20,10 @@ import { fakeGeminiKey } from "../support/keys";
  * written against what those two observe.
  */
 
-const model = "gemini-2.5-flash";
+const model = "gemini-flash-latest";
 const slowDelayMs = 300;
 
-/** The reference bodies from /work/shared/reference/gemini-api-errors.md, verbatim. */
+/** The reference bodies from docs/gemini-api.md, verbatim. */
 const invalidKeyBody: GoogleErrorBody = {
   error: {
     code: 400,
@@ -58,7 +58,7 @@ const quotaBody: GoogleErrorBody = {
           {
             quotaMetric: "generativelanguage.googleapis.com/generate_content_free_tier_requests",
             quotaId: "GenerateRequestsPerMinutePerProjectPerModel-FreeTier",
-            quotaDimensions: { location: "global", model: "gemini-2.5-flash" },
+            quotaDimensions: { location: "global", model: "gemini-flash-latest" },
             quotaValue: "10",
           },
         ],
@@ -83,6 +83,22 @@ const internalBody: GoogleErrorBody = {
 const overloadedBody: GoogleErrorBody = {
   error: { code: 503, message: "The model is overloaded. Please try again later.", status: "UNAVAILABLE" },
 };
+
+const accessTokenTypeUnsupportedBody = (method: string): GoogleErrorBody => ({
+  error: {
+    code: 401,
+    message:
+      "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.",
+    status: "UNAUTHENTICATED",
+    details: [
+      {
+        "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+        reason: "ACCESS_TOKEN_TYPE_UNSUPPORTED",
+        metadata: { method, service: "generativelanguage.googleapis.com" },
+      },
+    ],
+  },
+});
 
 const missingKeyBody: GoogleErrorBody = {
   error: {
@@ -152,6 +168,10 @@ function listModels(standIn: GeminiStandIn, apiKey: string | undefined, query = 
   return call(`${standIn.url}/v1beta/models?${query}`, { headers: apiKey ? { "x-goog-api-key": apiKey } : {} });
 }
 
+function getModel(standIn: GeminiStandIn, apiKey: string, modelId = model): Promise<HttpAnswer> {
+  return call(`${standIn.url}/v1beta/models/${modelId}`, { headers: { "x-goog-api-key": apiKey } });
+}
+
 function generateContent(standIn: GeminiStandIn, apiKey: string, body: object, modelId = model): Promise<HttpAnswer> {
   return call(`${standIn.url}/v1beta/models/${modelId}:generateContent`, {
     method: "POST",
@@ -194,16 +214,16 @@ describe("Gemini stand-in", () => {
   });
   beforeEach(() => standIn.reset());
 
-  describe("models list (the key check)", () => {
-    it("lists gemini-2.5-flash for any key and records the key sent in x-goog-api-key", async () => {
+  describe("models list and models.get (the key check)", () => {
+    it("lists the app's default alias first for an auth key, and records the key sent in x-goog-api-key", async () => {
       const apiKey = fakeGeminiKey();
       const answer = await listModels(standIn, apiKey);
 
       assert.equal(answer.status, 200);
       assert.match(answer.contentType ?? "", /^application\/json/);
       assert.equal(answer.body.models.length, 1);
-      assert.equal(answer.body.models[0].name, "models/gemini-2.5-flash");
-      assert.equal(answer.body.models[0].displayName, "Gemini 2.5 Flash");
+      assert.equal(answer.body.models[0].name, "models/gemini-flash-latest");
+      assert.equal(answer.body.models[0].displayName, "Gemini Flash Latest");
       assert.ok(answer.body.models[0].supportedGenerationMethods.includes("generateContent"));
       assert.equal(typeof answer.body.nextPageToken, "string");
       assert.equal(standIn.requests.length, 1);
@@ -218,13 +238,51 @@ describe("Gemini stand-in", () => {
 
     it("pages with nextPageToken until the last page", async () => {
       const apiKey = fakeGeminiKey();
-      const first = await listModels(standIn, apiKey, "pageSize=2");
-      const second = await listModels(standIn, apiKey, `pageSize=2&pageToken=${first.body.nextPageToken}`);
+      const paged: string[] = [];
+      let pageToken: string | undefined;
+      do {
+        const page = await listModels(standIn, apiKey, `pageSize=2${pageToken ? `&pageToken=${pageToken}` : ""}`);
+        assert.ok(page.body.models.length <= 2);
+        paged.push(...page.body.models.map((m: any) => m.name));
+        pageToken = page.body.nextPageToken;
+      } while (pageToken);
       const all = await listModels(standIn, apiKey, "");
 
-      assert.deepEqual([...first.body.models, ...second.body.models].map((m: any) => m.name), all.body.models.map((m: any) => m.name));
+      assert.deepEqual(paged, all.body.models.map((m: any) => m.name));
       assert.equal(all.body.nextPageToken, undefined);
       assert.equal((await listModels(standIn, apiKey, "pageToken=bogus")).status, 400);
+    });
+
+    it("lists today's models and none of the shut-down ones", async () => {
+      const names = (await listModels(standIn, fakeGeminiKey(), "")).body.models.map((m: any) => m.name);
+
+      for (const current of ["gemini-flash-latest", "gemini-flash-lite-latest", "gemini-pro-latest", "gemini-3.8-flash", "gemini-3.5-flash-lite"]) {
+        assert.ok(names.includes(`models/${current}`), current);
+      }
+      for (const retired of ["gemini-2.5-flash", "gemini-2.5-pro", "gemini-2.0-flash", "gemini-1.5-flash"]) {
+        assert.ok(!names.includes(`models/${retired}`), retired);
+      }
+    });
+
+    it("models.get describes a served model, and answers 404 NOT_FOUND for a retired one", async () => {
+      const apiKey = fakeGeminiKey();
+      const served = await getModel(standIn, apiKey);
+      const retired = await getModel(standIn, apiKey, "gemini-2.5-flash");
+
+      assert.equal(served.status, 200);
+      assert.equal(served.body.name, "models/gemini-flash-latest");
+      assert.equal(retired.status, 404);
+      assert.equal(retired.body.error.status, "NOT_FOUND");
+      assert.deepEqual(standIn.requests.map((r) => r.model), ["gemini-flash-latest", "gemini-2.5-flash"]);
+    });
+
+    it("refuses every standard AIza key with the same 400 API_KEY_INVALID as an unknown key", async () => {
+      const legacyKey = fakeGeminiKey("", "standard");
+
+      for (const answer of [await listModels(standIn, legacyKey), await getModel(standIn, legacyKey), await generateContent(standIn, legacyKey, generateBody(undefined))]) {
+        assert.equal(answer.status, 400);
+        assert.deepEqual(answer.body, invalidKeyBody);
+      }
     });
 
     it("reads the key from ?key= when there is no header", async () => {
@@ -247,6 +305,9 @@ describe("Gemini stand-in", () => {
   describe("key markers", () => {
     const expected: Record<Outcome, { list: number; generate: number }> = {
       ok: { list: 200, generate: 200 },
+      "retired-key": { list: 400, generate: 400 },
+      "unsupported-key-type": { list: 401, generate: 401 },
+      "model-denied": { list: 200, generate: 404 },
       "invalid-key": { list: 400, generate: 400 },
       "expired-key": { list: 400, generate: 400 },
       "service-blocked": { list: 403, generate: 403 },
@@ -266,6 +327,25 @@ describe("Gemini stand-in", () => {
         assert.equal((await generateContent(standIn, apiKey, generateBody(feedbackJsonSchema))).status, expected[outcome].generate);
       });
     }
+
+    it("tokentype: exactly the reference 401 ACCESS_TOKEN_TYPE_UNSUPPORTED body, naming the method called", async () => {
+      const apiKey = keyWith("unsupported-key-type");
+      assert.deepEqual((await getModel(standIn, apiKey)).body, accessTokenTypeUnsupportedBody("google.ai.generativelanguage.v1beta.ModelService.GetModel"));
+      assert.deepEqual(
+        (await generateContent(standIn, apiKey, generateBody(undefined))).body,
+        accessTokenTypeUnsupportedBody("google.ai.generativelanguage.v1beta.GenerativeService.GenerateContent"),
+      );
+    });
+
+    it("nomodel: models.get and generation answer 404 NOT_FOUND for the app's model, the models list still answers", async () => {
+      const apiKey = keyWith("model-denied");
+      const got = await getModel(standIn, apiKey);
+
+      assert.equal((await listModels(standIn, apiKey)).status, 200);
+      assert.equal(got.status, 404);
+      assert.equal(got.body.error.status, "NOT_FOUND");
+      assert.equal((await generateContent(standIn, apiKey, generateBody(undefined))).body.error.status, "NOT_FOUND");
+    });
 
     it("invalidkey: exactly the reference 400 API_KEY_INVALID body", async () => {
       const apiKey = keyWith("invalid-key");
@@ -334,9 +414,9 @@ describe("Gemini stand-in", () => {
       const apiKey = keyWith("generation-quota");
       assert.equal((await listModels(standIn, apiKey)).status, 200);
 
-      const { body } = await generateContent(standIn, apiKey, generateBody(undefined), "gemini-2.5-pro");
+      const { body } = await generateContent(standIn, apiKey, generateBody(undefined), "gemini-pro-latest");
       assert.equal(body.error.status, "RESOURCE_EXHAUSTED");
-      assert.equal(body.error.details[0].violations[0].quotaDimensions.model, "gemini-2.5-pro");
+      assert.equal(body.error.details[0].violations[0].quotaDimensions.model, "gemini-pro-latest");
       assert.equal(body.error.details[2].retryDelay, "59s");
     });
 
@@ -460,11 +540,22 @@ describe("Gemini stand-in", () => {
       assert.throws(() => JSON.parse(text));
     });
 
-    it("answers 404 NOT_FOUND for a model Google does not serve", async () => {
-      const answer = await generateContent(standIn, fakeGeminiKey(), generateBody(undefined), "gpt-4o");
+    it("answers 404 NOT_FOUND for a model Google does not serve, the shut-down gemini-2.5-flash included", async () => {
+      for (const modelId of ["gpt-4o", "gemini-2.5-flash", "gemini-2.0-flash"]) {
+        const answer = await generateContent(standIn, fakeGeminiKey(), generateBody(undefined), modelId);
+        assert.equal(answer.status, 404, modelId);
+        assert.equal(answer.body.error.status, "NOT_FOUND");
+      }
+    });
 
-      assert.equal(answer.status, 404);
-      assert.equal(answer.body.error.status, "NOT_FOUND");
+    it("refuses a thinking level together with a thinking budget, and a level for a 2.5 model, with 400", async () => {
+      const withThinking = (thinkingConfig: object) => ({ ...generateBody(undefined), generationConfig: { thinkingConfig } });
+      const apiKey = fakeGeminiKey();
+
+      assert.equal((await generateContent(standIn, apiKey, withThinking({ thinkingLevel: "LOW" }))).status, 200);
+      assert.equal((await generateContent(standIn, apiKey, withThinking({ thinkingLevel: "LOW", thinkingBudget: 512 }))).status, 400);
+      assert.equal((await generateContent(standIn, apiKey, withThinking({ thinkingLevel: "LOW" }), "gemini-2.5-flash-lite")).status, 400);
+      assert.equal((await generateContent(standIn, apiKey, withThinking({ thinkingBudget: 512 }), "gemini-2.5-flash-lite")).status, 200);
     });
 
     it("streams SSE events with alt=sse whose texts join into the schema-satisfying answer", async () => {
