@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { AppError } from "../../functions/src/errors";
 import { parseInput } from "../../functions/src/callables/request";
-import { SetApiKeyInputSchema } from "../../functions/src/callables/set-api-key";
+import { SetApiKeyInputSchema } from "../../functions/src/keys/schemas";
 import { isRetiredKeyShape, isWellFormedKey, keyHint } from "../../functions/src/providers";
 import { fakeGeminiKey } from "../support/keys";
 

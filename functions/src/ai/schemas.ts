@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { inputLimits } from "./input-limits";
 
 /**
  * The AI callables' inputs, results and the shapes the model must answer in. Plain zod (no Genkit),
@@ -13,11 +14,11 @@ export const seniorities = ["junior", "mid", "senior"] as const;
 
 export const GenerateQuestionsInputSchema = z
   .object({
-    jobTitle: text(200),
-    jobDescription: z.string().trim().max(8_000).optional(),
+    jobTitle: text(inputLimits.jobTitle),
+    jobDescription: z.string().trim().max(inputLimits.jobDescription).optional(),
     interviewType: z.enum(interviewTypes),
     seniority: z.enum(seniorities).optional(),
-    count: z.number().int().min(1).max(10).default(5),
+    count: z.number().int().min(inputLimits.questionCount.min).max(inputLimits.questionCount.max).default(inputLimits.questionCount.default),
   })
   .strict();
 export type GenerateQuestionsInput = z.infer<typeof GenerateQuestionsInputSchema>;
@@ -41,11 +42,11 @@ export type InterviewQuestions = z.infer<typeof InterviewQuestionsSchema>;
 
 export const GenerateFeedbackInputSchema = z
   .object({
-    jobTitle: text(200),
+    jobTitle: text(inputLimits.jobTitle),
     items: z
-      .array(z.object({ question: text(1_000), answer: text(4_000) }).strict())
+      .array(z.object({ question: text(inputLimits.question), answer: text(inputLimits.answer) }).strict())
       .min(1)
-      .max(10),
+      .max(inputLimits.feedbackItems),
   })
   .strict();
 export type GenerateFeedbackInput = z.infer<typeof GenerateFeedbackInputSchema>;

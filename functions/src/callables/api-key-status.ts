@@ -1,12 +1,6 @@
-import { onCall, type CallableRequest } from "firebase-functions/v2/https";
-import { z } from "zod";
-import { withErrorMapping } from "../errors";
-import { providers } from "../providers";
-import { defaultVault, type ApiKeyStatus } from "../vault/api-key-vault";
-import { parseInput, requireUid } from "./request";
-
-export const ApiKeyStatusInputSchema = z.object({ provider: z.enum(providers).default("googleai") }).strict();
-export type ApiKeyStatusInput = z.infer<typeof ApiKeyStatusInputSchema>;
+import { ProviderInputSchema } from "../keys/schemas";
+import { defaultVault } from "../vault/api-key-vault";
+import { userCallable } from "./user-callable";
 
 /**
  * What the caller may know about their stored key: `{ status: { provider, hasKey, hint?, state?,
@@ -16,10 +10,6 @@ export type ApiKeyStatusInput = z.infer<typeof ApiKeyStatusInputSchema>;
  * Who: any signed-in user, for their own account only. Input: `{ provider?: "googleai" }`.
  * Fails: INVALID_INPUT, KEY_STORE_UNAVAILABLE.
  */
-export const apiKeyStatus = onCall(
-  withErrorMapping(async (request: CallableRequest<unknown>): Promise<{ status: ApiKeyStatus }> => {
-    const uid = requireUid(request);
-    const { provider } = parseInput(ApiKeyStatusInputSchema, request.data);
-    return { status: await defaultVault().status(uid, provider) };
-  }),
-);
+export const apiKeyStatus = userCallable({}, ProviderInputSchema, async ({ uid, input }) => ({
+  status: await defaultVault().status(uid, input.provider),
+}));

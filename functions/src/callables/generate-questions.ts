@@ -1,11 +1,5 @@
-import { onCall, type CallableRequest, type CallableResponse } from "firebase-functions/v2/https";
-import type { GenerateQuestionsResult, Progress } from "../ai/schemas";
 import { GenerateQuestionsInputSchema } from "../ai/schemas";
-import { aiRateLimitPerMinute, defaultGeminiApiKey } from "../config";
-import { withErrorMapping } from "../errors";
-import { consumeRateLimit } from "../rate-limit";
-import { progressSink } from "./progress-sink";
-import { parseInput, requireUid } from "./request";
+import { aiCallable } from "./ai-callable";
 
 /**
  * Tailored interview questions, generated on the caller's own Gemini key.
@@ -16,16 +10,8 @@ import { parseInput, requireUid } from "./request";
  * Result: `{ questions: [{ id, text, category, rationale? }], keySource: "user"|"default" }`. A streaming
  * caller also receives progress chunks `{ step, message }` first.
  * Fails: INVALID_INPUT (also for content Gemini's safety settings block), RATE_LIMITED, KEY_MISSING,
- * KEY_INVALID, QUOTA_EXCEEDED, KEY_STORE_UNAVAILABLE, AI_UNAVAILABLE.
+ * KEY_INVALID, QUOTA_EXCEEDED, MODEL_UNAVAILABLE, KEY_STORE_UNAVAILABLE, AI_UNAVAILABLE.
  */
-export const generateQuestions = onCall(
-  { secrets: [defaultGeminiApiKey], timeoutSeconds: 180, memory: "512MiB" },
-  withErrorMapping(async (request: CallableRequest<unknown>, response?: CallableResponse<Progress>): Promise<GenerateQuestionsResult> => {
-    const uid = requireUid(request);
-    const input = parseInput(GenerateQuestionsInputSchema, request.data);
-    await consumeRateLimit({ uid, bucket: "ai", limit: aiRateLimitPerMinute.value(), windowSeconds: 60 });
-    // Genkit loads here, on the first AI call of an instance, never for key management.
-    const { generateQuestionsForUser } = await import("../ai/generate-for-user.js");
-    return generateQuestionsForUser(uid, input, progressSink(request, response));
-  }),
+export const generateQuestions = aiCallable(GenerateQuestionsInputSchema, (ai, { uid, input, progress }) =>
+  ai.generateQuestionsForUser(uid, input, progress),
 );

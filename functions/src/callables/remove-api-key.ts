@@ -1,12 +1,6 @@
-import { onCall, type CallableRequest } from "firebase-functions/v2/https";
-import { z } from "zod";
-import { withErrorMapping } from "../errors";
-import { providers } from "../providers";
+import { ProviderInputSchema } from "../keys/schemas";
 import { defaultVault } from "../vault/api-key-vault";
-import { parseInput, requireUid } from "./request";
-
-export const RemoveApiKeyInputSchema = z.object({ provider: z.enum(providers).default("googleai") }).strict();
-export type RemoveApiKeyInput = z.infer<typeof RemoveApiKeyInputSchema>;
+import { userCallable } from "./user-callable";
 
 /**
  * Deletes the caller's stored key and its wrapped data key (crypto-shredding); the next AI call finds no key.
@@ -15,10 +9,6 @@ export type RemoveApiKeyInput = z.infer<typeof RemoveApiKeyInputSchema>;
  * Input: `{ provider?: "googleai" }`. Result: `{ removed }`, false when there was nothing to remove (idempotent).
  * Fails: INVALID_INPUT, KEY_STORE_UNAVAILABLE.
  */
-export const removeApiKey = onCall(
-  withErrorMapping(async (request: CallableRequest<unknown>): Promise<{ removed: boolean }> => {
-    const uid = requireUid(request);
-    const { provider } = parseInput(RemoveApiKeyInputSchema, request.data);
-    return { removed: await defaultVault().removeApiKey(uid, provider) };
-  }),
-);
+export const removeApiKey = userCallable({}, ProviderInputSchema, async ({ uid, input }) => ({
+  removed: await defaultVault().removeApiKey(uid, input.provider),
+}));

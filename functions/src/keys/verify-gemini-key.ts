@@ -1,7 +1,7 @@
 import { aiUnavailable, keyInvalid, modelUnavailable } from "../errors";
 import * as logs from "../logs";
 import { isRetiredKeyShape } from "../providers";
-import { classifyGeminiFailure } from "./gemini-errors";
+import { classifyGeminiFailure } from "../ai/gemini-errors";
 
 export type VerifiedKeyState = "active" | "quota_exhausted";
 

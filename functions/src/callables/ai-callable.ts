@@ -1,0 +1,27 @@
+import type { z } from "zod";
+import type { Progress } from "../ai/schemas";
+import { aiRateLimitPerMinute, defaultGeminiApiKey } from "../config";
+import { consumeRateLimit } from "../rate-limit";
+import { userCallable, type UserCall } from "./user-callable";
+
+/** What the AI services module offers; loaded lazily, so only its type is named here. */
+type AiServices = typeof import("../ai/generate-for-user.js");
+
+/**
+ * An AI callable: a user callable that counts the call against the per-user rate limit, then loads the AI
+ * stack (Genkit and the Gemini plugin load on the first AI call of an instance, never for key management)
+ * and runs `generate`. 180 s leaves room for three 25 s attempts and a malformed-answer retry.
+ */
+export function aiCallable<Schema extends z.ZodTypeAny, Result>(
+  schema: Schema,
+  generate: (ai: AiServices, call: UserCall<z.output<Schema>, Progress>) => Promise<Result>,
+) {
+  return userCallable<Schema, Result, Progress>(
+    { secrets: [defaultGeminiApiKey], timeoutSeconds: 180, memory: "512MiB" },
+    schema,
+    async (call) => {
+      await consumeRateLimit({ uid: call.uid, bucket: "ai", limit: aiRateLimitPerMinute.value(), windowSeconds: 60 });
+      return generate(await import("../ai/generate-for-user.js"), call);
+    },
+  );
+}
