@@ -4,6 +4,7 @@ import {
   browserSessions,
   cspViolations,
   generateQuestions,
+  keyField,
   pageAndStorageContents,
   saveKey,
   screenshot,
@@ -21,10 +22,14 @@ describe("web app: the practice journey (browser)", function () {
 
     await signUp(page);
     await page.getByText("No key saved yet").waitFor();
+    // The field describes the keys AI Studio issues today, and is no password for the browser to offer to save.
+    await page.getByText(/Create a key in Google AI Studio \(it starts with “AQ\.”\)/).waitFor();
+    assert.equal(await keyField(page).getAttribute("placeholder"), "AQ.…");
+    assert.equal(await keyField(page).getAttribute("autocomplete"), "new-password");
 
-    const apiKey = fakeGeminiKey();
+    const apiKey = fakeGeminiKey(); // an auth key, "AQ." + 50 characters
     await saveKey(page, apiKey);
-    await page.getByText(`AIza…${apiKey.slice(-4)}`, { exact: true }).waitFor();
+    await page.getByText(`AQ.…${apiKey.slice(-4)}`, { exact: true }).waitFor();
     await page.getByText(/^Status:\s*Active$/).waitFor();
     assert.equal(await page.getByLabel("Replace with a new key").inputValue(), "", "the key field is emptied after saving");
     await screenshot(page, "settings");
@@ -78,7 +83,7 @@ describe("web app: the practice journey (browser)", function () {
 
     await page.reload();
     await page.getByRole("heading", { level: 1, name: "Settings" }).waitFor();
-    await page.getByText(`AIza…${apiKey.slice(-4)}`, { exact: true }).waitFor();
+    await page.getByText(`AQ.…${apiKey.slice(-4)}`, { exact: true }).waitFor();
     assert.ok(!(await pageAndStorageContents(page)).includes(apiKey), "a reload brings back only the hint");
   });
 

@@ -1,23 +1,27 @@
 import assert from "node:assert/strict";
+import { keyShapesByProvider } from "../../functions/src/providers";
 import { geminiStandIn } from "../support/hooks";
 import { fakeGeminiKey } from "../support/keys";
-import { alertText, browserSessions, generateQuestions, keyField, saveKey, signUp } from "./browser";
+import { alertText, browserSessions, generateQuestions, keyField, saveKey, screenshot, signUp } from "./browser";
+
+const aiStudioKeysPage = "https://aistudio.google.com/app/apikey";
 
 describe("web app: key problems, as the user sees them (browser)", function () {
   this.timeout(90_000);
   const openSession = browserSessions();
 
-  it("rejects an invalid key with a message beside the field, and stores nothing", async () => {
+  it("rejects an invalid key with the server's message beside the field, empties the field, and stores nothing", async () => {
     const session = await openSession();
     const { page } = session;
     await signUp(page);
 
     await keyField(page).fill(fakeGeminiKey("invalidkey"));
     await page.getByRole("button", { name: "Save and verify" }).click();
-    const fieldError = page.getByText("Google rejected this key, so it was not saved.");
-    await fieldError.waitFor();
+    const fieldError = page.locator("#api-key-error");
+    await fieldError.getByText("Google rejected this key, so it was not saved.").waitFor();
     assert.equal(await keyField(page).getAttribute("aria-invalid"), "true");
-    assert.ok(await page.getByRole("link", { name: /Open Google AI Studio/ }).isVisible());
+    assert.equal(await fieldError.getByRole("link", { name: /Open Google AI Studio/ }).getAttribute("href"), aiStudioKeysPage);
+    assert.equal(await keyField(page).inputValue(), "", "a refused key does not stay in the field");
     await page.getByText("No key saved yet").waitFor();
 
     await page.reload();
@@ -31,10 +35,39 @@ describe("web app: key problems, as the user sees them (browser)", function () {
     await signUp(page);
     const sentBefore = session.requestUrls.filter((url) => url.endsWith("/setApiKey")).length;
 
-    await keyField(page).fill("AIza-too-short");
+    await keyField(page).fill("AQ.too-short");
     await page.getByRole("button", { name: "Save and verify" }).click();
-    await page.getByText("That doesn't look like a Gemini API key.").waitFor();
+    // The registry's own wording, which the server's KEY_FORMAT message uses too.
+    await page
+      .locator("#api-key-error")
+      .getByText(`That does not look like a valid key. ${keyShapesByProvider.googleai.formatHint}`)
+      .waitFor();
     assert.equal(session.requestUrls.filter((url) => url.endsWith("/setApiKey")).length, sentBefore);
+    assert.equal(await keyField(page).inputValue(), "");
+  });
+
+  it("refuses a retired “AIza” key with advice to create a new one, and stores nothing", async () => {
+    const session = await openSession();
+    const { page } = session;
+    await signUp(page);
+    await page.getByText("No key saved yet").waitFor();
+
+    // Well-formed, so it goes to Google, which refuses every standard key since the 2026 cut-off.
+    await keyField(page).fill(fakeGeminiKey("", "standard"));
+    await page.getByRole("button", { name: "Save and verify" }).click();
+    const fieldError = page.locator("#api-key-error");
+    await fieldError.getByText(/Google no longer accepts keys that start with “AIza”.*Create a new key in Google AI Studio \(it starts with “AQ\.”\)/).waitFor();
+    assert.doesNotMatch(await fieldError.innerText(), /Check it in Google AI Studio/, "not the advice for a mistyped key");
+    assert.equal(await fieldError.getByRole("link", { name: /Open Google AI Studio/ }).getAttribute("href"), aiStudioKeysPage);
+    assert.equal(await keyField(page).getAttribute("aria-invalid"), "true");
+    assert.equal(await page.getByRole("alert").filter({ hasText: /\S/ }).count(), 0, "the message sits beside the field, not above the form");
+    assert.equal(await keyField(page).inputValue(), "", "a refused key does not stay in the field");
+    await page.getByText("No key saved yet").waitFor();
+    await screenshot(page, "settings-retired-key");
+
+    await page.reload();
+    await page.getByRole("heading", { level: 1, name: "Settings" }).waitFor();
+    await page.getByText("No key saved yet").waitFor();
   });
 
   it("explains that a quota belongs to the key's Google project", async () => {
@@ -46,7 +79,8 @@ describe("web app: key problems, as the user sees them (browser)", function () {
 
     await generateQuestions(page);
     assert.match(await alertText(page), /Your Gemini key has run out of quota\. The quota belongs to your key's Google project/);
-    assert.ok(await page.getByRole("link", { name: /About Gemini quotas/ }).isVisible());
+    const quotaLink = page.getByRole("alert").getByRole("link", { name: /About Gemini quotas/ });
+    assert.equal(await quotaLink.getAttribute("href"), "https://ai.google.dev/gemini-api/docs/rate-limits");
   });
 
   it("says Gemini is unavailable during an outage, keeping the form to try again", async () => {
@@ -58,7 +92,7 @@ describe("web app: key problems, as the user sees them (browser)", function () {
     geminiStandIn().setBehaviour(apiKey, { outcome: "overloaded" });
 
     await generateQuestions(page);
-    assert.match(await alertText(page), /Gemini is temporarily unavailable\. Nothing is lost — try again in a moment\./);
+    assert.match(await alertText(page), /Gemini is temporarily unavailable\. Nothing is lost; try again in a moment\./);
     assert.equal(await page.getByLabel("Job title").inputValue(), "Frontend engineer");
     assert.equal(await page.getByRole("button", { name: "Generate questions" }).getAttribute("aria-disabled"), null);
   });
@@ -76,8 +110,8 @@ describe("web app: key problems, as the user sees them (browser)", function () {
     await page.getByText("No key saved yet").waitFor();
 
     await generateQuestions(page);
-    assert.match(await alertText(page), /You haven't added a Gemini API key yet\./);
-    await page.getByRole("link", { name: "Add your key in Settings" }).click();
+    assert.match(await alertText(page), /You haven't added a Gemini API key yet\. Interview AI runs on your own key: add it in Settings\./);
+    await page.getByRole("alert").getByRole("link", { name: "Go to Settings" }).click();
     const heading = page.getByRole("heading", { level: 1, name: "Settings" });
     await heading.waitFor();
     assert.ok(await heading.evaluate((element) => element === document.activeElement), "the new page's heading has the focus");

@@ -55,7 +55,7 @@ describe("web app: keyboard use and access (browser)", function () {
     await page.keyboard.press("Escape");
     await dialog.waitFor({ state: "hidden" });
     assert.equal(await focused(page), "button: Remove key", "focus returns to the button that opened it");
-    await page.getByText(`AIza…${apiKey.slice(-4)}`, { exact: true }).waitFor();
+    await page.getByText(`AQ.…${apiKey.slice(-4)}`, { exact: true }).waitFor();
   });
 
   it("shows signed-out visitors only the sign-in screen, and explains sign-in failures", async () => {

@@ -14,7 +14,7 @@ import type { GenerateQuestionsResult } from "../../functions/src/contract";
 interface CallFailure {
   code?: string;
   message?: string;
-  details?: { reason?: string; retryAfterSeconds?: number };
+  details?: { reason?: string; action?: string; retryAfterSeconds?: number };
 }
 
 describe("generateQuestions with the project's default key (handler run in-process)", function () {
@@ -39,6 +39,10 @@ describe("generateQuestions with the project's default key (handler run in-proce
     const retryAfter = error.details?.retryAfterSeconds ?? 0;
     assert.ok(retryAfter > 0 && retryAfter <= 86_400, "retry after the UTC day ends");
     assert.ok(!error.message?.includes(projectKey));
+    // What the web app shows as is: about the shared key's allowance, not "your key has run out of quota".
+    assert.match(error.message ?? "", /today's 2 AI requests on the app's shared key/);
+    assert.doesNotMatch(error.message ?? "", /Your Gemini key/);
+    assert.equal(error.details?.action, "settings", "the way on is a key of one's own");
     assert.equal(generateRequestsFor(user).length, 2, "the capped call never reached Gemini");
   });
 

@@ -1,13 +1,18 @@
 import { FirebaseError } from "firebase/app";
-import type { Reason } from "../../../functions/src/contract";
+import type { ErrorAction, ErrorDetails, Reason } from "../../../functions/src/contract";
+// The server's key registry (a pure module), so the browser's format check says what the server's does.
+import { keyShapesByProvider } from "../../../functions/src/providers";
 import { ConnectionLostError } from "./callables";
 import { paths } from "./router";
 
-
-/** What the user was doing, since the same reason means something else while saving a key. */
+/**
+ * What the user was doing. `saveKey` and `manageKey` happen on Settings; while saving, a message about
+ * the key just typed belongs beside the key field.
+ */
 export type ErrorContext = "saveKey" | "manageKey" | "ai";
 
-export interface ErrorAction {
+/** A failure's next step as a link. */
+export interface ErrorLink {
   label: string;
   /** An in-app path, or an https URL that opens in a new tab. */
   href: string;
@@ -16,7 +21,7 @@ export interface ErrorAction {
 /** A failure as the user reads it: what happened, and what to do next. */
 export interface ErrorDescription {
   message: string;
-  action?: ErrorAction;
+  action?: ErrorLink;
   /** Set when the message belongs beside the key field rather than above the form. */
   field?: "apiKey";
 }
@@ -24,39 +29,42 @@ export interface ErrorDescription {
 export const aiStudioKeyUrl = "https://aistudio.google.com/app/apikey";
 const quotaDocsUrl = "https://ai.google.dev/gemini-api/docs/rate-limits";
 
-/** A key of the wrong shape, whether the browser or the server (KEY_FORMAT) noticed. */
-export const keyFormatError: ErrorDescription = {
-  field: "apiKey",
-  message: "That doesn't look like a Gemini API key. Keys start with “AIza” and are 39 characters long — check you copied all of it.",
+/** Where each next step the server names (`details.action`) leads. */
+const linkForAction: Record<ErrorAction, ErrorLink> = {
+  settings: { label: "Go to Settings", href: paths.settings },
+  provider_keys: { label: "Open Google AI Studio", href: aiStudioKeyUrl },
+  provider_quota: { label: "About Gemini quotas", href: quotaDocsUrl },
 };
 
-const settingsAction = (label: string): ErrorAction => ({ label, href: paths.settings });
+/** Reasons that, while a key is being saved, are about that key. */
+const keyFieldReasons: ReadonlySet<Reason> = new Set<Reason>(["KEY_FORMAT", "KEY_INVALID", "MODEL_UNAVAILABLE"]);
 
-interface CallableFailure {
-  code: string;
-  reason?: Reason;
-  retryAfterSeconds?: number;
-  message: string;
-}
+/**
+ * A key of the wrong shape, as the browser's own check reports it before anything is sent. It uses the
+ * server's words (`keyFormat` in functions/src/errors.ts) and the registry's format hint, so the browser
+ * and the server never describe keys differently.
+ */
+export const keyFormatError: ErrorDescription = {
+  field: "apiKey",
+  message: `That does not look like a valid key. ${keyShapesByProvider.googleai.formatHint}`,
+};
 
-function readFailure(error: FirebaseError): CallableFailure {
+/** `details` as the functions send it; anything else (an older or foreign server) reads as absent. */
+function readDetails(error: FirebaseError): Partial<ErrorDetails> {
   const details = (error as FirebaseError & { details?: unknown }).details;
-  const { reason, retryAfterSeconds } = (typeof details === "object" && details !== null ? details : {}) as {
-    reason?: Reason;
-    retryAfterSeconds?: number;
+  if (typeof details !== "object" || details === null) return {};
+  const { reason, action } = details as Record<string, unknown>;
+  return {
+    reason: typeof reason === "string" ? (reason as Reason) : undefined,
+    action: typeof action === "string" && Object.hasOwn(linkForAction, action) ? (action as ErrorAction) : undefined,
   };
-  return { code: error.code, reason, retryAfterSeconds, message: error.message };
-}
-
-function inSeconds(seconds: number | undefined): string {
-  if (seconds === undefined || seconds <= 0) return "in a minute";
-  if (seconds < 90) return `in ${Math.ceil(seconds)} second${seconds > 1 ? "s" : ""}`;
-  return `in about ${Math.round(seconds / 60)} minutes`;
 }
 
 /**
- * Turns a callable's failure into a message the UI owns (never the raw error) and the next step.
- * The server's own message is shown only for INVALID_INPUT, where it says what to change.
+ * Turns a failure into what the user reads and the next step. For every failure of our functions
+ * (those with `details.reason`) the server wrote the message for the user's situation, so it is shown
+ * as is and its `details.action` becomes the link. The texts here cover only failures that never
+ * carried a reason: a lost connection, a signed-out session, a timeout, being offline.
  */
 export function describeError(error: unknown, context: ErrorContext): ErrorDescription {
   if (error instanceof ConnectionLostError) {
@@ -65,56 +73,17 @@ export function describeError(error: unknown, context: ErrorContext): ErrorDescr
   if (!(error instanceof FirebaseError) || !error.code.startsWith("functions/")) {
     return { message: "Something went wrong. Reload the page and try again." };
   }
-  const failure = readFailure(error);
-  switch (failure.reason) {
-    case "INVALID_INPUT":
-      // Written for users (e.g. Gemini's safety settings declined the input), and never holds a value.
-      return { message: failure.message.replace(/\s*\[\d+\]$/, "") };
-    case "KEY_FORMAT":
-      return keyFormatError;
-    case "KEY_INVALID":
-      return context === "saveKey"
-        ? {
-            field: "apiKey",
-            message: "Google rejected this key, so it was not saved. Check it in Google AI Studio, or create a new one there.",
-            action: { label: "Open Google AI Studio", href: aiStudioKeyUrl },
-          }
-        : {
-            message: "Google rejected your saved Gemini key. It may have been deleted, restricted or expired.",
-            action: settingsAction("Fix your key in Settings"),
-          };
-    case "KEY_MISSING":
-      return {
-        message: "You haven't added a Gemini API key yet. Interview AI runs on your own key.",
-        action: settingsAction("Add your key in Settings"),
-      };
-    case "QUOTA_EXCEEDED":
-      return {
-        message:
-          "Your Gemini key has run out of quota. The quota belongs to your key's Google project, not to Interview AI: " +
-          `check that project's plan and billing, or try again ${inSeconds(failure.retryAfterSeconds)} if it is a per-minute limit.`,
-        action: { label: "About Gemini quotas", href: quotaDocsUrl },
-      };
-    case "RATE_LIMITED":
-      return { message: `That's a lot of requests in a short time. Please try again ${inSeconds(failure.retryAfterSeconds)}.` };
-    case "KEY_STORE_UNAVAILABLE":
-      return {
-        message:
-          context === "ai"
-            ? "Your key couldn't be read from the secure key store just now. Nothing is lost — try again in a moment."
-            : "The secure key store is unavailable, so nothing was changed. Try again in a moment.",
-      };
-    case "AI_UNAVAILABLE":
-      return {
-        message:
-          context === "saveKey"
-            ? "Google couldn't be reached to verify your key, so it was not saved. Try again in a moment."
-            : "Gemini is temporarily unavailable. Nothing is lost — try again in a moment.",
-      };
-    case undefined:
-      break;
+  const { reason, action } = readDetails(error);
+  // Some upstream messages end in a status code such as " [400]"; it means nothing to the user.
+  const message = error.message.replace(/\s*\[\d+\]$/, "");
+  if (reason && message) {
+    // A link to Settings from Settings would lead nowhere.
+    const described: ErrorDescription = { message };
+    if (action && !(action === "settings" && context !== "ai")) described.action = linkForAction[action];
+    if (context === "saveKey" && keyFieldReasons.has(reason)) described.field = "apiKey";
+    return described;
   }
-  switch (failure.code) {
+  switch (error.code) {
     case "functions/unauthenticated":
       return { message: "Your session has ended. Sign out, then sign in again to continue." };
     case "functions/deadline-exceeded":

@@ -1,5 +1,10 @@
-import type { ErrorDescription } from "../lib/error-messages";
+import type { ErrorDescription, ErrorLink } from "../lib/error-messages";
 import { ExternalLink, Link } from "./link";
+
+/** A failure's next step: an in-app link, or a link that leaves the app in a new tab. */
+export function NextStepLink({ link }: { link: ErrorLink }) {
+  return link.href.startsWith("/") ? <Link to={link.href}>{link.label}</Link> : <ExternalLink href={link.href}>{link.label}</ExternalLink>;
+}
 
 /**
  * A failure and its next step. The live region stays in the page even when empty, so screen
@@ -12,12 +17,7 @@ export function ErrorNotice({ error }: { error: Pick<ErrorDescription, "message"
         <p>
           {error.message}
           {error.action && " "}
-          {error.action &&
-            (error.action.href.startsWith("/") ? (
-              <Link to={error.action.href}>{error.action.label}</Link>
-            ) : (
-              <ExternalLink href={error.action.href}>{error.action.label}</ExternalLink>
-            ))}
+          {error.action && <NextStepLink link={error.action} />}
         </p>
       )}
     </div>

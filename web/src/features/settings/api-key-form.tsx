@@ -1,16 +1,19 @@
 import { useState, type FormEvent, type RefObject } from "react";
 import { setApiKey, type ApiKeyStatus } from "../../lib/callables";
 import { describeError, keyFormatError, type ErrorDescription } from "../../lib/error-messages";
-import { ErrorNotice } from "../../ui/error-notice";
+import { ErrorNotice, NextStepLink } from "../../ui/error-notice";
 import { describedBy, Field } from "../../ui/field";
-import { ExternalLink } from "../../ui/link";
-// The server's own format check (a pure module): checking here too means a wrong paste, which might
+// The server's own key registry (a pure module): checking here too means a wrong paste, which might
 // be some other secret, never leaves the browser.
-import { isWellFormedKey } from "../../../../functions/src/providers";
+import { isWellFormedKey, keyShapesByProvider } from "../../../../functions/src/providers";
+
+/** How the keys AI Studio issues today start ("AQ."), from the registry, so a new prefix is one change there. */
+const currentKeyPrefix = keyShapesByProvider.googleai.shapes.find((shape) => !shape.retired)?.prefixes[0] ?? "";
 
 /**
  * Saves a key after Google has verified it. The key is read from the field only when the form is
- * submitted and is never held in React state; the field is emptied once the key is saved.
+ * submitted and is never held in React state; the field is emptied after every attempt, failed or
+ * not, so a key never lingers in the page (the user pastes it again to retry).
  */
 export function ApiKeyForm({
   replacing,
@@ -37,19 +40,24 @@ export function ApiKeyForm({
       setError(description);
       if (description.field) input.focus();
     };
+    const clearField = () => {
+      input.value = "";
+      setVisible(false);
+    };
     const apiKey = input.value.trim();
     if (!apiKey) return fail({ field: "apiKey", message: "Paste your Gemini API key first." });
-    if (!isWellFormedKey("googleai", apiKey)) return fail(keyFormatError);
+    if (!isWellFormedKey("googleai", apiKey)) {
+      clearField();
+      return fail(keyFormatError);
+    }
     setSaving(true);
     setError(undefined);
     try {
-      const status = await setApiKey(apiKey);
-      input.value = "";
-      setVisible(false);
-      onSaved(status);
+      onSaved(await setApiKey(apiKey));
     } catch (failure) {
       fail(describeError(failure, "saveKey"));
     } finally {
+      clearField();
       setSaving(false);
     }
   };
@@ -57,7 +65,7 @@ export function ApiKeyForm({
   const fieldError = error?.field === "apiKey" && (
     <>
       {error.message}{" "}
-      {error.action && <ExternalLink href={error.action.href}>{error.action.label}</ExternalLink>}
+      {error.action && <NextStepLink link={error.action} />}
     </>
   );
   return (
@@ -65,7 +73,7 @@ export function ApiKeyForm({
       <Field
         id="api-key"
         label={replacing ? "Replace with a new key" : "Gemini API key"}
-        hint="It is checked with Google, then encrypted and stored. It can't be shown again after saving."
+        hint={`Create a key in Google AI Studio (it starts with “${currentKeyPrefix}”). It is checked with Google, then encrypted and stored, and can't be shown again after saving.`}
         error={fieldError}
       >
         <div className="input-with-button">
@@ -73,8 +81,9 @@ export function ApiKeyForm({
             {...describedBy("api-key", { hint: true, error: fieldError })}
             ref={inputRef}
             type={visible ? "text" : "password"}
-            placeholder="AIza…"
-            autoComplete="off"
+            placeholder={`${currentKeyPrefix}…`}
+            // Chrome ignores "off" on password fields and offers to save the key as a password.
+            autoComplete="new-password"
             autoCapitalize="none"
             autoCorrect="off"
             // Browser spell-checkers may send text to a server once the key is shown.
