@@ -132,7 +132,7 @@ async function test() {
   const firestoreLog = join(outputDir, "firestore-emulator.log");
   const emulatorLog = join(outputDir, "emulators.log");
   let firestore: StandaloneFirestore | undefined;
-  let code = 1;
+  let code: number;
   let output = "";
   try {
     if (plan === "standalone") {
@@ -153,7 +153,7 @@ async function test() {
       { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] },
     );
     const log = createWriteStream(emulatorLog);
-    for (const stream of [firebase.stdout!, firebase.stderr!]) {
+    for (const stream of [firebase.stdout, firebase.stderr]) {
       stream.on("data", (chunk: Buffer) => {
         process.stdout.write(chunk);
         log.write(chunk);

@@ -246,7 +246,7 @@ export async function startGeminiStandIn(options: GeminiStandInOptions): Promise
     if (!parsedBody?.ok || typeof parsedBody.value !== "object" || parsedBody.value === null) {
       return sendError(response, invalidJsonPayloadError());
     }
-    generate(response, route, behaviour.outcome, parsedBody.value as GenerateContentBody, url.searchParams.get("alt"));
+    generate(response, route, behaviour.outcome, parsedBody.value, url.searchParams.get("alt"));
   };
 
   const server = createServer((request, response) => {
