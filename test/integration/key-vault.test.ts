@@ -62,7 +62,15 @@ describe("key vault callables", function () {
       await setKey(user, { apiKey });
 
       const stored = (await keyDoc(user.uid).get()).data()!;
-      const envelope = stored.envelope;
+      // The raw document, as anyone with database access would read it.
+      const envelope = stored.envelope as {
+        formatVersion: unknown;
+        algorithm: unknown;
+        kmsKeyVersion: string;
+        wrappedDataKey: Uint8Array;
+        iv: Uint8Array;
+        ciphertext: Uint8Array;
+      };
       assert.equal(envelope.formatVersion, 1);
       assert.equal(envelope.algorithm, "AES-256-GCM");
       assert.match(envelope.kmsKeyVersion, new RegExp(`^${loadStackConfig().kmsKeyName}/cryptoKeyVersions/\\d+$`));
@@ -306,7 +314,7 @@ describe("key vault callables", function () {
       await assertCallFails(setKey(user, { apiKey: fakeGeminiKey() }), { code: "unavailable", reason: "KEY_STORE_UNAVAILABLE" });
       await new Promise((resolve) => setTimeout(resolve, 1_500)); // let the emulator flush the functions' output
 
-      const log = readFileSync(logFile!, "utf8");
+      const log = readFileSync(logFile, "utf8");
       assert.ok(log.includes(user.uid), "the functions' log lines for this user should be in the captured log");
       for (const key of keys) assert.ok(!log.includes(key.slice(4)), "a key reached the emulator log");
     });
