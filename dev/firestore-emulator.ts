@@ -39,8 +39,8 @@ export async function startStandaloneFirestore(options: {
 
   const log = createWriteStream(options.logPath);
   const child = spawn(gcloudFirestoreEmulator, args, { stdio: ["ignore", "pipe", "pipe"], detached: true });
-  child.stdout!.pipe(log);
-  child.stderr!.pipe(log);
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
   await waitForHttp(`http://${endpoint.host}:${endpoint.port}/`, child, { name: "The Firestore emulator (see its log)", timeoutMs: 60_000 });
 
   return {

@@ -14,7 +14,8 @@ import { waitForHttp } from "./wait-for-http";
  *
  *   npm start                 the app on the emulators; data kept in .emulator-data/ across restarts
  *   npm start -- --clean      the same, from empty data
- *   npm test [-- mocha args]  every test (unit, rules, integration, browser) in one mocha run
+ *   npm test [-- mocha args]  the gates (lint, type-check), then every test (unit, rules, integration,
+ *                             browser) in one mocha run
  */
 
 const [mode = "start", ...args] = process.argv.slice(2);
@@ -29,10 +30,28 @@ main().catch((error) => {
 
 async function main() {
   if (mode !== "start" && mode !== "test") throw new Error(`Usage: tsx dev/run.ts start|test`);
+  if (mode === "test") runGates();
   run("npm", ["run", "build", "--silent", "-w", "functions"]);
   run("npm", ["run", "build", "--silent", "-w", "web"]);
   if (mode === "start") await start();
   else await test();
+}
+
+/** The gates npm test passes before it builds or starts anything, as a deploy's predeploy runs them. */
+function runGates() {
+  const gates = [
+    { name: "lint", script: "lint" },
+    { name: "type-check", script: "typecheck" },
+  ];
+  for (const gate of gates) {
+    console.log(`\nGate: ${gate.name} (npm run ${gate.script})`);
+    const started = performance.now();
+    const result = spawnSync("npm", ["run", "--silent", gate.script], { cwd: repoRoot, stdio: "inherit" });
+    if (result.status !== 0) {
+      throw new Error(`Gate failed: ${gate.name}. Fix what \`npm run ${gate.script}\` reports above; no test was run.`);
+    }
+    console.log(`Gate passed: ${gate.name} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  }
 }
 
 /** The Firestore emulator: firebase-tools runs it on Java 21+; otherwise we start Google's own build. */
@@ -132,7 +151,7 @@ async function test() {
   const firestoreLog = join(outputDir, "firestore-emulator.log");
   const emulatorLog = join(outputDir, "emulators.log");
   let firestore: StandaloneFirestore | undefined;
-  let code = 1;
+  let code: number;
   let output = "";
   try {
     if (plan === "standalone") {
@@ -153,7 +172,7 @@ async function test() {
       { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] },
     );
     const log = createWriteStream(emulatorLog);
-    for (const stream of [firebase.stdout!, firebase.stderr!]) {
+    for (const stream of [firebase.stdout, firebase.stderr]) {
       stream.on("data", (chunk: Buffer) => {
         process.stdout.write(chunk);
         log.write(chunk);

@@ -30,9 +30,11 @@ export interface StackConfig {
 }
 
 export function loadStackConfig(): StackConfig {
-  const firebaseJson = JSON.parse(readFileSync(join(repoRoot, "firebase.json"), "utf8"));
-  const firebaserc = JSON.parse(readFileSync(join(repoRoot, ".firebaserc"), "utf8"));
-  const projectId: string = process.env.GCLOUD_PROJECT || firebaserc.projects.default;
+  const firebaseJson = JSON.parse(readFileSync(join(repoRoot, "firebase.json"), "utf8")) as {
+    emulators: Record<string, Partial<Endpoint> | undefined>;
+  };
+  const firebaserc = JSON.parse(readFileSync(join(repoRoot, ".firebaserc"), "utf8")) as { projects: { default: string } };
+  const projectId = process.env.GCLOUD_PROJECT || firebaserc.projects.default;
   const emulators = firebaseJson.emulators;
   const endpoint = (name: string): Endpoint => {
     const entry = emulators[name];

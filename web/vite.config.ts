@@ -12,10 +12,9 @@ interface EmulatorAddress {
  * firebase.json is the one place that says where each emulator listens; the client gets those
  * addresses at build time and uses them only for `demo-` projects (see src/lib/firebase.ts).
  */
-const emulators = JSON.parse(readFileSync(new URL("../firebase.json", import.meta.url), "utf8")).emulators as Record<
-  "auth" | "functions" | "hosting",
-  EmulatorAddress
->;
+const { emulators } = JSON.parse(readFileSync(new URL("../firebase.json", import.meta.url), "utf8")) as {
+  emulators: Record<"auth" | "functions" | "hosting", EmulatorAddress>;
+};
 
 /**
  * Prints the gzipped size of the JavaScript a first visit downloads: the entry chunk and

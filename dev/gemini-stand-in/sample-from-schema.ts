@@ -25,6 +25,9 @@ const maxDepth = 8;
 const isSchemaObject = (value: unknown): value is SchemaObject =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
+/** Array.isArray, narrowing to unknown[] rather than any[]: a schema's arrays hold anything. */
+const isArray = (value: unknown): value is unknown[] => Array.isArray(value);
+
 const numberOrUndefined = (value: unknown): number | undefined => (typeof value === "number" ? value : undefined);
 
 /** A small seeded generator (mulberry32), so one request always yields the same answer. */
@@ -49,7 +52,7 @@ function followRef(root: JsonSchema, ref: string): JsonSchema {
     .map((token) => decodeURIComponent(token).replace(/~1/g, "/").replace(/~0/g, "~"));
   let target: unknown = root;
   for (const token of tokens) {
-    target = isSchemaObject(target) || Array.isArray(target) ? (target as Record<string, unknown>)[token] : undefined;
+    target = isSchemaObject(target) || isArray(target) ? (target as Record<string, unknown>)[token] : undefined;
   }
   return isSchemaObject(target) || typeof target === "boolean" ? target : {};
 }
@@ -63,16 +66,16 @@ function resolve(root: JsonSchema, schema: JsonSchema, hops = 0): SchemaObject {
   const { $ref, allOf, anyOf, oneOf, ...rest } = schema;
   let resolved: SchemaObject = rest;
   if (typeof $ref === "string") resolved = { ...resolve(root, followRef(root, $ref), hops + 1), ...resolved };
-  for (const member of Array.isArray(allOf) ? allOf : []) {
+  for (const member of isArray(allOf) ? allOf : []) {
     const part = resolve(root, member as JsonSchema, hops + 1);
     resolved = {
       ...resolved,
       ...part,
       properties: { ...(resolved.properties as object), ...(part.properties as object) },
-      required: [...(Array.isArray(resolved.required) ? resolved.required : []), ...(Array.isArray(part.required) ? part.required : [])],
+      required: [...(isArray(resolved.required) ? resolved.required : []), ...(isArray(part.required) ? part.required : [])],
     };
   }
-  const branches = Array.isArray(anyOf) ? anyOf : Array.isArray(oneOf) ? oneOf : [];
+  const branches = isArray(anyOf) ? anyOf : isArray(oneOf) ? oneOf : [];
   if (branches.length) {
     const chosen = branches.find((branch) => !(isSchemaObject(branch) && typeOf(resolve(root, branch, hops + 1)) === "null"));
     resolved = { ...resolve(root, (chosen ?? branches[0]) as JsonSchema, hops + 1), ...resolved };
@@ -82,7 +85,7 @@ function resolve(root: JsonSchema, schema: JsonSchema, hops = 0): SchemaObject {
 
 /** The JSON type a resolved schema asks for, lower-case; inferred from its keywords when absent. */
 function typeOf(schema: SchemaObject): string {
-  const declared = Array.isArray(schema.type)
+  const declared = isArray(schema.type)
     ? (schema.type.find((type) => String(type).toLowerCase() !== "null") ?? "null")
     : schema.type;
   if (typeof declared === "string") return declared.toLowerCase();
@@ -100,7 +103,7 @@ export function sampleFromSchema(schema: JsonSchema, seed: number): unknown {
   const sample = (subschema: JsonSchema, names: readonly string[], depth: number): unknown => {
     const resolved = resolve(schema, subschema);
     if ("const" in resolved) return resolved.const;
-    if (Array.isArray(resolved.enum) && resolved.enum.length) {
+    if (isArray(resolved.enum) && resolved.enum.length) {
       return resolved.enum[Math.floor(random() * resolved.enum.length)];
     }
     switch (typeOf(resolved)) {
@@ -123,8 +126,8 @@ export function sampleFromSchema(schema: JsonSchema, seed: number): unknown {
 
   const sampleObject = (objectSchema: SchemaObject, names: readonly string[], depth: number): Record<string, unknown> => {
     const properties = isSchemaObject(objectSchema.properties) ? objectSchema.properties : {};
-    const required = Array.isArray(objectSchema.required) ? objectSchema.required.map(String) : [];
-    const ordering = Array.isArray(objectSchema.propertyOrdering) ? objectSchema.propertyOrdering.map(String) : [];
+    const required = isArray(objectSchema.required) ? objectSchema.required.map(String) : [];
+    const ordering = isArray(objectSchema.propertyOrdering) ? objectSchema.propertyOrdering.map(String) : [];
     const propertyNames = [...new Set([...ordering, ...Object.keys(properties), ...required])];
     const result: Record<string, unknown> = {};
     for (const name of propertyNames) {
@@ -137,12 +140,12 @@ export function sampleFromSchema(schema: JsonSchema, seed: number): unknown {
   };
 
   const sampleArray = (arraySchema: SchemaObject, names: readonly string[], depth: number): unknown[] => {
-    const tuple = Array.isArray(arraySchema.prefixItems)
+    const tuple = isArray(arraySchema.prefixItems)
       ? arraySchema.prefixItems
-      : Array.isArray(arraySchema.items)
+      : isArray(arraySchema.items)
         ? arraySchema.items
         : [];
-    const rest = Array.isArray(arraySchema.items) ? arraySchema.additionalItems : arraySchema.items;
+    const rest = isArray(arraySchema.items) ? arraySchema.additionalItems : arraySchema.items;
     const minItems = numberOrUndefined(arraySchema.minItems) ?? 0;
     const maxItems = numberOrUndefined(arraySchema.maxItems) ?? Infinity;
     const wanted = depth >= maxDepth ? 0 : tuple.length || preferredItemCount;
@@ -268,7 +271,7 @@ function formattedString(format: unknown, random: () => number): string | undefi
  */
 export function violateSchema(schema: JsonSchema, validValue: unknown): unknown {
   const resolved = resolve(schema, schema);
-  const required = Array.isArray(resolved.required) ? resolved.required.map(String) : [];
+  const required = isArray(resolved.required) ? resolved.required.map(String) : [];
   if (typeOf(resolved) === "object" && required.length && isSchemaObject(validValue)) {
     const incomplete = { ...validValue };
     delete incomplete[required[0]];

@@ -50,7 +50,7 @@ export async function startLocalKms(options: LocalKmsOptions): Promise<LocalKms>
 
   const implementation: grpc.UntypedServiceImplementation = {};
   for (const method of Object.keys(service) as KmsMethod[]) {
-    const handle = service[method] as (request: unknown) => Promise<object>;
+    const handle = service[method].bind(service) as (request: unknown) => Promise<object>;
     implementation[method] = (call: grpc.ServerUnaryCall<unknown, object>, callback: grpc.sendUnaryData<object>) => {
       callCounts.set(method, (callCounts.get(method) ?? 0) + 1);
       const answer = async () => {

@@ -126,13 +126,13 @@ export async function pageAndStorageContents(page: Page): Promise<string> {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
         const request = indexedDB.open(name);
         request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
+        request.onerror = () => reject(request.error ?? new Error(`IndexedDB could not open ${name}`));
       });
       for (const storeName of db.objectStoreNames) {
         const records = await new Promise<unknown[]>((resolve, reject) => {
           const request = db.transaction(storeName, "readonly").objectStore(storeName).getAll();
           request.onsuccess = () => resolve(request.result);
-          request.onerror = () => reject(request.error);
+          request.onerror = () => reject(request.error ?? new Error(`IndexedDB could not read ${storeName}`));
         });
         databases.push({ name, storeName, records });
       }

@@ -39,6 +39,8 @@ describe("AI flows: the key stays out of spans and logs", function () {
   /** Runs `work` while collecting everything the process writes to stdout and stderr. */
   async function capturingOutput(work: () => Promise<void>): Promise<string> {
     let output = "";
+    // Kept unbound on purpose: they are put back as they were, and the tap calls them with the stream as `this`.
+    // eslint-disable-next-line @typescript-eslint/unbound-method
     const originals = { out: process.stdout.write, err: process.stderr.write };
     const tap = (original: typeof process.stdout.write) =>
       function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {

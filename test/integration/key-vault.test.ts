@@ -72,7 +72,15 @@ describe("key vault callables", function () {
       await setKey(user, { apiKey });
 
       const stored = (await keyDoc(user.uid).get()).data()!;
-      const envelope = stored.envelope;
+      // The raw document, as anyone with database access would read it.
+      const envelope = stored.envelope as {
+        formatVersion: unknown;
+        algorithm: unknown;
+        kmsKeyVersion: string;
+        wrappedDataKey: Uint8Array;
+        iv: Uint8Array;
+        ciphertext: Uint8Array;
+      };
       assert.equal(envelope.formatVersion, 1);
       assert.equal(envelope.algorithm, "AES-256-GCM");
       assert.match(envelope.kmsKeyVersion, new RegExp(`^${loadStackConfig().kmsKeyName}/cryptoKeyVersions/\\d+$`));
@@ -209,7 +217,7 @@ describe("key vault callables", function () {
       const error = await assertCallFails(setKey(user, { apiKey: fakeGeminiKey("nomodel") }), { code: "failed-precondition", reason: "MODEL_UNAVAILABLE" });
       assert.match(error.message, /gemini-flash-latest/);
       assert.deepEqual(
-        (await auditOf(user.uid)).map((event) => event.outcome),
+        (await auditOf(user.uid)).map((event) => String(event.outcome)),
         ["model_unavailable"],
       );
     });
@@ -350,7 +358,7 @@ describe("key vault callables", function () {
       await assertCallFails(setKey(user, { apiKey: unstored }), { code: "unavailable", reason: "KEY_STORE_UNAVAILABLE" });
 
       // The emulator writes the functions' output a little later: wait until this user's last event is there.
-      const log = await waitForLog(logFile!, (text) => text.includes(user.uid) && text.includes('"outcome":"store_failed"'));
+      const log = await waitForLog(logFile, (text) => text.includes(user.uid) && text.includes('"outcome":"store_failed"'));
       for (const key of [...refused, noModel, stored, unstored]) assert.ok(!log.includes(key.slice(4)), "a key reached the emulator log");
       const operatorLine = log.split("\n").find((line) => line.includes("configured Gemini model not available"));
       assert.ok(operatorLine?.includes('"model":"gemini-flash-latest"'), "the operator is told which model");

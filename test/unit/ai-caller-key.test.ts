@@ -35,8 +35,9 @@ describe("resolveCallerKey", () => {
   });
 
   it("says QUOTA_EXCEEDED, and when to retry, once the daily allowance is used up", async () => {
-    const error = await resolveCallerKey("alice", vaultWith(null), policy({ allowed: true, readKey: () => fakeGeminiKey(), consumeAllowance: async () => { throw rateLimited(5000); } })).catch((e) => e);
+    const error = await resolveCallerKey("alice", vaultWith(null), policy({ allowed: true, readKey: () => fakeGeminiKey(), consumeAllowance: async () => { throw rateLimited(5000); } })).catch((e: unknown) => e);
     assert.equal(reasonOf(error), "QUOTA_EXCEEDED");
+    assert.ok(error instanceof AppError);
     assert.equal(error.extra.retryAfterSeconds, 5000);
     assert.match(error.message, /own Gemini API key/);
   });

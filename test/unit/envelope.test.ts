@@ -81,7 +81,7 @@ describe("envelope encryption", () => {
     const kms = fakeKms();
     const envelope = await sealSecret(fakeGeminiKey(), secretAad("alice", "googleai"), kms);
     // A wrapper that ignores AAD (as a misconfigured KMS would) must still not let the secret open elsewhere.
-    const laxKms: DataKeyWrapper = { wrap: kms.wrap, unwrap: (wrapped) => kms.unwrap(wrapped, secretAad("alice", "googleai")) };
+    const laxKms: DataKeyWrapper = { wrap: (dataKey, aad) => kms.wrap(dataKey, aad), unwrap: (wrapped) => kms.unwrap(wrapped, secretAad("alice", "googleai")) };
     await assert.rejects(openSecret(envelope, secretAad("mallory", "googleai"), laxKms), EnvelopeIntegrityError);
   });
 

@@ -22,7 +22,7 @@ describe("functions entry point", () => {
       { cwd: join(repoRoot, "functions"), encoding: "utf8" },
     );
     assert.equal(result.status, 0, result.stderr);
-    const { exported, loaded } = JSON.parse(result.stdout.trim().split("\n").pop()!);
+    const { exported, loaded } = JSON.parse(result.stdout.trim().split("\n").pop()!) as { exported: string[]; loaded: string[] };
     assert.deepEqual(exported, ["apiKeyStatus", "generateFeedback", "generateQuestions", "removeApiKey", "setApiKey"]);
     assert.deepEqual(loaded, []);
   });

@@ -86,7 +86,7 @@ export const userKeyGemini = ai.defineModel(
     const { apiKey, model, timeoutMs = defaultTimeoutMs, retry = defaultRetryPolicy } = readSettings(context);
     const gemini = (await ai.registry.lookupAction(`/model/googleai/${model}`)) as ModelAction | undefined;
     if (!gemini) throw new GeminiCallError({ kind: "unexpected" });
-    const requested = request.config as z.infer<typeof UserKeyModelConfigSchema> | undefined;
+    const requested = request.config;
     const keyedRequest = {
       ...request,
       config: {

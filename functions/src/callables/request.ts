@@ -15,7 +15,8 @@ export function requireUid(request: CallableRequest<unknown>): string {
  */
 export function parseInput<Schema extends z.ZodTypeAny>(schema: Schema, data: unknown): z.output<Schema> {
   const result = schema.safeParse(data ?? {});
-  if (result.success) return result.data;
+  // On a generic Schema, zod types the parsed data as ZodTypeAny's output (any); it is Schema's output.
+  if (result.success) return result.data as z.output<Schema>;
   const problems = result.error.issues.slice(0, 5).map((issue) => `${issue.path.join(".") || "request"} ${describeIssue(issue)}`);
   throw invalidInput(`Invalid request: ${problems.join("; ")}.`);
 }

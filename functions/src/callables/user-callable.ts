@@ -25,7 +25,7 @@ export function userCallable<Schema extends z.ZodTypeAny, Result, Chunk = never>
     options,
     withErrorMapping(async (request: CallableRequest<unknown>, response?: CallableResponse<Chunk>) => {
       const uid = requireUid(request);
-      const input = parseInput(schema, request.data) as z.output<Schema>;
+      const input = parseInput<Schema>(schema, request.data);
       return work({ uid, input, progress: progressSink(request, response) });
     }),
   );

@@ -60,7 +60,23 @@ export function toDocument(record: ApiKeyRecord): DocumentData {
   };
 }
 
-export function fromDocument(data: DocumentData): ApiKeyRecord {
+/** What toDocument wrote, as Firestore hands it back: bytes as Uint8Array, times as Timestamp (or null). */
+interface StoredApiKeyDocument {
+  keyId: string;
+  provider: Provider;
+  envelope: Omit<Envelope, "wrappedDataKey" | "iv" | "ciphertext"> & { wrappedDataKey: Uint8Array; iv: Uint8Array; ciphertext: Uint8Array };
+  hint: string;
+  state: KeyState;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+  verifiedAt: Timestamp | null;
+  lastUsedAt: Timestamp | null;
+  usageCount?: number;
+}
+
+export function fromDocument(document: DocumentData): ApiKeyRecord {
+  // Only the functions write these documents (firestore.rules deny every client), always through toDocument.
+  const data = document as StoredApiKeyDocument;
   const envelope = data.envelope;
   return {
     keyId: data.keyId,

@@ -51,7 +51,8 @@ export async function generateStructuredAnswer<Schema extends z.ZodTypeAny>(requ
       continue;
     }
     const parsed = request.schema.safeParse(output);
-    if (parsed.success) return parsed.data;
+    // On a generic Schema, zod types the parsed data as ZodTypeAny's output (any); it is Schema's output.
+    if (parsed.success) return parsed.data as z.output<Schema>;
   }
   throw new MalformedAnswerError();
 }

@@ -28,6 +28,12 @@ function validate(mode: Mode, email: string, password: string): AuthErrorDescrip
   return undefined;
 }
 
+/** A text input's value; "" when the form has no such field (FormData would give null, or a File for a file input). */
+function textField(form: FormData, name: string): string {
+  const value = form.get(name);
+  return typeof value === "string" ? value : "";
+}
+
 /** The only screen a signed-out visitor sees: sign in, create an account, or continue with Google. */
 export function SignInPage({ auth }: { auth: Auth }) {
   const [mode, setMode] = useState<Mode>("signIn");
@@ -51,8 +57,8 @@ export function SignInPage({ auth }: { auth: Auth }) {
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const email = String(form.get("email") ?? "").trim();
-    const password = String(form.get("password") ?? "");
+    const email = textField(form, "email").trim();
+    const password = textField(form, "password");
     const invalid = validate(mode, email, password);
     if (invalid) {
       setError(invalid);

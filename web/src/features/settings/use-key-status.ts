@@ -7,18 +7,21 @@ export function useKeyStatus() {
   const [status, setStatus] = useState<ApiKeyStatus>();
   const [loadError, setLoadError] = useState<ErrorDescription>();
 
+  // Sets state only when the answer comes, so the effect below renders nothing synchronously.
+  const load = useCallback(
+    () => apiKeyStatus().then(setStatus, (error: unknown) => setLoadError(describeError(error, "manageKey"))),
+    [],
+  );
+
+  /** Loads again after a failure; the old error goes at once, not when the answer comes. */
   const reload = useCallback(async () => {
     setLoadError(undefined);
-    try {
-      setStatus(await apiKeyStatus());
-    } catch (error) {
-      setLoadError(describeError(error, "manageKey"));
-    }
-  }, []);
+    await load();
+  }, [load]);
 
   useEffect(() => {
-    void reload();
-  }, [reload]);
+    void load();
+  }, [load]);
 
   return { status, setStatus, loadError, reload };
 }
