@@ -22,6 +22,23 @@ describe("generateFeedback", function () {
     await assertCallFails(signedOutCaller().call("generateFeedback", feedbackRequest({ tag: "x" })), { code: "unauthenticated" });
   });
 
+  it("keeps each question's id through to its feedback, so two identical questions stay apart", async () => {
+    const user = await userWithKey();
+    const question = `Why this role? (${user.tag})`;
+    const request = {
+      jobTitle: `Designer (${user.tag})`,
+      items: [
+        { questionId: "q1", question, answer: "Because I like the product." },
+        { questionId: "q3", question, answer: "Because of the team I met." },
+        { question: "A question from an older client, without an id.", answer: "Still answered." },
+      ],
+    };
+    const result = await user.call<GenerateFeedbackResult>("generateFeedback", request);
+
+    assert.deepEqual(result.items.map((item) => item.questionId), ["q1", "q3", undefined]);
+    assert.deepEqual(result.items.map((item) => item.question), request.items.map((item) => item.question));
+  });
+
   it("scores each answer on the caller's own key, in order, with the questions as asked", async () => {
     const user = await userWithKey();
     const request = feedbackRequest(user, 3);

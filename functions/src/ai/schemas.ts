@@ -8,6 +8,7 @@ import { inputLimits } from "./input-limits";
  */
 
 const text = (max: number) => z.string().trim().min(1).max(max);
+const questionId = z.string().min(1).max(64);
 
 export const interviewTypes = ["behavioral", "technical", "mixed"] as const;
 export const seniorities = ["junior", "mid", "senior"] as const;
@@ -34,7 +35,7 @@ export const ModelQuestionSchema = z.object({
 export const questionsAnswerSchema = (count: number) =>
   z.object({ questions: z.array(ModelQuestionSchema).min(count).max(count) });
 
-export const QuestionSchema = ModelQuestionSchema.extend({ id: z.string().min(1).max(64) });
+export const QuestionSchema = ModelQuestionSchema.extend({ id: questionId });
 export type Question = z.infer<typeof QuestionSchema>;
 
 export const InterviewQuestionsSchema = z.object({ questions: z.array(QuestionSchema).min(1).max(10) });
@@ -44,7 +45,16 @@ export const GenerateFeedbackInputSchema = z
   .object({
     jobTitle: text(inputLimits.jobTitle),
     items: z
-      .array(z.object({ question: text(inputLimits.question), answer: text(inputLimits.answer) }).strict())
+      .array(
+        z
+          .object({
+            /** The id generateQuestions gave the question; echoed in its feedback, so two identical questions stay apart. */
+            questionId: questionId.optional(),
+            question: text(inputLimits.question),
+            answer: text(inputLimits.answer),
+          })
+          .strict(),
+      )
       .min(1)
       .max(inputLimits.feedbackItems),
   })
@@ -65,7 +75,7 @@ export const feedbackAnswerSchema = (itemCount: number) =>
     items: z.array(ModelItemFeedbackSchema).min(itemCount).max(itemCount),
   });
 
-export const ItemFeedbackSchema = ModelItemFeedbackSchema.extend({ question: z.string().min(1).max(1_000) });
+export const ItemFeedbackSchema = ModelItemFeedbackSchema.extend({ questionId: questionId.optional(), question: z.string().min(1).max(1_000) });
 
 export const AnswerFeedbackSchema = z.object({
   overallScore: score,

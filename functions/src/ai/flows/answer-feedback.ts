@@ -18,8 +18,8 @@ function feedbackPrompt(input: GenerateFeedbackInput): string {
 }
 
 /**
- * Feedback on a candidate's answers. Each item's `question` is copied from the input, not taken from
- * the model, so the client can match feedback to its questions.
+ * Feedback on a candidate's answers. Each item's `questionId` and `question` are copied from the input,
+ * not taken from the model, so the client can match feedback to its questions by id.
  */
 export const answerFeedbackFlow = ai.defineFlow(
   {
@@ -39,7 +39,10 @@ export const answerFeedbackFlow = ai.defineFlow(
     return {
       overallScore: answer.overallScore,
       summary: answer.summary,
-      items: answer.items.map((item, index) => ({ question: input.items[index].question, ...item })),
+      items: answer.items.map((item, index) => {
+        const { questionId, question } = input.items[index];
+        return { ...(questionId === undefined ? {} : { questionId }), question, ...item };
+      }),
     };
   },
 );

@@ -35,8 +35,8 @@ export function FeedbackView({
 }: {
   jobTitle: string;
   feedback: GenerateFeedbackResult;
-  /** The user's answers by question text, to show beside their feedback. */
-  answers: Map<string, string>;
+  /** The user's answers by question id, to show beside their feedback (two identical questions stay apart). */
+  answers: Readonly<Record<string, string>>;
   onRevise: () => void;
   onStartOver: () => void;
 }) {
@@ -55,15 +55,15 @@ export function FeedbackView({
       </section>
       <ol className="questions">
         {feedback.items.map((item, index) => (
-          <li key={index} className="card stack question">
+          <li key={item.questionId ?? index} className="card stack question">
             <div className="question-header">
               <h3 className="question-text">{item.question}</h3>
               <Score score={item.score} />
             </div>
-            {answers.get(item.question) && (
+            {item.questionId !== undefined && answers[item.questionId] && (
               <details className="your-answer">
                 <summary>Your answer</summary>
-                <p>{answers.get(item.question)}</p>
+                <p>{answers[item.questionId]}</p>
               </details>
             )}
             <div className="feedback-columns">

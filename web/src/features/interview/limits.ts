@@ -1,10 +1,5 @@
-/** The server's input limits (functions/src/ai/schemas.ts), applied as the user types so none is hit by surprise. */
-export const limits = {
-  jobTitle: 200,
-  jobDescription: 8_000,
-  answer: 4_000,
-  maxQuestions: 10,
-} as const;
+/** The server's input limits (one source: functions/src/ai/input-limits.ts, a pure module), applied as the user types so none is hit by surprise. */
+export { inputLimits as limits } from "../../../../functions/src/ai/input-limits";
 
 const numberFormat = new Intl.NumberFormat();
 

@@ -32,7 +32,7 @@ export default function PracticePage({ visible }: { visible: boolean }) {
       <FeedbackView
         jobTitle={interview.setup.jobTitle}
         feedback={feedback}
-        answers={new Map(interview.questions.map((question) => [question.text, session.answers[question.id] ?? ""]))}
+        answers={session.answers}
         onRevise={session.reviseAnswers}
         onStartOver={startOver}
       />

@@ -30,7 +30,7 @@ export function SetupForm({
   const [jobDescription, setJobDescription] = useState(initial.jobDescription ?? "");
   const [interviewType, setInterviewType] = useState(initial.interviewType);
   const [seniority, setSeniority] = useState<Seniority | "">(initial.seniority ?? "");
-  const [count, setCount] = useState(initial.count ?? 5);
+  const [count, setCount] = useState(initial.count ?? limits.questionCount.default);
   const [titleError, setTitleError] = useState<string>();
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
@@ -119,7 +119,7 @@ export function SetupForm({
         </Field>
         <Field id="question-count" label="Number of questions">
           <select id="question-count" value={count} onChange={(event) => setCount(Number(event.target.value))}>
-            {Array.from({ length: limits.maxQuestions }, (_, index) => index + 1).map((n) => (
+            {Array.from({ length: limits.questionCount.max }, (_, index) => index + 1).map((n) => (
               <option key={n} value={n}>
                 {n}
               </option>

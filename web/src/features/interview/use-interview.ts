@@ -8,6 +8,7 @@ import {
   type Progress,
 } from "../../lib/callables";
 import { describeError, type ErrorDescription } from "../../lib/error-messages";
+import { limits } from "./limits";
 
 /** An interview's questions together with the setup that produced them (feedback needs the job title). */
 export interface Interview extends GenerateQuestionsResult {
@@ -30,7 +31,7 @@ function withProgress(progress: Progress[], note: Progress): Progress[] {
  * starting over keeps the setup so the user can adjust it.
  */
 export function useInterview() {
-  const [setup, setSetup] = useState<GenerateQuestionsRequest>({ jobTitle: "", interviewType: "mixed", count: 5 });
+  const [setup, setSetup] = useState<GenerateQuestionsRequest>({ jobTitle: "", interviewType: "mixed", count: limits.questionCount.default });
   const [interview, setInterview] = useState<Interview>();
   const [answers, setAnswers] = useState<Record<string, string>>({});
   const [feedback, setFeedback] = useState<GenerateFeedbackResult>();
@@ -73,7 +74,7 @@ export function useInterview() {
   const requestFeedback = async () => {
     if (!interview) return;
     const items = interview.questions
-      .map((question) => ({ question: question.text, answer: (answers[question.id] ?? "").trim() }))
+      .map((question) => ({ questionId: question.id, question: question.text, answer: (answers[question.id] ?? "").trim() }))
       .filter((item) => item.answer);
     const result = await track("feedback", (onProgress, signal) =>
       generateFeedback({ jobTitle: interview.setup.jobTitle, items }, onProgress, signal),
