@@ -51,10 +51,10 @@ export function aiGeneration(
   uid: string,
   flow: string,
   keySource: "user" | "default",
-  outcome: "ok" | "key_invalid" | "quota" | "model_unavailable" | "transient" | "unexpected" | "blocked" | "malformed",
+  outcome: "ok" | "key_invalid" | "quota" | "model_unavailable" | "transient" | "unexpected" | "blocked" | "malformed" | "no_answer" | "cancelled",
 ): void {
   const entry = { uid, flow, keySource, outcome };
-  if (outcome === "ok" || outcome === "blocked") logger.info("ai generation", entry);
+  if (outcome === "ok" || outcome === "blocked" || outcome === "cancelled") logger.info("ai generation", entry);
   else logger.warn("ai generation failed", entry);
 }
 

@@ -56,11 +56,20 @@ export function assertNoKeyIn(value: unknown): void {
 /**
  * Runs a callable's real handler in this process (from auth check to Firestore, KMS and the stand-in),
  * skipping only the callable protocol's HTTP hop. For what one emulator run cannot show: another value
- * of a deploy-time param, or many requests sharing one instance as Cloud Run serves them.
+ * of a deploy-time param, many requests sharing one instance as Cloud Run serves them, or a client that
+ * disconnects (the Functions emulator's proxy does not pass a disconnect on to the function). `signal`
+ * stands for firebase-functions' `CallableResponse.signal`.
  */
-export function callInProcess<Result>(handler: { run(request: never): unknown }, uid: string, data: unknown): Promise<Result> {
+export function callInProcess<Result>(
+  handler: { run(request: never): unknown },
+  uid: string,
+  data: unknown,
+  { signal }: { signal?: AbortSignal } = {},
+): Promise<Result> {
   const request = { data, auth: { uid, token: {} }, acceptsStreaming: false, rawRequest: {} };
-  return handler.run(request as never) as Promise<Result>;
+  const response = { sendChunk: () => Promise.resolve(false), signal: signal ?? new AbortController().signal };
+  // firebase-functions types `run` with the request only; at run time it hands both on to the handler, as a request does.
+  return (handler as { run(request: never, response: never): unknown }).run(request as never, response as never) as Promise<Result>;
 }
 
 /**

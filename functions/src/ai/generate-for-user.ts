@@ -28,26 +28,33 @@ import { geminiCallContext } from "./user-key-model";
 
 export type ProgressSink = (progress: Progress) => void;
 
+/** Who asked for a generation, as the callable knows them. */
+export interface AiCaller {
+  uid: string;
+  progress: ProgressSink;
+  /** Aborted when the client disconnects: the request in flight is cut and Gemini is asked nothing more. */
+  signal?: AbortSignal;
+}
+
 const provider = "googleai";
 
-export async function generateQuestionsForUser(uid: string, input: GenerateQuestionsInput, progress: ProgressSink): Promise<GenerateQuestionsResult> {
-  const { result, keySource } = await runOnCallerKey(uid, "interviewQuestions", progress, (context) =>
-    interviewQuestionsFlow.run(input, { context, onChunk: progress }),
+export async function generateQuestionsForUser(caller: AiCaller, input: GenerateQuestionsInput): Promise<GenerateQuestionsResult> {
+  const { result, keySource } = await runOnCallerKey(caller, "interviewQuestions", (context) =>
+    interviewQuestionsFlow.run(input, { context, onChunk: caller.progress }),
   );
   return { ...result, keySource };
 }
 
-export async function generateFeedbackForUser(uid: string, input: GenerateFeedbackInput, progress: ProgressSink): Promise<GenerateFeedbackResult> {
-  const { result, keySource } = await runOnCallerKey(uid, "answerFeedback", progress, (context) =>
-    answerFeedbackFlow.run(input, { context, onChunk: progress }),
+export async function generateFeedbackForUser(caller: AiCaller, input: GenerateFeedbackInput): Promise<GenerateFeedbackResult> {
+  const { result, keySource } = await runOnCallerKey(caller, "answerFeedback", (context) =>
+    answerFeedbackFlow.run(input, { context, onChunk: caller.progress }),
   );
   return { ...result, keySource };
 }
 
 async function runOnCallerKey<Result>(
-  uid: string,
+  { uid, progress, signal }: AiCaller,
   flow: string,
-  progress: ProgressSink,
   run: (context: ActionContext) => Promise<{ result: Result }>,
 ): Promise<{ result: Result; keySource: KeySource }> {
   const vault = defaultVault();
@@ -68,7 +75,8 @@ async function runOnCallerKey<Result>(
 
   let result: Result;
   try {
-    ({ result } = await run(geminiCallContext({ apiKey: callerKey.apiKey, model })));
+    // One context per call: it carries the call's budget of upstream attempts and the client's signal.
+    ({ result } = await run(geminiCallContext({ apiKey: callerKey.apiKey, model, signal })));
   } catch (error) {
     throw await failureFor(error, { uid, flow, model, callerKey, vault });
   }
@@ -118,6 +126,11 @@ async function failureFor(
       return modelUnavailable(model, "using");
     case "blocked":
       return invalidInput("Gemini declined to answer because of its safety settings. Rephrase your input and try again.");
+    case "no_answer":
+      return aiUnavailable("Gemini did not answer in time. It was not asked again, so nothing is charged twice; try again in a moment.");
+    case "cancelled":
+      // The client is gone and will not read this; it only ends the handler without an "unexpected error".
+      return aiUnavailable("The request was cancelled.");
     case "transient":
     case "unexpected":
       return aiUnavailable();

@@ -10,7 +10,7 @@ type AiServices = typeof import("../ai/generate-for-user.js");
 /**
  * An AI callable: a user callable that counts the call against the per-user rate limit, then loads the AI
  * stack (Genkit and the Gemini plugin load on the first AI call of an instance, never for key management)
- * and runs `generate`. 180 s leaves room for three 25 s attempts and a malformed-answer retry.
+ * and runs `generate`. 180 s leaves room for the call's three upstream attempts of at most 25 s each.
  */
 export function aiCallable<Schema extends z.ZodTypeAny, Result>(
   schema: Schema,

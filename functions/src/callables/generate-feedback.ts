@@ -11,6 +11,4 @@ import { aiCallable } from "./ai-callable";
  * Fails: INVALID_INPUT (also for content Gemini's safety settings block), RATE_LIMITED, KEY_MISSING,
  * KEY_INVALID, QUOTA_EXCEEDED, MODEL_UNAVAILABLE, KEY_STORE_UNAVAILABLE, AI_UNAVAILABLE.
  */
-export const generateFeedback = aiCallable(GenerateFeedbackInputSchema, (ai, { uid, input, progress }) =>
-  ai.generateFeedbackForUser(uid, input, progress),
-);
+export const generateFeedback = aiCallable(GenerateFeedbackInputSchema, (ai, call) => ai.generateFeedbackForUser(call, call.input));

@@ -12,6 +12,4 @@ import { aiCallable } from "./ai-callable";
  * Fails: INVALID_INPUT (also for content Gemini's safety settings block), RATE_LIMITED, KEY_MISSING,
  * KEY_INVALID, QUOTA_EXCEEDED, MODEL_UNAVAILABLE, KEY_STORE_UNAVAILABLE, AI_UNAVAILABLE.
  */
-export const generateQuestions = aiCallable(GenerateQuestionsInputSchema, (ai, { uid, input, progress }) =>
-  ai.generateQuestionsForUser(uid, input, progress),
-);
+export const generateQuestions = aiCallable(GenerateQuestionsInputSchema, (ai, call) => ai.generateQuestionsForUser(call, call.input));

@@ -9,6 +9,8 @@ export interface UserCall<Input, Chunk> {
   input: Input;
   /** Streams a progress chunk to a caller that asked for a stream; a no-op for a plain call. */
   progress: (chunk: Chunk) => void;
+  /** Aborted when the client disconnects (firebase-functions' `CallableResponse.signal`): stop spending. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -26,7 +28,7 @@ export function userCallable<Schema extends z.ZodTypeAny, Result, Chunk = never>
     withErrorMapping(async (request: CallableRequest<unknown>, response?: CallableResponse<Chunk>) => {
       const uid = requireUid(request);
       const input = parseInput<Schema>(schema, request.data);
-      return work({ uid, input, progress: progressSink(request, response) });
+      return work({ uid, input, progress: progressSink(request, response), signal: response?.signal });
     }),
   );
 }
