@@ -78,6 +78,14 @@ export function keyBookkeepingFailed(uid: string, provider: Provider, operation:
   logger.warn("key status not updated", { uid, provider, operation, ...describeError(error) });
 }
 
+/**
+ * A call refused by a rate limit: who, which limit and its figures. Logged at every refusal, so that
+ * someone hammering a callable — testing keys in bulk through setApiKey, say — shows up in the logs.
+ */
+export function rateLimited(uid: string, bucket: string, limit: number, windowSeconds: number, retryAfterSeconds: number): void {
+  logger.warn("rate limit reached", { uid, bucket, limit, windowSeconds, retryAfterSeconds });
+}
+
 export function rateLimitStoreFailure(uid: string, bucket: string, error: unknown): void {
   logger.error("rate limit store unavailable", { uid, bucket, ...describeError(error) });
 }

@@ -73,6 +73,9 @@ export async function consumeRateLimit(
     logs.rateLimitStoreFailure(uid, bucket, error);
     throw keyStoreUnavailable();
   }
-  if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds);
+  if (!decision.allowed) {
+    logs.rateLimited(uid, bucket, limit, windowSeconds, decision.retryAfterSeconds);
+    throw rateLimited(decision.retryAfterSeconds);
+  }
   return { remaining: decision.remaining };
 }

@@ -1,3 +1,4 @@
+import { countKeyCall } from "../keys/key-call-limits";
 import { ProviderInputSchema } from "../keys/schemas";
 import { defaultVault } from "../vault/api-key-vault";
 import { userCallable } from "./user-callable";
@@ -8,8 +9,9 @@ import { userCallable } from "./user-callable";
  * Never the key or its ciphertext.
  *
  * Who: any signed-in user, for their own account only. Input: `{ provider?: "googleai" }`.
- * Fails: INVALID_INPUT, KEY_STORE_UNAVAILABLE.
+ * Fails: INVALID_INPUT, RATE_LIMITED (more than 30 calls in a minute), KEY_STORE_UNAVAILABLE.
  */
-export const apiKeyStatus = userCallable({}, ProviderInputSchema, async ({ uid, input }) => ({
-  status: await defaultVault().status(uid, input.provider),
-}));
+export const apiKeyStatus = userCallable({}, ProviderInputSchema, async ({ uid, input }) => {
+  await countKeyCall(uid, "apiKeyStatus");
+  return { status: await defaultVault().status(uid, input.provider) };
+});

@@ -33,7 +33,7 @@ export interface StoredKey {
 export interface ApiKeyVault {
   /** Encrypts and stores `apiKey`, replacing any previous one atomically: on failure the old key stays. */
   storeApiKey(uid: string, provider: Provider, apiKey: string, verification: { state: KeyState; verifiedAt?: Date }): Promise<ApiKeyStatus>;
-  /** Deletes the record and with it the wrapped data key (crypto-shredding). Idempotent. */
+  /** Deletes the record and with it the wrapped data key (crypto-shredding). Idempotent: nothing to remove writes nothing. */
   removeApiKey(uid: string, provider: Provider): Promise<boolean>;
   status(uid: string, provider: Provider): Promise<ApiKeyStatus>;
   /** The caller's plaintext key, read fresh from Firestore on every call (so a removal takes effect at once). */
@@ -41,6 +41,7 @@ export interface ApiKeyVault {
   /**
    * Status updates after a call made with key `keyId`. They apply only while that key is still the
    * stored one: a call that fails after the user replaced the key must not mark the new key invalid.
+   * A state change is audited; the same state again writes nothing.
    */
   markState(uid: string, provider: Provider, keyId: string, state: KeyState): Promise<void>;
   recordUse(uid: string, provider: Provider, keyId: string): Promise<void>;
@@ -73,14 +74,29 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, now: (
     }
   }
 
-  /** Updates status fields of the record if it still holds key `keyId` (not removed or replaced meanwhile). */
-  async function updateIfSameKey(uid: string, provider: Provider, keyId: string, fields: Record<string, unknown>): Promise<boolean> {
+  /**
+   * Applies `fields` to the record if it still holds key `keyId` (not removed or replaced meanwhile). When
+   * that changes the key's state, the state change is audited in the same transaction; a repeat of the
+   * state it already has writes no audit event. Resolves to the state change made, if any.
+   */
+  async function updateIfSameKey(
+    uid: string,
+    provider: Provider,
+    keyId: string,
+    fields: Record<string, unknown> & { state: KeyState },
+    { onlyIfStateChanges }: { onlyIfStateChanges: boolean },
+  ): Promise<AuditEvent | undefined> {
     const ref = apiKeyDoc(db, uid, provider);
     return db.runTransaction(async (tx) => {
       const snapshot = await tx.get(ref);
-      if (snapshot.get("keyId") !== keyId) return false;
+      if (snapshot.get("keyId") !== keyId) return undefined;
+      const stateChanges = snapshot.get("state") !== fields.state;
+      if (!stateChanges && onlyIfStateChanges) return undefined;
       tx.update(ref, fields);
-      return true;
+      if (!stateChanges) return undefined;
+      const event: AuditEvent = { event: "state_change", outcome: fields.state };
+      tx.create(db.collection(auditCollection).doc(), auditDocument(uid, provider, event));
+      return event;
     });
   }
 
@@ -119,7 +135,9 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, now: (
         const event = await db.runTransaction(async (tx) => {
           const existing = await tx.get(ref);
           const event: AuditEvent = { event: "remove", outcome: existing.exists ? "removed" : "absent" };
-          if (existing.exists) tx.delete(ref);
+          // Nothing to remove changes nothing, so it leaves no audit document (a log line only).
+          if (!existing.exists) return event;
+          tx.delete(ref);
           tx.create(db.collection(auditCollection).doc(), auditDocument(uid, provider, event));
           return event;
         });
@@ -143,14 +161,15 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, now: (
 
     markState: (uid, provider, keyId, state) =>
       guarded(uid, provider, "mark_state", async () => {
-        if (await updateIfSameKey(uid, provider, keyId, { state, updatedAt: now() })) {
-          await audit(uid, provider, { event: "state_change", outcome: state });
-        }
+        const event = await updateIfSameKey(uid, provider, keyId, { state, updatedAt: now() }, { onlyIfStateChanges: true });
+        if (event) logs.keyEvent(uid, provider, event);
       }),
 
     recordUse: (uid, provider, keyId) =>
       guarded(uid, provider, "record_use", async () => {
-        await updateIfSameKey(uid, provider, keyId, { lastUsedAt: now(), usageCount: FieldValue.increment(1), state: "active" });
+        const fields = { lastUsedAt: now(), usageCount: FieldValue.increment(1), state: "active" as const };
+        const event = await updateIfSameKey(uid, provider, keyId, fields, { onlyIfStateChanges: false });
+        if (event) logs.keyEvent(uid, provider, event);
       }),
 
     audit,
