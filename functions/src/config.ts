@@ -31,6 +31,15 @@ export const defaultKeyDailyCap = defineInt("DEFAULT_KEY_DAILY_CAP", {
   description: "AI calls per user per day on the project's key",
 });
 
+/**
+ * AI calls per UTC day on the project's key for all users together: the bound on what the shared key can
+ * cost in a day (each call sends Gemini at most 3 requests), whatever the number of accounts.
+ */
+export const defaultKeyProjectDailyBudget = defineInt("DEFAULT_KEY_PROJECT_DAILY_BUDGET", {
+  default: 200,
+  description: "AI calls per day on the project's key, all users together",
+});
+
 /** Per-user AI calls allowed in one rate-limit window. */
 export const aiRateLimitPerMinute = defineInt("AI_RATE_LIMIT_PER_MINUTE", {
   default: 10,

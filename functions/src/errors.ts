@@ -93,6 +93,22 @@ export const defaultKeyCapReached = (dailyCap: number, retryAfterSeconds: number
     { action: "settings", retryAfterSeconds },
   );
 
+/** The shared key's project-wide budget for the day is spent: for everyone, so a key of one's own is the way on. */
+export const sharedKeyBudgetSpent = (retryAfterSeconds: number) =>
+  new AppError(
+    "QUOTA_EXCEEDED",
+    `The app's shared Gemini key has reached today's limit for all users. Add your own Gemini API key in Settings, or try again ${inTime(retryAfterSeconds)}.`,
+    { action: "settings", retryAfterSeconds },
+  );
+
+/** Only verified, non-anonymous accounts may run on the shared key: others need a key of their own. */
+export const sharedKeyNeedsVerifiedAccount = () =>
+  new AppError(
+    "KEY_MISSING",
+    "You haven't added a Gemini API key yet. The app's shared key is only for accounts with a verified email address: verify yours, or add your own key in Settings.",
+    { action: "settings" },
+  );
+
 /** Google's quota for the project's own key ran out: not the user's doing, and their own key avoids it. */
 export const defaultKeyOutOfQuota = (retryAfterSeconds?: number) =>
   new AppError(

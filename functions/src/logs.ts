@@ -74,6 +74,20 @@ export function defaultKeyRejected(outcome: "key_invalid" | "quota"): void {
   logger.error("the project's default Gemini key failed", { outcome });
 }
 
+/** For the operator: the shared key's project-wide budget for today is spent; its breaker opens until midnight UTC. */
+export function sharedKeyBudgetSpent(dailyBudget: number): void {
+  logger.warn("shared Gemini key: today's project budget is spent (DEFAULT_KEY_PROJECT_DAILY_BUDGET)", { dailyBudget });
+}
+
+/** For the operator: Google keeps refusing the shared key with 429, so its breaker opened. */
+export function sharedKeyBreakerOpened(cause: "quota", openUntil: number): void {
+  logger.error("shared Gemini key: circuit breaker opened after sustained 429s from Google", { cause, openUntil: new Date(openUntil).toISOString() });
+}
+
+export function sharedKeyStoreFailure(operation: string, error: unknown): void {
+  logger.error("shared key budget store unavailable", { operation, ...describeError(error) });
+}
+
 export function keyBookkeepingFailed(uid: string, provider: Provider, operation: string, error: unknown): void {
   logger.warn("key status not updated", { uid, provider, operation, ...describeError(error) });
 }

@@ -1,11 +1,12 @@
 import type { ActionContext } from "genkit";
-import { allowDefaultKey, defaultGeminiApiKey, defaultKeyDailyCap, geminiModel } from "../config";
+import { allowDefaultKey, defaultGeminiApiKey, defaultKeyDailyCap, defaultKeyProjectDailyBudget, geminiModel } from "../config";
 import { AppError, aiUnavailable, defaultKeyOutOfQuota, invalidInput, keyInvalid, modelUnavailable, quotaExceeded } from "../errors";
 import * as logs from "../logs";
 import { isRetiredKeyShape } from "../providers";
 import { consumeRateLimit } from "../rate-limit";
+import { sharedKeyGuard, type SharedKeyGuard } from "../shared-key-budget";
 import { defaultVault, type ApiKeyVault, type KeyState } from "../vault/api-key-vault";
-import { resolveCallerKey, type CallerKey } from "./caller-key";
+import { resolveCallerKey, type CallerAccount, type CallerKey, type DefaultKeyPolicy } from "./caller-key";
 import { GeminiCallError } from "./gemini-call-error";
 import { answerFeedbackFlow } from "./flows/answer-feedback";
 import { interviewQuestionsFlow } from "./flows/interview-questions";
@@ -31,6 +32,8 @@ export type ProgressSink = (progress: Progress) => void;
 /** Who asked for a generation, as the callable knows them. */
 export interface AiCaller {
   uid: string;
+  /** From the ID token: decides whether the app's shared key may be used for them. */
+  account: CallerAccount;
   progress: ProgressSink;
   /** Aborted when the client disconnects: the request in flight is cut and Gemini is asked nothing more. */
   signal?: AbortSignal;
@@ -53,19 +56,25 @@ export async function generateFeedbackForUser(caller: AiCaller, input: GenerateF
 }
 
 async function runOnCallerKey<Result>(
-  { uid, progress, signal }: AiCaller,
+  { uid, account, progress, signal }: AiCaller,
   flow: string,
   run: (context: ActionContext) => Promise<{ result: Result }>,
 ): Promise<{ result: Result; keySource: KeySource }> {
   const vault = defaultVault();
-  const callerKey = await resolveCallerKey(uid, vault, {
+  const sharedKey = sharedKeyGuard();
+  const defaultKey: DefaultKeyPolicy = {
     allowed: allowDefaultKey.value(),
     dailyCap: defaultKeyDailyCap.value(),
     readKey: () => defaultGeminiApiKey.value(),
     consumeAllowance: async (user, dailyCap) => {
       await consumeRateLimit({ uid: user, bucket: "default-key-daily", limit: dailyCap, windowSeconds: 86_400 });
     },
-  });
+    project: {
+      ensureClosed: () => sharedKey.ensureClosed(),
+      consumeBudget: () => sharedKey.consumeBudget(defaultKeyProjectDailyBudget.value()),
+    },
+  };
+  const callerKey = await resolveCallerKey({ uid, account }, vault, defaultKey);
   const model = geminiModel.value();
   progress(
     callerKey.keySource === "user"
@@ -78,7 +87,7 @@ async function runOnCallerKey<Result>(
     // One context per call: it carries the call's budget of upstream attempts and the client's signal.
     ({ result } = await run(geminiCallContext({ apiKey: callerKey.apiKey, model, signal })));
   } catch (error) {
-    throw await failureFor(error, { uid, flow, model, callerKey, vault });
+    throw await failureFor(error, { uid, flow, model, callerKey, vault, sharedKey });
   }
   logs.aiGeneration(uid, flow, callerKey.keySource, "ok");
   if (callerKey.keySource === "user") await bestEffort(uid, "recordUse", () => vault.recordUse(uid, provider, callerKey.keyId));
@@ -88,7 +97,7 @@ async function runOnCallerKey<Result>(
 /** The AppError a failed generation becomes, after recording what it says about the stored key. */
 async function failureFor(
   error: unknown,
-  { uid, flow, model, callerKey, vault }: { uid: string; flow: string; model: string; callerKey: CallerKey; vault: ApiKeyVault },
+  { uid, flow, model, callerKey, vault, sharedKey }: { uid: string; flow: string; model: string; callerKey: CallerKey; vault: ApiKeyVault; sharedKey: SharedKeyGuard },
 ): Promise<unknown> {
   const { keySource } = callerKey;
   const markState = (state: KeyState) =>
@@ -116,6 +125,8 @@ async function failureFor(
     case "quota":
       if (keySource === "default") {
         logs.defaultKeyRejected("quota");
+        // Sustained 429s open the shared key's breaker, so that nobody's call keeps asking Google meanwhile.
+        await sharedKey.recordQuotaFailure(failure.retryAfterSeconds);
         return defaultKeyOutOfQuota(failure.retryAfterSeconds);
       }
       await markState("quota_exhausted");

@@ -6,6 +6,8 @@ import { parseInput, requireUid } from "./request";
 /** One signed-in user's call, as a service sees it: who, what they asked (validated), and where progress goes. */
 export interface UserCall<Input, Chunk> {
   uid: string;
+  /** What the ID token says of the account: a verified email, and how they signed in. */
+  account: { emailVerified: boolean; signInProvider?: string };
   input: Input;
   /** Streams a progress chunk to a caller that asked for a stream; a no-op for a plain call. */
   progress: (chunk: Chunk) => void;
@@ -28,7 +30,9 @@ export function userCallable<Schema extends z.ZodTypeAny, Result, Chunk = never>
     withErrorMapping(async (request: CallableRequest<unknown>, response?: CallableResponse<Chunk>) => {
       const uid = requireUid(request);
       const input = parseInput<Schema>(schema, request.data);
-      return work({ uid, input, progress: progressSink(request, response), signal: response?.signal });
+      const token = request.auth?.token;
+      const account = { emailVerified: token?.email_verified === true, signInProvider: token?.firebase?.sign_in_provider };
+      return work({ uid, account, input, progress: progressSink(request, response), signal: response?.signal });
     }),
   );
 }
