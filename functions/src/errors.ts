@@ -93,6 +93,14 @@ export const defaultKeyCapReached = (dailyCap: number, retryAfterSeconds: number
     { action: "settings", retryAfterSeconds },
   );
 
+/** The user's own daily limit on calls with their key (set in Settings) is reached. */
+export const ownKeyDailyLimitReached = (dailyLimit: number, retryAfterSeconds: number) =>
+  new AppError(
+    "QUOTA_EXCEEDED",
+    `You have made today's ${dailyLimit} AI request${dailyLimit === 1 ? "" : "s"} your daily limit allows on your key. Raise or remove the limit in Settings, or try again ${inTime(retryAfterSeconds)}.`,
+    { action: "settings", retryAfterSeconds },
+  );
+
 /** The shared key's project-wide budget for the day is spent: for everyone, so a key of one's own is the way on. */
 export const sharedKeyBudgetSpent = (retryAfterSeconds: number) =>
   new AppError(

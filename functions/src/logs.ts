@@ -11,6 +11,10 @@ export function keyEvent(uid: string, provider: Provider, event: AuditEvent): vo
   logger.info("api key event", { uid, provider, ...event });
 }
 
+export function dailyLimitSet(uid: string, provider: Provider, dailyLimit: number | null): void {
+  logger.info("daily limit on own key set", { uid, provider, dailyLimit });
+}
+
 export function keyStoreFailure(uid: string, provider: Provider, operation: string, error: unknown): void {
   logger.error("key store unavailable", { uid, provider, operation, ...describeError(error) });
 }

@@ -22,6 +22,12 @@ export function mayUseSharedKey(account: CallerAccount): boolean {
   return account.emailVerified && account.signInProvider !== "anonymous";
 }
 
+/** The user's own key: each call is counted for the day, against the daily limit they may have set. */
+export interface OwnKeyPolicy {
+  /** Counts one call; throws QUOTA_EXCEEDED once `dailyLimit` (when set) is reached. */
+  countCall: (uid: string, dailyLimit: number | undefined) => Promise<void>;
+}
+
 export interface DefaultKeyPolicy {
   /** ALLOW_DEFAULT_KEY. */
   allowed: boolean;
@@ -40,7 +46,7 @@ export interface DefaultKeyPolicy {
 
 /**
  * The caller's own stored key — read and decrypted fresh on every call, so a removal takes effect at
- * once — or, when the project allows it and the user has none, the project's key: only for a verified,
+ * once, and counted against the daily limit its owner may have set — or, when the project allows it and the user has none, the project's key: only for a verified,
  * non-anonymous account, while the shared key's breaker is closed, within the user's daily cap and the
  * project's daily budget. Vault failures surface as KEY_STORE_UNAVAILABLE; no key at all as KEY_MISSING.
  */
@@ -48,10 +54,14 @@ export async function resolveCallerKey(
   caller: { uid: string; account: CallerAccount },
   vault: Pick<ApiKeyVault, "readApiKey">,
   defaultKey: DefaultKeyPolicy,
+  ownKey: OwnKeyPolicy,
 ): Promise<CallerKey> {
   const { uid } = caller;
   const stored = await vault.readApiKey(uid, "googleai");
-  if (stored) return { ...stored, keySource: "user" };
+  if (stored) {
+    await ownKey.countCall(uid, stored.dailyLimit);
+    return { apiKey: stored.apiKey, keyId: stored.keyId, keySource: "user" };
+  }
   if (!defaultKey.allowed) throw keyMissing();
   if (!mayUseSharedKey(caller.account)) throw sharedKeyNeedsVerifiedAccount();
   const projectKey = defaultKey.readKey();

@@ -1,6 +1,7 @@
 import type { ActionContext } from "genkit";
 import { allowDefaultKey, defaultGeminiApiKey, defaultKeyDailyCap, defaultKeyProjectDailyBudget, geminiModel } from "../config";
 import { AppError, aiUnavailable, defaultKeyOutOfQuota, invalidInput, keyInvalid, modelUnavailable, quotaExceeded } from "../errors";
+import { countOwnKeyCall } from "../keys/key-usage";
 import * as logs from "../logs";
 import { isRetiredKeyShape } from "../providers";
 import { consumeRateLimit } from "../rate-limit";
@@ -74,7 +75,7 @@ async function runOnCallerKey<Result>(
       consumeBudget: () => sharedKey.consumeBudget(defaultKeyProjectDailyBudget.value()),
     },
   };
-  const callerKey = await resolveCallerKey({ uid, account }, vault, defaultKey);
+  const callerKey = await resolveCallerKey({ uid, account }, vault, defaultKey, { countCall: countOwnKeyCall });
   const model = geminiModel.value();
   progress(
     callerKey.keySource === "user"

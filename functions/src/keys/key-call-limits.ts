@@ -12,6 +12,8 @@ export const keyCallLimits = {
   setApiKey: { bucket: "set-api-key", limit: 10, windowSeconds: 600 },
   /** A deletion and its audit event: as many as one can save keys to delete. */
   removeApiKey: { bucket: "remove-api-key", limit: 10, windowSeconds: 600 },
+  /** Changing one's own daily limit: generous for someone trying figures, bounded for a script. */
+  setDailyLimit: { bucket: "key-settings", limit: 20, windowSeconds: 600 },
   /** Read whenever Settings opens: one every two seconds, sustained, is more than a person needs. */
   apiKeyStatus: { bucket: "key-status", limit: 30, windowSeconds: 60 },
 } as const;

@@ -3,6 +3,7 @@ import { AppError, keyFormat } from "../errors";
 import { isWellFormedKey } from "../providers";
 import type { ApiKeyStatus, ApiKeyVault, KeyState } from "../vault/api-key-vault";
 import { countKeyCall } from "./key-call-limits";
+import { withTodaysUsage } from "./key-usage";
 import type { SetApiKeyInput } from "./schemas";
 import { verifyGeminiKey } from "./verify-gemini-key";
 
@@ -32,12 +33,14 @@ export async function saveApiKey(uid: string, { apiKey, provider, verify }: SetA
     }
   }
 
+  let status: ApiKeyStatus;
   try {
-    return await vault.storeApiKey(uid, provider, apiKey, verification);
+    status = await vault.storeApiKey(uid, provider, apiKey, verification);
   } catch (error) {
     await vault.audit(uid, provider, { event: "set", outcome: "store_failed" });
     throw error;
   }
+  return withTodaysUsage(uid, status);
 }
 
 function refusalOutcome(error: AppError) {

@@ -24,10 +24,11 @@ export type { KeyState } from "./api-key-store";
 
 export type { ApiKeyStatus } from "../contract";
 
-/** A decrypted key and the id of the record it came from. */
+/** A decrypted key, the id of the record it came from, and the user's daily limit on it if they set one. */
 export interface StoredKey {
   apiKey: string;
   keyId: string;
+  dailyLimit?: number;
 }
 
 export interface ApiKeyVault {
@@ -36,6 +37,11 @@ export interface ApiKeyVault {
   /** Deletes the record and with it the wrapped data key (crypto-shredding). Idempotent: nothing to remove writes nothing. */
   removeApiKey(uid: string, provider: Provider): Promise<boolean>;
   status(uid: string, provider: Provider): Promise<ApiKeyStatus>;
+  /**
+   * Sets (a number) or clears (null) the user's daily limit on AI calls with their key. Resolves to the
+   * new status, or null when no key is stored (the limit lives with the key). The same value again writes nothing.
+   */
+  setDailyLimit(uid: string, provider: Provider, dailyLimit: number | null): Promise<ApiKeyStatus | null>;
   /** The caller's plaintext key, read fresh from Firestore on every call (so a removal takes effect at once). */
   readApiKey(uid: string, provider: Provider): Promise<StoredKey | null>;
   /**
@@ -118,15 +124,18 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, now: (
           usageCount: 0,
         };
         const ref = apiKeyDoc(db, uid, provider);
-        const event = await db.runTransaction(async (tx) => {
+        const { event, stored } = await db.runTransaction(async (tx) => {
           const previous = await tx.get(ref);
           const event: AuditEvent = { event: "set", outcome: previous.exists ? "replaced" : "stored", state: record.state };
-          tx.set(ref, toDocument(record));
+          // The user's daily limit is theirs, not the key's: a replaced key keeps it.
+          const dailyLimit = previous.exists ? fromDocument(previous.data()!).dailyLimit : undefined;
+          const stored = dailyLimit === undefined ? record : { ...record, dailyLimit };
+          tx.set(ref, toDocument(stored));
           tx.create(db.collection(auditCollection).doc(), auditDocument(uid, provider, event));
-          return event;
+          return { event, stored };
         });
         logs.keyEvent(uid, provider, event);
-        return statusOf(record);
+        return statusOf(stored);
       }),
 
     removeApiKey: (uid, provider) =>
@@ -151,12 +160,26 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, now: (
         return snapshot.exists ? statusOf(fromDocument(snapshot.data()!)) : { provider, hasKey: false };
       }),
 
+    setDailyLimit: (uid, provider, dailyLimit) =>
+      guarded(uid, provider, "set_daily_limit", async () => {
+        const ref = apiKeyDoc(db, uid, provider);
+        return db.runTransaction(async (tx) => {
+          const snapshot = await tx.get(ref);
+          if (!snapshot.exists) return null;
+          const record = fromDocument(snapshot.data()!);
+          if ((record.dailyLimit ?? null) === dailyLimit) return statusOf(record);
+          tx.update(ref, { dailyLimit });
+          return statusOf({ ...record, dailyLimit: dailyLimit ?? undefined });
+        });
+      }),
+
     readApiKey: (uid, provider) =>
       guarded(uid, provider, "read", async () => {
         const snapshot = await apiKeyDoc(db, uid, provider).get();
         if (!snapshot.exists) return null;
         const record = fromDocument(snapshot.data()!);
-        return { apiKey: await openSecret(record.envelope, secretAad(uid, provider), wrapper), keyId: record.keyId };
+        const apiKey = await openSecret(record.envelope, secretAad(uid, provider), wrapper);
+        return { apiKey, keyId: record.keyId, ...(record.dailyLimit === undefined ? {} : { dailyLimit: record.dailyLimit }) };
       }),
 
     markState: (uid, provider, keyId, state) =>
@@ -187,6 +210,7 @@ function statusOf(record: Omit<ApiKeyRecord, "envelope" | "keyId">): ApiKeyStatu
     ...(record.verifiedAt ? { verifiedAt: record.verifiedAt.toISOString() } : {}),
     ...(record.lastUsedAt ? { lastUsedAt: record.lastUsedAt.toISOString() } : {}),
     usageCount: record.usageCount,
+    ...(record.dailyLimit === undefined ? {} : { dailyLimit: record.dailyLimit }),
   };
 }
 

@@ -79,6 +79,11 @@ export async function removeApiKey(): Promise<boolean> {
   return (await call<Record<string, never>, { removed: boolean }>("removeApiKey", {})).removed;
 }
 
+/** Sets (a number) or clears (null) the signed-in user's daily limit on AI calls with their key. */
+export async function setDailyLimit(dailyLimit: number | null): Promise<ApiKeyStatus> {
+  return (await call<{ dailyLimit: number | null }, { status: ApiKeyStatus }>("setDailyLimit", { dailyLimit })).status;
+}
+
 export async function apiKeyStatus(): Promise<ApiKeyStatus> {
   return (await call<Record<string, never>, { status: ApiKeyStatus }>("apiKeyStatus", {})).status;
 }
