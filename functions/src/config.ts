@@ -1,4 +1,6 @@
 import { defineBoolean, defineInt, defineSecret, defineString } from "firebase-functions/params";
+import { aiUnavailable, keyStoreUnavailable } from "./errors";
+import * as logs from "./logs";
 
 /**
  * Every setting the functions read, in one place. Params are read with `.value()` only inside
@@ -49,12 +51,47 @@ export const aiRateLimitPerMinute = defineInt("AI_RATE_LIMIT_PER_MINUTE", {
 /** The project's own Gemini key, used only when ALLOW_DEFAULT_KEY is true. */
 export const defaultGeminiApiKey = defineSecret("GEMINI_API_KEY");
 
-/** Google's endpoint unless GEMINI_API_BASE_URL points elsewhere (the loopback stand-in in tests). */
-export function geminiApiBaseUrl(): string {
-  return (process.env.GEMINI_API_BASE_URL || "https://generativelanguage.googleapis.com").replace(/\/+$/, "");
+/**
+ * Whether the functions run on the Firebase emulators: the Functions emulator sets FUNCTIONS_EMULATOR=true
+ * in every function's environment (tests that run handlers in this process set it themselves).
+ */
+export function runsOnEmulator(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.FUNCTIONS_EMULATOR === "true";
 }
 
-/** host:port of a local KMS speaking the google.cloud.kms.v1 gRPC API, as FIRESTORE_EMULATOR_HOST does for Firestore. */
-export function kmsEmulatorHost(): string | undefined {
-  return process.env.KMS_EMULATOR_HOST || undefined;
+/**
+ * Google's endpoint unless GEMINI_API_BASE_URL points elsewhere (the loopback stand-in in tests). Outside
+ * the emulator only an https URL is taken: every user's key travels in the request's header, and a
+ * plaintext endpoint left in a deployed environment would send it in the clear. Refused: AI_UNAVAILABLE,
+ * and an error log naming the variable for the operator.
+ */
+export function geminiApiBaseUrl(env: NodeJS.ProcessEnv = process.env): string {
+  const url = (env.GEMINI_API_BASE_URL || "https://generativelanguage.googleapis.com").replace(/\/+$/, "");
+  if (!runsOnEmulator(env) && !isHttpsUrl(url)) {
+    logs.endpointRefused("GEMINI_API_BASE_URL");
+    throw aiUnavailable("Gemini cannot be reached just now. Nothing was changed; we have been alerted.");
+  }
+  return url;
+}
+
+/**
+ * host:port of a local KMS speaking the google.cloud.kms.v1 gRPC API, as FIRESTORE_EMULATOR_HOST does for
+ * Firestore. Only on the emulator: elsewhere it would hand every data key to a plaintext gRPC server
+ * instead of Cloud KMS. Refused: KEY_STORE_UNAVAILABLE, and an error log naming the variable.
+ */
+export function kmsEmulatorHost(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const host = env.KMS_EMULATOR_HOST || undefined;
+  if (host && !runsOnEmulator(env)) {
+    logs.endpointRefused("KMS_EMULATOR_HOST");
+    throw keyStoreUnavailable();
+  }
+  return host;
+}
+
+function isHttpsUrl(url: string): boolean {
+  try {
+    return new URL(url).protocol === "https:";
+  } catch {
+    return false;
+  }
 }

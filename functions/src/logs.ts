@@ -70,6 +70,11 @@ export function modelUnavailable(model: string, during: "key_check" | "generatio
   logger.error("configured Gemini model not available: check GEMINI_MODEL", { model, during });
 }
 
+/** For the operator: an endpoint override meant for the emulators is set in a deployed environment, and refused. */
+export function endpointRefused(variable: "GEMINI_API_BASE_URL" | "KMS_EMULATOR_HOST"): void {
+  logger.error(`${variable} is set to a local or plaintext endpoint outside the emulator: refused. Unset it in this environment.`, { variable });
+}
+
 export function defaultKeyNotConfigured(): void {
   logger.error("ALLOW_DEFAULT_KEY is true but the GEMINI_API_KEY secret is empty");
 }
