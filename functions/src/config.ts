@@ -49,3 +49,14 @@ export function geminiApiBaseUrl(): string {
 export function kmsEmulatorHost(): string | undefined {
   return process.env.KMS_EMULATOR_HOST || undefined;
 }
+
+/**
+ * Whether Genkit Monitoring (Firebase telemetry: traces, metrics and Genkit's logs in Cloud Monitoring)
+ * runs: on Cloud Functions in production only — not on the emulator (which sets FUNCTIONS_EMULATOR)
+ * and not in tests. GENKIT_MONITORING=on|off overrides that, for a test that asks for the pipeline.
+ */
+export function genkitMonitoringEnabled(): boolean {
+  const override = process.env.GENKIT_MONITORING;
+  if (override === "on" || override === "off") return override === "on";
+  return Boolean(process.env.K_SERVICE) && process.env.FUNCTIONS_EMULATOR !== "true";
+}

@@ -18,6 +18,7 @@ import type {
   KeySource,
   Progress,
 } from "./schemas";
+import { telemetryReady } from "./genkit";
 import { geminiCallContext } from "./user-key-model";
 
 /**
@@ -50,6 +51,8 @@ async function runOnCallerKey<Result>(
   progress: ProgressSink,
   run: (context: ActionContext) => Promise<{ result: Result }>,
 ): Promise<{ result: Result; keySource: KeySource }> {
+  // Telemetry, and with it the key policy in front of Genkit's log sink, is in place before any flow runs.
+  await telemetryReady;
   const vault = defaultVault();
   const callerKey = await resolveCallerKey(uid, vault, {
     allowed: allowDefaultKey.value(),
