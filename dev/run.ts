@@ -32,7 +32,8 @@ async function main() {
   if (mode !== "start" && mode !== "test") throw new Error(`Usage: tsx dev/run.ts start|test`);
   if (mode === "test") runGates();
   run("npm", ["run", "build", "--silent", "-w", "functions"]);
-  run("npm", ["run", "build", "--silent", "-w", "web"]);
+  // The emulators' build: the only one that can make the App Check tokens the Functions emulator accepts.
+  run("npm", ["run", "build:emulators", "--silent", "-w", "web"]);
   if (mode === "start") await start();
   else await test();
 }
