@@ -32,9 +32,11 @@ main().catch((error) => {
 
 async function main() {
   if (mode !== "start" && mode !== "test") throw new Error(`Usage: tsx dev/run.ts start|test`);
+  requireNode22(process.versions.node);
   if (mode === "test") runGates();
   run("npm", ["run", "build", "--silent", "-w", "functions"]);
-  run("npm", ["run", "build", "--silent", "-w", "web"]);
+  // The emulators' build: the only one that can make the App Check tokens the Functions emulator accepts.
+  run("npm", ["run", "build:emulators", "--silent", "-w", "web"]);
   if (mode === "start") await start();
   else await test();
 }
@@ -54,6 +56,19 @@ function runGates() {
     }
     console.log(`Gate passed: ${gate.name} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
   }
+}
+
+/**
+ * Production runs nodejs22, and firebase-admin 14, @google-cloud/kms 6 and google-gax 6 support nothing
+ * older. The emulators run the functions on this node, so on an older one whatever breaks would surface
+ * deep inside a callable: refuse up front, plainly.
+ */
+function requireNode22(version: string) {
+  if (Number(version.split(".")[0]) >= 22) return;
+  throw new Error(
+    `Node.js 22 is needed (this is ${version}): production runs nodejs22, and firebase-admin and @google-cloud/kms ` +
+      `support nothing older. Install Node 22 (see README, Prerequisites; .nvmrc says 22), then run npm ci again.`,
+  );
 }
 
 /** The Firestore emulator: firebase-tools runs it on Java 21+; otherwise we start Google's own build. */

@@ -48,6 +48,26 @@ export const aiRateLimitPerMinute = defineInt("AI_RATE_LIMIT_PER_MINUTE", {
   description: "AI calls per user per minute",
 });
 
+/**
+ * Whether the callables refuse every call without a valid App Check token (a call that does not come from
+ * this project's registered app). On unless a deployer sets it to false; README says what that costs.
+ */
+export const enforceAppCheck = defineBoolean("ENFORCE_APP_CHECK", {
+  default: true,
+  description: "Refuse callable requests without a valid App Check token (set to false only while no registered app can get one)",
+});
+
+/**
+ * ENFORCE_APP_CHECK as the callables' `enforceAppCheck` option. firebase-functions fixes that option when
+ * a callable is defined, as this code loads, so it cannot be read per request. It is read from the
+ * variable the deploy sets for the param, not with `.value()`: given the param, firebase-functions would
+ * call `.value()` during deploy discovery too (a warning per callable), and a boolean param reads a
+ * missing value as false, which would switch App Check off. Here only an explicit "false" does.
+ */
+export function appCheckEnforced(): boolean {
+  return process.env[enforceAppCheck.name] !== "false";
+}
+
 /** The project's own Gemini key, used only when ALLOW_DEFAULT_KEY is true. */
 export const defaultGeminiApiKey = defineSecret("GEMINI_API_KEY");
 
@@ -94,4 +114,15 @@ function isHttpsUrl(url: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether Genkit Monitoring (Firebase telemetry: traces, metrics and Genkit's logs in Cloud Monitoring)
+ * runs: on Cloud Functions in production only — not on the emulator (which sets FUNCTIONS_EMULATOR)
+ * and not in tests. GENKIT_MONITORING=on|off overrides that, for a test that asks for the pipeline.
+ */
+export function genkitMonitoringEnabled(): boolean {
+  const override = process.env.GENKIT_MONITORING;
+  if (override === "on" || override === "off") return override === "on";
+  return Boolean(process.env.K_SERVICE) && process.env.FUNCTIONS_EMULATOR !== "true";
 }

@@ -21,7 +21,8 @@ export type Reason =
   | "RATE_LIMITED"
   | "MODEL_UNAVAILABLE"
   | "KEY_STORE_UNAVAILABLE"
-  | "AI_UNAVAILABLE";
+  | "AI_UNAVAILABLE"
+  | "APP_CHECK_REPLAYED";
 
 /**
  * The next step a failure suggests, in `details.action`; the message itself is the server's, written

@@ -16,6 +16,8 @@ export const codeForReason: Record<Reason, FunctionsErrorCode> = {
   MODEL_UNAVAILABLE: "failed-precondition",
   KEY_STORE_UNAVAILABLE: "unavailable",
   AI_UNAVAILABLE: "unavailable",
+  // firebase-functions refuses a call without a valid App Check token as `unauthenticated`; a replayed one alike.
+  APP_CHECK_REPLAYED: "unauthenticated",
 };
 
 /**
@@ -153,6 +155,13 @@ export const keyUnreadable = () =>
 
 export const aiUnavailable = (message = "Gemini is temporarily unavailable. Nothing is lost; try again in a moment.") =>
   new AppError("AI_UNAVAILABLE", message);
+
+/**
+ * The call's App Check token was used before. The web app asks for a fresh one for every such call, so
+ * a replay means a captured request sent again (or, rarely, a request the browser retried itself).
+ */
+export const appCheckReplayed = () =>
+  new AppError("APP_CHECK_REPLAYED", "This request was already used once, so it was refused. Reload the page and try again.");
 
 /** Turns an AppError into the HttpsError the client receives; anything else becomes a bare `internal`. */
 export function toHttpsError(error: unknown): HttpsError {

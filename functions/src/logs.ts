@@ -27,6 +27,11 @@ export function auditWriteFailed(uid: string, provider: Provider, error: unknown
   logger.warn("audit event not written", { uid, provider, ...describeError(error) });
 }
 
+/** A call came with an App Check token that was already consumed: a replayed request, worth seeing. */
+export function appCheckTokenReplayed(uid: string | undefined, appId: string): void {
+  logger.warn("app check token replayed", { uid, appId });
+}
+
 export function unexpectedError(error: unknown): void {
   logger.error("unexpected error", describeError(error));
 }

@@ -20,6 +20,7 @@ import type {
   KeySource,
   Progress,
 } from "./schemas";
+import { telemetryReady } from "./genkit";
 import { geminiCallContext } from "./user-key-model";
 
 /**
@@ -61,6 +62,8 @@ async function runOnCallerKey<Result>(
   flow: string,
   run: (context: ActionContext) => Promise<{ result: Result }>,
 ): Promise<{ result: Result; keySource: KeySource }> {
+  // Telemetry, and with it the key policy in front of Genkit's log sink, is in place before any flow runs.
+  await telemetryReady;
   const vault = defaultVault();
   const sharedKey = sharedKeyGuard();
   const defaultKey: DefaultKeyPolicy = {
