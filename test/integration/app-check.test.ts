@@ -10,6 +10,7 @@ import { fakeGeminiKey } from "../support/keys";
 const validRequests = () => ({
   apiKeyStatus: {},
   removeApiKey: {},
+  setDailyLimit: { dailyLimit: 5 },
   setApiKey: { apiKey: fakeGeminiKey() },
   generateQuestions: { jobTitle: "Engineer", interviewType: "technical", count: 1 },
   generateFeedback: { jobTitle: "Engineer", items: [{ question: "Why us?", answer: "The product." }] },

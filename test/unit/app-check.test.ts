@@ -5,6 +5,7 @@ import { generateFeedback } from "../../functions/src/callables/generate-feedbac
 import { generateQuestions } from "../../functions/src/callables/generate-questions";
 import { removeApiKey } from "../../functions/src/callables/remove-api-key";
 import { setApiKey } from "../../functions/src/callables/set-api-key";
+import { setDailyLimit } from "../../functions/src/callables/set-daily-limit";
 import { appCheckEnforced } from "../../functions/src/config";
 
 /**
@@ -42,7 +43,7 @@ describe("App Check replay protection (handlers in process)", () => {
     });
   }
 
-  for (const [name, callable] of Object.entries({ apiKeyStatus, removeApiKey })) {
+  for (const [name, callable] of Object.entries({ apiKeyStatus, removeApiKey, setDailyLimit })) {
     it(`${name} does not consume tokens, so it has no replay check (its clients send the SDK's cached token)`, async () => {
       assert.equal((await failureOf(callable, true)).code, "invalid-argument");
     });
