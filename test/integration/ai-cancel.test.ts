@@ -19,7 +19,6 @@ describe("generateQuestions when the client disconnects (handler run in-process)
     const user = await userWithKey();
     geminiStandIn().setBehaviour(user.apiKey, { outcome: "ok", delayMs: 60_000 });
     const disconnect = new AbortController();
-    const started = Date.now();
     const call = callInProcess(generateQuestions, user.uid, questionsRequest(user), { signal: disconnect.signal }).then(
       () => assert.fail("expected the call to end without a result"),
       (error: unknown) => error,
@@ -27,8 +26,7 @@ describe("generateQuestions when the client disconnects (handler run in-process)
     while (generateRequestsFor(user).length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
     disconnect.abort();
 
-    await call;
-    assert.ok(Date.now() - started < 20_000, "the handler did not wait for Gemini's answer");
+    await call; // ends long before the stand-in's 60 s answer, which would outlast the test's timeout
     while (!generateRequestsFor(user)[0].abandoned) await new Promise((resolve) => setTimeout(resolve, 10));
     assert.equal(generateRequestsFor(user).length, 1, "nothing was sent after the disconnect");
   });

@@ -15,14 +15,14 @@ describe("AI flows: a Gemini call that hangs", function () {
 
   it("is abandoned at the per-attempt timeout and not sent again (it may have been billed), reported as no_answer", async () => {
     const apiKey = fakeGeminiKey("slow"); // the stand-in waits seconds before answering
-    const started = Date.now();
     const error = await interviewQuestionsFlow
       .run(input, { context: geminiCallContext({ apiKey, model: "gemini-flash-latest", timeoutMs: 300, retry: { maxAttempts: 3, baseDelayMs: 10 } }) })
       .then(() => assert.fail("expected a timeout"), (e: unknown) => e);
     assert.ok(error instanceof GeminiCallError);
     assert.deepEqual(error.failure, { kind: "no_answer" });
+    // Cut, not waited for: the stand-in sees the connection close before its answer (within the test's timeout).
+    while (!requestsWith(apiKey)[0].abandoned) await new Promise((resolve) => setTimeout(resolve, 10));
     assert.equal(requestsWith(apiKey).length, 1, "a timed-out request is not retried");
-    assert.ok(Date.now() - started < 3_000, "it did not wait for the slow answer");
   });
 
   it("is cut as soon as the caller's signal aborts, and nothing more is sent", async () => {
