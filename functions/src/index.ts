@@ -1,3 +1,4 @@
+import "./redact-process-output"; // first: from here on no key reaches stdout or stderr, whoever writes it
 import { setGlobalOptions } from "firebase-functions/v2";
 
 setGlobalOptions({ region: "us-central1", maxInstances: 10 });
