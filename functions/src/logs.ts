@@ -1,4 +1,5 @@
 import { logger } from "firebase-functions";
+import type { ProtocolProblem } from "./callable-protocol-guard";
 import type { Provider } from "./providers";
 import type { AuditEvent } from "./vault/api-key-store";
 
@@ -116,4 +117,9 @@ export function rateLimited(uid: string, bucket: string, limit: number, windowSe
 
 export function rateLimitStoreFailure(uid: string, bucket: string, error: unknown): void {
   logger.error("rate limit store unavailable", { uid, bucket, ...describeError(error) });
+}
+
+/** A request that was not the callable protocol, refused before firebase-functions (which would log its body) saw it. */
+export function malformedCallableRequest(problem: ProtocolProblem): void {
+  logger.warn("malformed callable request refused", { problem });
 }
