@@ -6,6 +6,7 @@ import { connectAuthEmulator, createUserWithEmailAndPassword, getAuth } from "fi
 import { httpUrl, loadStackConfig } from "../../dev/stack-config";
 import { assertCallFails, disposeClients, signUpNewUser } from "../support/firebase-client";
 import { fakeGeminiKey, keyShaped } from "../support/keys";
+import { emulatorAppCheckToken } from "../../web/src/lib/emulator-app-check";
 
 /**
  * What an attacker (or a curl user) sees who speaks HTTP to the callables without the Firebase SDK, and
@@ -14,7 +15,7 @@ import { fakeGeminiKey, keyShaped } from "../support/keys";
  */
 
 const config = loadStackConfig();
-const callables = ["apiKeyStatus", "removeApiKey", "setApiKey", "generateQuestions", "generateFeedback"] as const;
+const callables = ["apiKeyStatus", "removeApiKey", "setApiKey", "generateQuestions", "generateFeedback", "setDailyLimit"] as const;
 const urlOf = (name: string) => `${httpUrl(config.functions)}/${config.projectId}/us-central1/${name}`;
 const refusalLine = "malformed callable request refused";
 
@@ -47,6 +48,8 @@ async function send(name: string, request: RawRequest, idToken?: string) {
   if (request.contentType !== undefined || request.body !== undefined) headers["Content-Type"] = request.contentType ?? "application/json";
   if (request.accept) headers.Accept = request.accept;
   if (idToken) headers.Authorization = `Bearer ${idToken}`;
+  // What the web app sends with every call (App Check is enforced): the protocol check must hold either way.
+  headers["X-Firebase-AppCheck"] = emulatorAppCheckToken({ projectId: config.projectId }).token;
   const response = await fetch(urlOf(name), { method: request.method ?? "POST", headers, body: request.body });
   return { status: response.status, contentType: response.headers.get("content-type") ?? "", text: await response.text() };
 }

@@ -94,7 +94,7 @@ describe("callable protocol guard", () => {
     assert.deepEqual(Object.keys(guarded), Object.keys(callable));
   });
 
-  it("leaves the deploy manifest of the built functions as firebase-tools reads it: five callables", function () {
+  it("leaves the deploy manifest of the built functions as firebase-tools reads it: every export a callable", function () {
     this.timeout(30_000);
     const dir = mkdtempSync(join(tmpdir(), "interview-ai-manifest-"));
     try {
@@ -107,7 +107,7 @@ describe("callable protocol guard", () => {
       });
       assert.equal(result.status, 0, result.stderr);
       const { endpoints } = JSON.parse(readFileSync(manifestPath, "utf8")) as { endpoints: Record<string, Record<string, unknown>> };
-      assert.deepEqual(Object.keys(endpoints).sort(), ["apiKeyStatus", "generateFeedback", "generateQuestions", "removeApiKey", "setApiKey"]);
+      assert.deepEqual(Object.keys(endpoints).sort(), ["apiKeyStatus", "generateFeedback", "generateQuestions", "removeApiKey", "setApiKey", "setDailyLimit"]);
       for (const [name, endpoint] of Object.entries(endpoints)) {
         assert.deepEqual(endpoint.callableTrigger, {}, name);
         assert.deepEqual(endpoint.region, ["us-central1"], name);
