@@ -5,7 +5,7 @@ import * as logs from "../logs";
 import { isRetiredKeyShape } from "../providers";
 import { consumeRateLimit } from "../rate-limit";
 import { defaultVault, type ApiKeyVault, type KeyState } from "../vault/api-key-vault";
-import { resolveCallerKey, type CallerKey } from "./caller-key";
+import { resolveCallerKey, type CallerKey, type DefaultKeyPolicy } from "./caller-key";
 import { GeminiCallError } from "./gemini-call-error";
 import { answerFeedbackFlow } from "./flows/answer-feedback";
 import { interviewQuestionsFlow } from "./flows/interview-questions";
@@ -18,7 +18,7 @@ import type {
   KeySource,
   Progress,
 } from "./schemas";
-import { geminiCallContext } from "./user-key-model";
+import { geminiCallContext, type GeminiCallSettings } from "./user-key-model";
 
 /**
  * What the AI callables run, loaded by them lazily (`await import`), so that Genkit and the Gemini
@@ -28,17 +28,56 @@ import { geminiCallContext } from "./user-key-model";
 
 export type ProgressSink = (progress: Progress) => void;
 
+/**
+ * What a generation reaches beyond Genkit, passed in so that the orchestration runs in a unit test
+ * without Firestore, KMS or params. The callables pass nothing and get `deployedGenerationDeps()`.
+ */
+export interface GenerationDeps {
+  vault: Pick<ApiKeyVault, "readApiKey" | "markState" | "recordUse">;
+  defaultKey: DefaultKeyPolicy;
+  /** GEMINI_MODEL. */
+  model: string;
+  /** Per-attempt timeout and transient retry of each Gemini call; the user-key model's defaults when absent. */
+  call?: Pick<GeminiCallSettings, "timeoutMs" | "retry">;
+}
+
+/** The instance's vault, the deployed params and the Firestore rate limiter; params are read here, per call. */
+export function deployedGenerationDeps(): GenerationDeps {
+  return {
+    vault: defaultVault(),
+    defaultKey: {
+      allowed: allowDefaultKey.value(),
+      dailyCap: defaultKeyDailyCap.value(),
+      readKey: () => defaultGeminiApiKey.value(),
+      consumeAllowance: async (user, dailyCap) => {
+        await consumeRateLimit({ uid: user, bucket: "default-key-daily", limit: dailyCap, windowSeconds: 86_400 });
+      },
+    },
+    model: geminiModel.value(),
+  };
+}
+
 const provider = "googleai";
 
-export async function generateQuestionsForUser(uid: string, input: GenerateQuestionsInput, progress: ProgressSink): Promise<GenerateQuestionsResult> {
-  const { result, keySource } = await runOnCallerKey(uid, "interviewQuestions", progress, (context) =>
+export async function generateQuestionsForUser(
+  uid: string,
+  input: GenerateQuestionsInput,
+  progress: ProgressSink,
+  deps: GenerationDeps = deployedGenerationDeps(),
+): Promise<GenerateQuestionsResult> {
+  const { result, keySource } = await runOnCallerKey(uid, "interviewQuestions", progress, deps, (context) =>
     interviewQuestionsFlow.run(input, { context, onChunk: progress }),
   );
   return { ...result, keySource };
 }
 
-export async function generateFeedbackForUser(uid: string, input: GenerateFeedbackInput, progress: ProgressSink): Promise<GenerateFeedbackResult> {
-  const { result, keySource } = await runOnCallerKey(uid, "answerFeedback", progress, (context) =>
+export async function generateFeedbackForUser(
+  uid: string,
+  input: GenerateFeedbackInput,
+  progress: ProgressSink,
+  deps: GenerationDeps = deployedGenerationDeps(),
+): Promise<GenerateFeedbackResult> {
+  const { result, keySource } = await runOnCallerKey(uid, "answerFeedback", progress, deps, (context) =>
     answerFeedbackFlow.run(input, { context, onChunk: progress }),
   );
   return { ...result, keySource };
@@ -48,18 +87,10 @@ async function runOnCallerKey<Result>(
   uid: string,
   flow: string,
   progress: ProgressSink,
+  { vault, defaultKey, model, call }: GenerationDeps,
   run: (context: ActionContext) => Promise<{ result: Result }>,
 ): Promise<{ result: Result; keySource: KeySource }> {
-  const vault = defaultVault();
-  const callerKey = await resolveCallerKey(uid, vault, {
-    allowed: allowDefaultKey.value(),
-    dailyCap: defaultKeyDailyCap.value(),
-    readKey: () => defaultGeminiApiKey.value(),
-    consumeAllowance: async (user, dailyCap) => {
-      await consumeRateLimit({ uid: user, bucket: "default-key-daily", limit: dailyCap, windowSeconds: 86_400 });
-    },
-  });
-  const model = geminiModel.value();
+  const callerKey = await resolveCallerKey(uid, vault, defaultKey);
   progress(
     callerKey.keySource === "user"
       ? { step: "key", message: "Using your Gemini API key." }
@@ -68,7 +99,7 @@ async function runOnCallerKey<Result>(
 
   let result: Result;
   try {
-    ({ result } = await run(geminiCallContext({ apiKey: callerKey.apiKey, model })));
+    ({ result } = await run(geminiCallContext({ ...call, apiKey: callerKey.apiKey, model })));
   } catch (error) {
     throw await failureFor(error, { uid, flow, model, callerKey, vault });
   }
@@ -80,7 +111,7 @@ async function runOnCallerKey<Result>(
 /** The AppError a failed generation becomes, after recording what it says about the stored key. */
 async function failureFor(
   error: unknown,
-  { uid, flow, model, callerKey, vault }: { uid: string; flow: string; model: string; callerKey: CallerKey; vault: ApiKeyVault },
+  { uid, flow, model, callerKey, vault }: { uid: string; flow: string; model: string; callerKey: CallerKey; vault: GenerationDeps["vault"] },
 ): Promise<unknown> {
   const { keySource } = callerKey;
   const markState = (state: KeyState) =>
