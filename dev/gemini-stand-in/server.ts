@@ -266,6 +266,7 @@ export async function startGeminiStandIn(options: GeminiStandInOptions): Promise
     if (!apiKey) return sendError(response, missingKeyError());
     const behaviour = overrides.get(apiKey) ?? behaviourFromKey(apiKey, slowDelayMs);
     if (behaviour.delayMs) await wait(behaviour.delayMs);
+    if (behaviour.heldUntil) await behaviour.heldUntil.catch(() => undefined);
 
     if (route.kind === "list-models") {
       const error = affectsModelsList(behaviour.outcome) ? errorForOutcome(behaviour.outcome, apiKey, route) : undefined;
