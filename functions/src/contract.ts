@@ -21,7 +21,8 @@ export type Reason =
   | "RATE_LIMITED"
   | "MODEL_UNAVAILABLE"
   | "KEY_STORE_UNAVAILABLE"
-  | "AI_UNAVAILABLE";
+  | "AI_UNAVAILABLE"
+  | "APP_CHECK_REPLAYED";
 
 /**
  * The next step a failure suggests, in `details.action`; the message itself is the server's, written
@@ -51,6 +52,10 @@ export interface ApiKeyStatus {
   verifiedAt?: string;
   lastUsedAt?: string;
   usageCount?: number;
+  /** The user's own limit on AI calls a UTC day with this key; absent when there is none. */
+  dailyLimit?: number;
+  /** AI calls made with the key today (UTC), counted against `dailyLimit`: "12 of 30 today". */
+  callsToday?: number;
 }
 
 /** What a client sends (defaults not yet applied, so optional fields stay optional). */

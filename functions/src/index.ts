@@ -1,9 +1,18 @@
-import { setGlobalOptions } from "firebase-functions/v2";
+// Imports run in this order, each before the next.
+import "./redact-process-output"; // first: from here on no key reaches stdout or stderr, whoever writes it
+import "./global-options"; // before any onCall()
+import { guardCallableProtocol } from "./callable-protocol-guard";
+import { apiKeyStatus as apiKeyStatusCallable } from "./callables/api-key-status";
+import { generateFeedback as generateFeedbackCallable } from "./callables/generate-feedback";
+import { generateQuestions as generateQuestionsCallable } from "./callables/generate-questions";
+import { removeApiKey as removeApiKeyCallable } from "./callables/remove-api-key";
+import { setApiKey as setApiKeyCallable } from "./callables/set-api-key";
+import { setDailyLimit as setDailyLimitCallable } from "./callables/set-daily-limit";
 
-setGlobalOptions({ region: "us-central1", maxInstances: 10 });
-
-export { apiKeyStatus } from "./callables/api-key-status";
-export { removeApiKey } from "./callables/remove-api-key";
-export { setApiKey } from "./callables/set-api-key";
-export { generateFeedback } from "./callables/generate-feedback";
-export { generateQuestions } from "./callables/generate-questions";
+// Each callable behind the protocol check, which refuses malformed requests before firebase-functions logs them.
+export const apiKeyStatus = guardCallableProtocol(apiKeyStatusCallable);
+export const removeApiKey = guardCallableProtocol(removeApiKeyCallable);
+export const setApiKey = guardCallableProtocol(setApiKeyCallable);
+export const setDailyLimit = guardCallableProtocol(setDailyLimitCallable);
+export const generateFeedback = guardCallableProtocol(generateFeedbackCallable);
+export const generateQuestions = guardCallableProtocol(generateQuestionsCallable);

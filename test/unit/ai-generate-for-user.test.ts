@@ -48,7 +48,7 @@ function pluginHttpError({ httpStatus, body }: GoogleError): GenkitError {
   });
 }
 
-/** What the plugin throws when fetch itself failed, our per-attempt timeout included. */
+/** What the plugin throws when fetch itself failed: no answer from Google, so perhaps billed, never sent again. */
 const fetchFailed = () => new Error(`Failed to fetch from ${model}:generateContent: This operation was aborted`);
 /** What the plugin throws when Gemini blocked the prompt (no candidates). */
 const promptBlocked = () => new GenkitError({ status: "FAILED_PRECONDITION", message: "No valid candidates returned." });
@@ -107,6 +107,9 @@ function setUp(keySource: KeySource, userKeyShape: "auth" | "standard" = "auth")
   const projectKey = fakeGeminiKey();
   const vault = fakeVault(keySource === "user" ? { apiKey: userKey, keyId: "key-1" } : null);
   const allowanceUsed: string[] = [];
+  const projectBudgetUsed: number[] = [];
+  const ownCallsCounted: string[] = [];
+  const quotaFailures: Array<number | undefined> = [];
   const deps: GenerationDeps = {
     vault,
     defaultKey: {
@@ -114,18 +117,28 @@ function setUp(keySource: KeySource, userKeyShape: "auth" | "standard" = "auth")
       dailyCap: 20,
       readKey: () => projectKey,
       consumeAllowance: async (uid) => void allowanceUsed.push(uid),
+      project: {
+        ensureClosed: async () => {},
+        consumeBudget: async () => void projectBudgetUsed.push(1),
+      },
     },
+    ownKey: { countCall: async (uid) => void ownCallsCounted.push(uid) },
+    sharedKey: { recordQuotaFailure: async (retryAfterSeconds) => void quotaFailures.push(retryAfterSeconds) },
     model,
     // The deployed number of attempts, without the backoff's wait.
     call: { retry: { ...defaultRetryPolicy, baseDelayMs: 1 } },
   };
   const apiKey = keySource === "user" ? userKey : projectKey;
-  return { deps, vault, apiKey, allowanceUsed };
+  return { deps, vault, apiKey, allowanceUsed, projectBudgetUsed, ownCallsCounted, quotaFailures };
 }
+
+/** A verified, non-anonymous account: one that may run on the app's shared key. */
+const account = { emailVerified: true, signInProvider: "password" };
+const caller = (progress: (chunk: Progress) => void) => ({ uid: "alice", account, progress });
 
 async function runQuestions(deps: GenerationDeps) {
   const chunks: Progress[] = [];
-  const run = await captureLogs(() => generateQuestionsForUser("alice", questionsInput, (chunk) => chunks.push(chunk), deps));
+  const run = await captureLogs(() => generateQuestionsForUser(caller((chunk) => chunks.push(chunk)), questionsInput, deps));
   return { ...run, chunks };
 }
 
@@ -179,6 +192,11 @@ describe("AI orchestration (generate-for-user), network-free", () => {
       message: /^The app's shared Gemini key is not working right now\. Add your own key in Settings/,
     };
     const unavailable: Expected = { code: "unavailable", reason: "AI_UNAVAILABLE", message: /^Gemini is temporarily unavailable\. Nothing is lost/ };
+    const noAnswer: Expected = {
+      code: "unavailable",
+      reason: "AI_UNAVAILABLE",
+      message: /^Gemini did not answer in time\. It was not asked again, so nothing is charged twice; try again in a moment\.$/,
+    };
     const blocked: Expected = { code: "invalid-argument", reason: "INVALID_INPUT", message: /safety settings\. Rephrase your input/ };
     const modelGone: Expected = {
       code: "failed-precondition",
@@ -254,7 +272,8 @@ describe("AI orchestration (generate-for-user), network-free", () => {
       },
       { upstream: "503 UNAVAILABLE on every attempt", kind: "transient", answers: () => [pluginHttpError(overloadedError())], attempts: 3, user: unavailable, shared: unavailable },
       { upstream: "500 INTERNAL on every attempt", kind: "transient", answers: () => [pluginHttpError(internalError())], attempts: 3, user: unavailable, shared: unavailable },
-      { upstream: "a failed or timed-out fetch on every attempt", kind: "transient", answers: () => [fetchFailed()], attempts: 3, user: unavailable, shared: unavailable },
+      // No answer: Google may have generated (and billed) it, so it is not asked again.
+      { upstream: "a failed or timed-out fetch", kind: "no_answer", answers: () => [fetchFailed()], attempts: 1, user: noAnswer, shared: noAnswer },
       {
         upstream: "400 INVALID_ARGUMENT that names no key problem",
         kind: "unexpected",
@@ -313,6 +332,19 @@ describe("AI orchestration (generate-for-user), network-free", () => {
         const { entries } = await runQuestions(deps);
         assert.ok(entries.some((entry) => entry.severity === "ERROR" && messageOf(entry) === "the project's default Gemini key failed" && entry.outcome === outcome), outcome);
       }
+    });
+
+    it("tells the shared key's breaker about Google's 429 on it, and not about one on a user's key", async () => {
+      const shared = setUp("default");
+      gemini.respondWith([pluginHttpError(quotaExceededError(model))]);
+      await runQuestions(shared.deps);
+      assert.deepEqual(shared.quotaFailures, [59]);
+
+      gemini.reset();
+      const own = setUp("user");
+      gemini.respondWith([pluginHttpError(quotaExceededError(model))]);
+      await runQuestions(own.deps);
+      assert.deepEqual(own.quotaFailures, []);
     });
 
     it("keeps the reason when the key's state cannot be recorded", async () => {
@@ -382,7 +414,7 @@ describe("AI orchestration (generate-for-user), network-free", () => {
       gemini.respondWith(feedbackAnswer(2));
       const chunks: Progress[] = [];
 
-      const { outcome } = await captureLogs(() => generateFeedbackForUser("alice", feedbackInput, (chunk) => chunks.push(chunk), deps));
+      const { outcome } = await captureLogs(() => generateFeedbackForUser(caller((chunk) => chunks.push(chunk)), feedbackInput, deps));
 
       assert.ok(outcome.ok);
       const result = outcome.value;
@@ -411,6 +443,43 @@ describe("AI orchestration (generate-for-user), network-free", () => {
       const { outcome, entries } = await runQuestions(deps);
       assert.ok(outcome.ok);
       assert.ok(entries.some((entry) => messageOf(entry) === "key status not updated" && entry.operation === "recordUse"));
+    });
+  });
+
+  describe("one call sends Gemini at most three requests", () => {
+    it("a transient failure, a malformed answer, then another transient failure: three requests, then AI_UNAVAILABLE", async () => {
+      const { deps, vault } = setUp("user");
+      gemini.respondWith([pluginHttpError(overloadedError()), { text: "{ not json" }, pluginHttpError(overloadedError()), questionsAnswer(3)]);
+      const { outcome, entries } = await runQuestions(deps);
+      assert.ok(!outcome.ok);
+      assert.equal(clientFailure(outcome.error).details.reason, "AI_UNAVAILABLE");
+      assert.equal(gemini.requestCount, 3);
+      assert.deepEqual(generationOutcomes(entries), ["transient"]);
+      assert.deepEqual(vault.used, []);
+    });
+
+    it("two transient failures, then a malformed answer: not asked again, the budget is spent", async () => {
+      const { deps } = setUp("user");
+      gemini.respondWith([pluginHttpError(overloadedError()), pluginHttpError(internalError()), { text: "{ not json" }, questionsAnswer(3)]);
+      const { outcome, chunks, entries } = await runQuestions(deps);
+      assert.ok(!outcome.ok);
+      assert.equal(clientFailure(outcome.error).details.reason, "AI_UNAVAILABLE");
+      assert.equal(gemini.requestCount, 3);
+      assert.deepEqual(chunks.map((chunk) => chunk.step), ["key", "generating"]);
+      assert.deepEqual(generationOutcomes(entries), ["malformed"]);
+    });
+
+    it("counts a call on the user's own key against their daily limit, and a shared-key call against the project's budget", async () => {
+      const own = setUp("user");
+      gemini.respondWith(questionsAnswer(3));
+      assert.ok((await runQuestions(own.deps)).outcome.ok);
+      assert.deepEqual(own.ownCallsCounted, ["alice"]);
+      assert.deepEqual(own.projectBudgetUsed, []);
+
+      const shared = setUp("default");
+      assert.ok((await runQuestions(shared.deps)).outcome.ok);
+      assert.deepEqual(shared.ownCallsCounted, []);
+      assert.deepEqual(shared.projectBudgetUsed, [1]);
     });
   });
 
@@ -463,7 +532,7 @@ describe("AI orchestration (generate-for-user), network-free", () => {
       const { deps } = setUp("user");
       gemini.respondWith([feedbackAnswer(1)]);
       const chunks: Progress[] = [];
-      const { outcome } = await captureLogs(() => generateFeedbackForUser("alice", feedbackInput, (chunk) => chunks.push(chunk), deps));
+      const { outcome } = await captureLogs(() => generateFeedbackForUser(caller((chunk) => chunks.push(chunk)), feedbackInput, deps));
       assert.ok(!outcome.ok);
       assert.equal(clientFailure(outcome.error).details.reason, "AI_UNAVAILABLE");
       assert.equal(gemini.requestCount, 2);

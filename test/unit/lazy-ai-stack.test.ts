@@ -23,7 +23,7 @@ describe("functions entry point", () => {
     );
     assert.equal(result.status, 0, result.stderr);
     const { exported, loaded } = JSON.parse(result.stdout.trim().split("\n").pop()!) as { exported: string[]; loaded: string[] };
-    assert.deepEqual(exported, ["apiKeyStatus", "generateFeedback", "generateQuestions", "removeApiKey", "setApiKey"]);
+    assert.deepEqual(exported, ["apiKeyStatus", "generateFeedback", "generateQuestions", "removeApiKey", "setApiKey", "setDailyLimit"]);
     assert.deepEqual(loaded, []);
   });
 });

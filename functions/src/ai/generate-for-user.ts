@@ -1,11 +1,13 @@
 import type { ActionContext } from "genkit";
-import { allowDefaultKey, defaultGeminiApiKey, defaultKeyDailyCap, geminiModel } from "../config";
+import { allowDefaultKey, defaultGeminiApiKey, defaultKeyDailyCap, defaultKeyProjectDailyBudget, geminiModel } from "../config";
 import { AppError, aiUnavailable, defaultKeyOutOfQuota, invalidInput, keyInvalid, modelUnavailable, quotaExceeded } from "../errors";
+import { countOwnKeyCall } from "../keys/key-usage";
 import * as logs from "../logs";
 import { isRetiredKeyShape } from "../providers";
 import { consumeRateLimit } from "../rate-limit";
+import { sharedKeyGuard, type SharedKeyGuard } from "../shared-key-budget";
 import { defaultVault, type ApiKeyVault, type KeyState } from "../vault/api-key-vault";
-import { resolveCallerKey, type CallerKey, type DefaultKeyPolicy } from "./caller-key";
+import { resolveCallerKey, type CallerAccount, type CallerKey, type DefaultKeyPolicy, type OwnKeyPolicy } from "./caller-key";
 import { GeminiCallError } from "./gemini-call-error";
 import { answerFeedbackFlow } from "./flows/answer-feedback";
 import { interviewQuestionsFlow } from "./flows/interview-questions";
@@ -18,6 +20,7 @@ import type {
   KeySource,
   Progress,
 } from "./schemas";
+import { telemetryReady } from "./genkit";
 import { geminiCallContext, type GeminiCallSettings } from "./user-key-model";
 
 /**
@@ -28,6 +31,16 @@ import { geminiCallContext, type GeminiCallSettings } from "./user-key-model";
 
 export type ProgressSink = (progress: Progress) => void;
 
+/** Who asked for a generation, as the callable knows them. */
+export interface AiCaller {
+  uid: string;
+  /** From the ID token: decides whether the app's shared key may be used for them. */
+  account: CallerAccount;
+  progress: ProgressSink;
+  /** Aborted when the client disconnects: the request in flight is cut and Gemini is asked nothing more. */
+  signal?: AbortSignal;
+}
+
 /**
  * What a generation reaches beyond Genkit, passed in so that the orchestration runs in a unit test
  * without Firestore, KMS or params. The callables pass nothing and get `deployedGenerationDeps()`.
@@ -35,14 +48,22 @@ export type ProgressSink = (progress: Progress) => void;
 export interface GenerationDeps {
   vault: Pick<ApiKeyVault, "readApiKey" | "markState" | "recordUse">;
   defaultKey: DefaultKeyPolicy;
+  /** The user's own key's daily count (key-call-limits.ts). */
+  ownKey: OwnKeyPolicy;
+  /** The shared key's breaker, told about Google's 429s on it (shared-key-budget.ts). */
+  sharedKey: Pick<SharedKeyGuard, "recordQuotaFailure">;
   /** GEMINI_MODEL. */
   model: string;
-  /** Per-attempt timeout and transient retry of each Gemini call; the user-key model's defaults when absent. */
+  /**
+   * Per-attempt timeout and transient retry of each Gemini call; the user-key model's defaults when
+   * absent. The call's budget of upstream attempts is not among them: each call gets its own.
+   */
   call?: Pick<GeminiCallSettings, "timeoutMs" | "retry">;
 }
 
-/** The instance's vault, the deployed params and the Firestore rate limiter; params are read here, per call. */
+/** The instance's vault, the deployed params and the Firestore counters; params are read here, per call. */
 export function deployedGenerationDeps(): GenerationDeps {
+  const sharedKey = sharedKeyGuard();
   return {
     vault: defaultVault(),
     defaultKey: {
@@ -52,7 +73,13 @@ export function deployedGenerationDeps(): GenerationDeps {
       consumeAllowance: async (user, dailyCap) => {
         await consumeRateLimit({ uid: user, bucket: "default-key-daily", limit: dailyCap, windowSeconds: 86_400 });
       },
+      project: {
+        ensureClosed: () => sharedKey.ensureClosed(),
+        consumeBudget: () => sharedKey.consumeBudget(defaultKeyProjectDailyBudget.value()),
+      },
     },
+    ownKey: { countCall: countOwnKeyCall },
+    sharedKey,
     model: geminiModel.value(),
   };
 }
@@ -60,37 +87,37 @@ export function deployedGenerationDeps(): GenerationDeps {
 const provider = "googleai";
 
 export async function generateQuestionsForUser(
-  uid: string,
+  caller: AiCaller,
   input: GenerateQuestionsInput,
-  progress: ProgressSink,
-  deps: GenerationDeps = deployedGenerationDeps(),
+  deps?: GenerationDeps,
 ): Promise<GenerateQuestionsResult> {
-  const { result, keySource } = await runOnCallerKey(uid, "interviewQuestions", progress, deps, (context) =>
-    interviewQuestionsFlow.run(input, { context, onChunk: progress }),
+  const { result, keySource } = await runOnCallerKey(caller, "interviewQuestions", deps, (context) =>
+    interviewQuestionsFlow.run(input, { context, onChunk: caller.progress }),
   );
   return { ...result, keySource };
 }
 
 export async function generateFeedbackForUser(
-  uid: string,
+  caller: AiCaller,
   input: GenerateFeedbackInput,
-  progress: ProgressSink,
-  deps: GenerationDeps = deployedGenerationDeps(),
+  deps?: GenerationDeps,
 ): Promise<GenerateFeedbackResult> {
-  const { result, keySource } = await runOnCallerKey(uid, "answerFeedback", progress, deps, (context) =>
-    answerFeedbackFlow.run(input, { context, onChunk: progress }),
+  const { result, keySource } = await runOnCallerKey(caller, "answerFeedback", deps, (context) =>
+    answerFeedbackFlow.run(input, { context, onChunk: caller.progress }),
   );
   return { ...result, keySource };
 }
 
 async function runOnCallerKey<Result>(
-  uid: string,
+  { uid, account, progress, signal }: AiCaller,
   flow: string,
-  progress: ProgressSink,
-  { vault, defaultKey, model, call }: GenerationDeps,
+  givenDeps: GenerationDeps | undefined,
   run: (context: ActionContext) => Promise<{ result: Result }>,
 ): Promise<{ result: Result; keySource: KeySource }> {
-  const callerKey = await resolveCallerKey(uid, vault, defaultKey);
+  // Telemetry, and with it the key policy in front of Genkit's log sink, is in place before any flow runs.
+  await telemetryReady;
+  const { vault, defaultKey, ownKey, sharedKey, model, call } = givenDeps ?? deployedGenerationDeps();
+  const callerKey = await resolveCallerKey({ uid, account }, vault, defaultKey, ownKey);
   progress(
     callerKey.keySource === "user"
       ? { step: "key", message: "Using your Gemini API key." }
@@ -99,9 +126,10 @@ async function runOnCallerKey<Result>(
 
   let result: Result;
   try {
-    ({ result } = await run(geminiCallContext({ ...call, apiKey: callerKey.apiKey, model })));
+    // One context per call: it carries the call's budget of upstream attempts and the client's signal.
+    ({ result } = await run(geminiCallContext({ ...call, apiKey: callerKey.apiKey, model, signal })));
   } catch (error) {
-    throw await failureFor(error, { uid, flow, model, callerKey, vault });
+    throw await failureFor(error, { uid, flow, model, callerKey, vault, sharedKey });
   }
   logs.aiGeneration(uid, flow, callerKey.keySource, "ok");
   if (callerKey.keySource === "user") await bestEffort(uid, "recordUse", () => vault.recordUse(uid, provider, callerKey.keyId));
@@ -111,7 +139,7 @@ async function runOnCallerKey<Result>(
 /** The AppError a failed generation becomes, after recording what it says about the stored key. */
 async function failureFor(
   error: unknown,
-  { uid, flow, model, callerKey, vault }: { uid: string; flow: string; model: string; callerKey: CallerKey; vault: GenerationDeps["vault"] },
+  { uid, flow, model, callerKey, vault, sharedKey }: { uid: string; flow: string; model: string; callerKey: CallerKey; vault: GenerationDeps["vault"]; sharedKey: GenerationDeps["sharedKey"] },
 ): Promise<unknown> {
   const { keySource } = callerKey;
   const markState = (state: KeyState) =>
@@ -139,6 +167,8 @@ async function failureFor(
     case "quota":
       if (keySource === "default") {
         logs.defaultKeyRejected("quota");
+        // Sustained 429s open the shared key's breaker, so that nobody's call keeps asking Google meanwhile.
+        await sharedKey.recordQuotaFailure(failure.retryAfterSeconds);
         return defaultKeyOutOfQuota(failure.retryAfterSeconds);
       }
       await markState("quota_exhausted");
@@ -149,6 +179,11 @@ async function failureFor(
       return modelUnavailable(model, "using");
     case "blocked":
       return invalidInput("Gemini declined to answer because of its safety settings. Rephrase your input and try again.");
+    case "no_answer":
+      return aiUnavailable("Gemini did not answer in time. It was not asked again, so nothing is charged twice; try again in a moment.");
+    case "cancelled":
+      // The client is gone and will not read this; it only ends the handler without an "unexpected error".
+      return aiUnavailable("The request was cancelled.");
     case "transient":
     case "unexpected":
       return aiUnavailable();

@@ -1,15 +1,18 @@
+import { countKeyCall } from "../keys/key-call-limits";
+import { withTodaysUsage } from "../keys/key-usage";
 import { ProviderInputSchema } from "../keys/schemas";
 import { defaultVault } from "../vault/api-key-vault";
 import { userCallable } from "./user-callable";
 
 /**
  * What the caller may know about their stored key: `{ status: { provider, hasKey, hint?, state?,
- * createdAt?, updatedAt?, verifiedAt?, lastUsedAt?, usageCount? } }`, times as ISO strings.
- * Never the key or its ciphertext.
+ * createdAt?, updatedAt?, verifiedAt?, lastUsedAt?, usageCount?, dailyLimit?, callsToday? } }`, times
+ * as ISO strings; `callsToday` of `dailyLimit` is Settings' "12 of 30 today". Never the key or its ciphertext.
  *
  * Who: any signed-in user, for their own account only. Input: `{ provider?: "googleai" }`.
- * Fails: INVALID_INPUT, KEY_STORE_UNAVAILABLE.
+ * Fails: INVALID_INPUT, RATE_LIMITED (more than 30 calls in a minute), KEY_STORE_UNAVAILABLE.
  */
-export const apiKeyStatus = userCallable({}, ProviderInputSchema, async ({ uid, input }) => ({
-  status: await defaultVault().status(uid, input.provider),
-}));
+export const apiKeyStatus = userCallable({}, ProviderInputSchema, async ({ uid, input }) => {
+  await countKeyCall(uid, "apiKeyStatus");
+  return { status: await withTodaysUsage(uid, await defaultVault().status(uid, input.provider)) };
+});

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { providers } from "../providers";
+import { dailyLimitRange } from "./daily-limit-range";
 
 /** The key callables' inputs. Plain zod, shared by the callables and their tests. */
 
@@ -17,3 +18,12 @@ export type SetApiKeyInput = z.infer<typeof SetApiKeyInputSchema>;
 /** `removeApiKey` and `apiKeyStatus`: which provider's key. */
 export const ProviderInputSchema = z.object({ provider }).strict();
 export type ProviderInput = z.infer<typeof ProviderInputSchema>;
+
+/** `setDailyLimit`: a whole number of AI calls a UTC day on one's own key, or null for no limit. */
+export const SetDailyLimitInputSchema = z
+  .object({
+    provider,
+    dailyLimit: z.number().int().min(dailyLimitRange.min).max(dailyLimitRange.max).nullable(),
+  })
+  .strict();
+export type SetDailyLimitInput = z.infer<typeof SetDailyLimitInputSchema>;

@@ -23,6 +23,8 @@ export interface ApiKeyRecord {
   verifiedAt?: Date;
   lastUsedAt?: Date;
   usageCount: number;
+  /** The user's own limit on AI calls a UTC day with their key; kept when the key is replaced. */
+  dailyLimit?: number;
 }
 
 /** Key events for the audit trail. Outcomes, ids and times only: never key material. */
@@ -57,6 +59,7 @@ export function toDocument(record: ApiKeyRecord): DocumentData {
     verifiedAt: record.verifiedAt ? Timestamp.fromDate(record.verifiedAt) : null,
     lastUsedAt: record.lastUsedAt ? Timestamp.fromDate(record.lastUsedAt) : null,
     usageCount: record.usageCount,
+    dailyLimit: record.dailyLimit ?? null,
   };
 }
 
@@ -72,6 +75,7 @@ interface StoredApiKeyDocument {
   verifiedAt: Timestamp | null;
   lastUsedAt: Timestamp | null;
   usageCount?: number;
+  dailyLimit?: number | null;
 }
 
 export function fromDocument(document: DocumentData): ApiKeyRecord {
@@ -96,6 +100,7 @@ export function fromDocument(document: DocumentData): ApiKeyRecord {
     verifiedAt: toDate(data.verifiedAt),
     lastUsedAt: toDate(data.lastUsedAt),
     usageCount: data.usageCount ?? 0,
+    ...(typeof data.dailyLimit === "number" ? { dailyLimit: data.dailyLimit } : {}),
   };
 }
 

@@ -24,23 +24,30 @@ export type { KeyState } from "./api-key-store";
 
 export type { ApiKeyStatus } from "../contract";
 
-/** A decrypted key and the id of the record it came from. */
+/** A decrypted key, the id of the record it came from, and the user's daily limit on it if they set one. */
 export interface StoredKey {
   apiKey: string;
   keyId: string;
+  dailyLimit?: number;
 }
 
 export interface ApiKeyVault {
   /** Encrypts and stores `apiKey`, replacing any previous one atomically: on failure the old key stays. */
   storeApiKey(uid: string, provider: Provider, apiKey: string, verification: { state: KeyState; verifiedAt?: Date }): Promise<ApiKeyStatus>;
-  /** Deletes the record and with it the wrapped data key (crypto-shredding). Idempotent. */
+  /** Deletes the record and with it the wrapped data key (crypto-shredding). Idempotent: nothing to remove writes nothing. */
   removeApiKey(uid: string, provider: Provider): Promise<boolean>;
   status(uid: string, provider: Provider): Promise<ApiKeyStatus>;
+  /**
+   * Sets (a number) or clears (null) the user's daily limit on AI calls with their key. Resolves to the
+   * new status, or null when no key is stored (the limit lives with the key). The same value again writes nothing.
+   */
+  setDailyLimit(uid: string, provider: Provider, dailyLimit: number | null): Promise<ApiKeyStatus | null>;
   /** The caller's plaintext key, read fresh from Firestore on every call (so a removal takes effect at once). */
   readApiKey(uid: string, provider: Provider): Promise<StoredKey | null>;
   /**
    * Status updates after a call made with key `keyId`. They apply only while that key is still the
    * stored one: a call that fails after the user replaced the key must not mark the new key invalid.
+   * A state change is audited; the same state again writes nothing.
    */
   markState(uid: string, provider: Provider, keyId: string, state: KeyState): Promise<void>;
   recordUse(uid: string, provider: Provider, keyId: string): Promise<void>;
@@ -73,14 +80,29 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, now: (
     }
   }
 
-  /** Updates status fields of the record if it still holds key `keyId` (not removed or replaced meanwhile). */
-  async function updateIfSameKey(uid: string, provider: Provider, keyId: string, fields: Record<string, unknown>): Promise<boolean> {
+  /**
+   * Applies `fields` to the record if it still holds key `keyId` (not removed or replaced meanwhile). When
+   * that changes the key's state, the state change is audited in the same transaction; a repeat of the
+   * state it already has writes no audit event. Resolves to the state change made, if any.
+   */
+  async function updateIfSameKey(
+    uid: string,
+    provider: Provider,
+    keyId: string,
+    fields: Record<string, unknown> & { state: KeyState },
+    { onlyIfStateChanges }: { onlyIfStateChanges: boolean },
+  ): Promise<AuditEvent | undefined> {
     const ref = apiKeyDoc(db, uid, provider);
     return db.runTransaction(async (tx) => {
       const snapshot = await tx.get(ref);
-      if (snapshot.get("keyId") !== keyId) return false;
+      if (snapshot.get("keyId") !== keyId) return undefined;
+      const stateChanges = snapshot.get("state") !== fields.state;
+      if (!stateChanges && onlyIfStateChanges) return undefined;
       tx.update(ref, fields);
-      return true;
+      if (!stateChanges) return undefined;
+      const event: AuditEvent = { event: "state_change", outcome: fields.state };
+      tx.create(db.collection(auditCollection).doc(), auditDocument(uid, provider, event));
+      return event;
     });
   }
 
@@ -102,15 +124,18 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, now: (
           usageCount: 0,
         };
         const ref = apiKeyDoc(db, uid, provider);
-        const event = await db.runTransaction(async (tx) => {
+        const { event, stored } = await db.runTransaction(async (tx) => {
           const previous = await tx.get(ref);
           const event: AuditEvent = { event: "set", outcome: previous.exists ? "replaced" : "stored", state: record.state };
-          tx.set(ref, toDocument(record));
+          // The user's daily limit is theirs, not the key's: a replaced key keeps it.
+          const dailyLimit = previous.exists ? fromDocument(previous.data()!).dailyLimit : undefined;
+          const stored = dailyLimit === undefined ? record : { ...record, dailyLimit };
+          tx.set(ref, toDocument(stored));
           tx.create(db.collection(auditCollection).doc(), auditDocument(uid, provider, event));
-          return event;
+          return { event, stored };
         });
         logs.keyEvent(uid, provider, event);
-        return statusOf(record);
+        return statusOf(stored);
       }),
 
     removeApiKey: (uid, provider) =>
@@ -119,7 +144,9 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, now: (
         const event = await db.runTransaction(async (tx) => {
           const existing = await tx.get(ref);
           const event: AuditEvent = { event: "remove", outcome: existing.exists ? "removed" : "absent" };
-          if (existing.exists) tx.delete(ref);
+          // Nothing to remove changes nothing, so it leaves no audit document (a log line only).
+          if (!existing.exists) return event;
+          tx.delete(ref);
           tx.create(db.collection(auditCollection).doc(), auditDocument(uid, provider, event));
           return event;
         });
@@ -133,24 +160,39 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, now: (
         return snapshot.exists ? statusOf(fromDocument(snapshot.data()!)) : { provider, hasKey: false };
       }),
 
+    setDailyLimit: (uid, provider, dailyLimit) =>
+      guarded(uid, provider, "set_daily_limit", async () => {
+        const ref = apiKeyDoc(db, uid, provider);
+        return db.runTransaction(async (tx) => {
+          const snapshot = await tx.get(ref);
+          if (!snapshot.exists) return null;
+          const record = fromDocument(snapshot.data()!);
+          if ((record.dailyLimit ?? null) === dailyLimit) return statusOf(record);
+          tx.update(ref, { dailyLimit });
+          return statusOf({ ...record, dailyLimit: dailyLimit ?? undefined });
+        });
+      }),
+
     readApiKey: (uid, provider) =>
       guarded(uid, provider, "read", async () => {
         const snapshot = await apiKeyDoc(db, uid, provider).get();
         if (!snapshot.exists) return null;
         const record = fromDocument(snapshot.data()!);
-        return { apiKey: await openSecret(record.envelope, secretAad(uid, provider), wrapper), keyId: record.keyId };
+        const apiKey = await openSecret(record.envelope, secretAad(uid, provider), wrapper);
+        return { apiKey, keyId: record.keyId, ...(record.dailyLimit === undefined ? {} : { dailyLimit: record.dailyLimit }) };
       }),
 
     markState: (uid, provider, keyId, state) =>
       guarded(uid, provider, "mark_state", async () => {
-        if (await updateIfSameKey(uid, provider, keyId, { state, updatedAt: now() })) {
-          await audit(uid, provider, { event: "state_change", outcome: state });
-        }
+        const event = await updateIfSameKey(uid, provider, keyId, { state, updatedAt: now() }, { onlyIfStateChanges: true });
+        if (event) logs.keyEvent(uid, provider, event);
       }),
 
     recordUse: (uid, provider, keyId) =>
       guarded(uid, provider, "record_use", async () => {
-        await updateIfSameKey(uid, provider, keyId, { lastUsedAt: now(), usageCount: FieldValue.increment(1), state: "active" });
+        const fields = { lastUsedAt: now(), usageCount: FieldValue.increment(1), state: "active" as const };
+        const event = await updateIfSameKey(uid, provider, keyId, fields, { onlyIfStateChanges: false });
+        if (event) logs.keyEvent(uid, provider, event);
       }),
 
     audit,
@@ -168,6 +210,7 @@ function statusOf(record: Omit<ApiKeyRecord, "envelope" | "keyId">): ApiKeyStatu
     ...(record.verifiedAt ? { verifiedAt: record.verifiedAt.toISOString() } : {}),
     ...(record.lastUsedAt ? { lastUsedAt: record.lastUsedAt.toISOString() } : {}),
     usageCount: record.usageCount,
+    ...(record.dailyLimit === undefined ? {} : { dailyLimit: record.dailyLimit }),
   };
 }
 

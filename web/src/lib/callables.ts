@@ -28,14 +28,23 @@ export type {
   Seniority,
 } from "../../../functions/src/contract";
 
-async function call<Request, Response>(name: string, data: Request): Promise<Response> {
-  const callable = httpsCallable<Request, Response>(await loadFunctions(), name);
+/**
+ * How a call proves it comes from this app (App Check). `limitedUse`: a token of its own that the server
+ * consumes, so it cannot be replayed; the callables that cost money or test keys demand it. `cached`:
+ * the App Check token the SDK keeps and refreshes.
+ */
+type AppCheckTokenUse = "limitedUse" | "cached";
+
+async function call<Request, Response>(name: string, data: Request, tokenUse: AppCheckTokenUse): Promise<Response> {
+  const callable = httpsCallable<Request, Response>(await loadFunctions(), name, { limitedUseAppCheckTokens: tokenUse === "limitedUse" });
   return (await callable(data)).data;
 }
 
 /**
  * Calls a streaming callable, handing each progress chunk to `onProgress`, and resolves with the
- * final result. Errors reject, including those that follow an abort of `signal`.
+ * final result. Errors reject, including those that follow an abort of `signal`. The AI callables are
+ * replay-protected, so every stream carries a limited-use App Check token; the SDK reads that flag from
+ * the stream's own options, not from httpsCallable's.
  */
 async function callStreaming<Request, Response>(
   name: string,
@@ -44,7 +53,7 @@ async function callStreaming<Request, Response>(
   signal: AbortSignal,
 ): Promise<Response> {
   const callable = httpsCallable<Request, Response, Progress>(await loadFunctions(), name);
-  const { stream, data: result } = await callable.stream(data, { signal });
+  const { stream, data: result } = await callable.stream(data, { signal, limitedUseAppCheckTokens: true });
   // The SDK rejects `result` as well as the stream on failure; observing it here keeps that
   // second rejection from surfacing as an unhandled one.
   const outcome = result.then(
@@ -70,17 +79,22 @@ export class ConnectionLostError extends Error {
 
 /** Stores (replacing any previous) and, first, verifies the signed-in user's Gemini key. */
 export async function setApiKey(apiKey: string): Promise<ApiKeyStatus> {
-  return (await call<{ apiKey: string; verify: boolean }, { status: ApiKeyStatus }>("setApiKey", { apiKey, verify: true }))
+  return (await call<{ apiKey: string; verify: boolean }, { status: ApiKeyStatus }>("setApiKey", { apiKey, verify: true }, "limitedUse"))
     .status;
 }
 
 /** Deletes the signed-in user's key; `false` when there was none. */
 export async function removeApiKey(): Promise<boolean> {
-  return (await call<Record<string, never>, { removed: boolean }>("removeApiKey", {})).removed;
+  return (await call<Record<string, never>, { removed: boolean }>("removeApiKey", {}, "cached")).removed;
+}
+
+/** Sets (a number) or clears (null) the signed-in user's daily limit on AI calls with their key. */
+export async function setDailyLimit(dailyLimit: number | null): Promise<ApiKeyStatus> {
+  return (await call<{ dailyLimit: number | null }, { status: ApiKeyStatus }>("setDailyLimit", { dailyLimit }, "cached")).status;
 }
 
 export async function apiKeyStatus(): Promise<ApiKeyStatus> {
-  return (await call<Record<string, never>, { status: ApiKeyStatus }>("apiKeyStatus", {})).status;
+  return (await call<Record<string, never>, { status: ApiKeyStatus }>("apiKeyStatus", {}, "cached")).status;
 }
 
 export function generateQuestions(

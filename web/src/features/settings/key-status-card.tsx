@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import type { KeyState, ApiKeyStatus } from "../../lib/callables";
+import { todaysUsage } from "./todays-usage";
 
 const stateLabels: Record<KeyState, { label: string; explanation?: string }> = {
   active: { label: "Active" },
@@ -69,6 +70,12 @@ export function KeyStatusCard({ status, actions }: { status: ApiKeyStatus; actio
           <dt>Times used</dt>
           <dd>{status.usageCount ?? 0}</dd>
         </div>
+        {todaysUsage(status) && (
+          <div>
+            <dt>AI requests</dt>
+            <dd>{todaysUsage(status)}</dd>
+          </div>
+        )}
       </dl>
       {actions && <div className="key-status-actions">{actions}</div>}
     </div>

@@ -4,6 +4,7 @@ import { ErrorNotice } from "../../ui/error-notice";
 import { ExternalLink } from "../../ui/link";
 import { Page } from "../../ui/page";
 import { ApiKeyForm } from "./api-key-form";
+import { DailyLimitForm } from "./daily-limit-form";
 import { KeyStatusCard } from "./key-status-card";
 import { RemoveKeyButton } from "./remove-key-button";
 import { useKeyStatus } from "./use-key-status";
@@ -65,6 +66,13 @@ export default function SettingsPage() {
           }}
         />
       </section>
+      {status?.hasKey && (
+        <section className="card stack" aria-labelledby="limit-heading">
+          <h2 id="limit-heading">Daily limit</h2>
+          <p>Your key's Google project pays for every request. A daily limit caps how many Interview AI may send with it.</p>
+          <DailyLimitForm status={status} onSaved={setStatus} />
+        </section>
+      )}
     </Page>
   );
 }
