@@ -39,6 +39,11 @@ export interface KeyBehaviour {
   outcome: Outcome;
   /** Wait this long before answering (the outcome still applies afterwards). */
   delayMs?: number;
+  /**
+   * Answer only once this settles (after `delayMs`, if both are given): lets a test hold requests in
+   * flight until a condition holds, e.g. until a number of them have arrived, then release them together.
+   */
+  heldUntil?: Promise<unknown>;
 }
 
 /**

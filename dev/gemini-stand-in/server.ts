@@ -280,6 +280,7 @@ export async function startGeminiStandIn(options: GeminiStandInOptions): Promise
     const scripted = route.kind === "generate" ? scripts.get(apiKey)?.shift() : undefined;
     const behaviour = scripted ? { ...keyBehaviour, outcome: scripted } : keyBehaviour;
     if (behaviour.delayMs) await wait(behaviour.delayMs);
+    if (behaviour.heldUntil) await behaviour.heldUntil.catch(() => undefined);
 
     if (route.kind === "list-models") {
       const error = affectsModelsList(behaviour.outcome) ? errorForOutcome(behaviour.outcome, apiKey, route) : undefined;

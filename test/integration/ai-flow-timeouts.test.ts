@@ -14,7 +14,10 @@ describe("AI flows: a Gemini call that hangs", function () {
   const requestsWith = (apiKey: string) => geminiStandIn().requests.filter((request) => request.apiKey === apiKey);
 
   it("is abandoned at the per-attempt timeout and not sent again (it may have been billed), reported as no_answer", async () => {
-    const apiKey = fakeGeminiKey("slow"); // the stand-in waits seconds before answering
+    const apiKey = fakeGeminiKey();
+    // The stand-in would answer only after this test's own timeout: if the flow settles at all, it did
+    // not wait for the answer. No clock is read, so a busy machine cannot make this flaky.
+    geminiStandIn().setBehaviour(apiKey, { outcome: "ok", delayMs: 10 * 60_000 });
     const error = await interviewQuestionsFlow
       .run(input, { context: geminiCallContext({ apiKey, model: "gemini-flash-latest", timeoutMs: 300, retry: { maxAttempts: 3, baseDelayMs: 10 } }) })
       .then(() => assert.fail("expected a timeout"), (e: unknown) => e);

@@ -471,6 +471,18 @@ describe("Gemini stand-in", () => {
       assert.equal((await listModels(standIn, plainKey)).status, 200);
     });
 
+    it("heldUntil holds a key's answers, already recorded, until the promise settles", async () => {
+      const apiKey = fakeGeminiKey();
+      let release = () => {};
+      standIn.setBehaviour(apiKey, { outcome: "quota", heldUntil: new Promise<void>((resolve) => (release = resolve)) });
+      let answered = false;
+      const answer = listModels(standIn, apiKey).finally(() => (answered = true));
+      while (!standIn.requests.some((request) => request.apiKey === apiKey)) await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.equal(answered, false, "answered while held");
+      release();
+      assert.equal((await answer).status, 429, "the outcome applies once released");
+    });
+
     it("scriptOutcomes answers the next generate requests of a key as scripted, then as before", async () => {
       const apiKey = fakeGeminiKey();
       standIn.scriptOutcomes(apiKey, ["overloaded", "internal"]);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { status as grpcStatus } from "@grpc/grpc-js";
-import { assertCallFails, disposeClients, keyStatusOf, signedOutCaller } from "../support/firebase-client";
+import { assertCallError, assertCallFails, disposeClients, keyStatusOf, signedOutCaller } from "../support/firebase-client";
 import { geminiStandIn, localKms } from "../support/hooks";
 import {
   assertNoKeyIn,
@@ -10,6 +10,7 @@ import {
   userWithKey,
 } from "../support/ai";
 import { keyShaped } from "../support/keys";
+import { callUntilRefused, reasonOf } from "../support/rate-limits";
 import type { GenerateQuestionsResult } from "../../functions/src/contract";
 
 describe("generateQuestions", function () {
@@ -217,12 +218,13 @@ describe("generateQuestions", function () {
   it("rate-limits each user per minute: over the limit is RATE_LIMITED with retryAfterSeconds", async () => {
     const user = await signUpAiCaller(); // no key: each call is counted, then fails fast with KEY_MISSING
     const limit = 10; // AI_RATE_LIMIT_PER_MINUTE's default
-    const secondsIntoMinute = new Date().getUTCSeconds();
-    if (secondsIntoMinute > 45) await new Promise((resolve) => setTimeout(resolve, (61 - secondsIntoMinute) * 1000)); // one fixed window
-    for (let call = 0; call < limit; call++) {
-      await assertCallFails(user.call("generateQuestions", questionsRequest(user)), { code: "failed-precondition", reason: "KEY_MISSING" });
-    }
-    const error = await assertCallFails(user.call("generateQuestions", questionsRequest(user)), { code: "resource-exhausted", reason: "RATE_LIMITED" });
+    const { refusal } = await callUntilRefused({ uid: user.uid, bucket: "ai", limit }, async () => {
+      const error = await user.call("generateQuestions", questionsRequest(user)).then(() => assert.fail("expected a failure"), (e: unknown) => e);
+      if (reasonOf(error) === "RATE_LIMITED") return error;
+      assert.equal(reasonOf(error), "KEY_MISSING");
+      return undefined;
+    });
+    const error = assertCallError(refusal, { code: "resource-exhausted", reason: "RATE_LIMITED" });
     const retryAfter = (error.details as { retryAfterSeconds?: number }).retryAfterSeconds;
     assert.ok(typeof retryAfter === "number" && retryAfter >= 1 && retryAfter <= 60);
     // The limit is per user: someone else is unaffected.

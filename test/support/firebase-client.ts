@@ -97,6 +97,11 @@ export async function assertCallFails(
     () => assert.fail(`expected the call to fail with ${expected.code}`),
     (e: unknown) => e,
   );
+  return assertCallError(error, expected);
+}
+
+/** The same, for the error of a call that has already failed. */
+export function assertCallError(error: unknown, expected: { code: string; reason?: string }): FunctionsError {
   assert.ok(error instanceof FunctionsError, `expected a FunctionsError, got ${String(error)}`);
   assert.equal(error.code, `functions/${expected.code}`);
   if (expected.reason !== undefined) assert.equal((error.details as { reason?: string } | undefined)?.reason, expected.reason);

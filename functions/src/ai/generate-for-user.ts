@@ -7,7 +7,7 @@ import { isRetiredKeyShape } from "../providers";
 import { consumeRateLimit } from "../rate-limit";
 import { sharedKeyGuard, type SharedKeyGuard } from "../shared-key-budget";
 import { defaultVault, type ApiKeyVault, type KeyState } from "../vault/api-key-vault";
-import { resolveCallerKey, type CallerAccount, type CallerKey, type DefaultKeyPolicy } from "./caller-key";
+import { resolveCallerKey, type CallerAccount, type CallerKey, type DefaultKeyPolicy, type OwnKeyPolicy } from "./caller-key";
 import { GeminiCallError } from "./gemini-call-error";
 import { answerFeedbackFlow } from "./flows/answer-feedback";
 import { interviewQuestionsFlow } from "./flows/interview-questions";
@@ -21,7 +21,7 @@ import type {
   Progress,
 } from "./schemas";
 import { telemetryReady } from "./genkit";
-import { geminiCallContext } from "./user-key-model";
+import { geminiCallContext, type GeminiCallSettings } from "./user-key-model";
 
 /**
  * What the AI callables run, loaded by them lazily (`await import`), so that Genkit and the Gemini
@@ -41,17 +41,68 @@ export interface AiCaller {
   signal?: AbortSignal;
 }
 
+/**
+ * What a generation reaches beyond Genkit, passed in so that the orchestration runs in a unit test
+ * without Firestore, KMS or params. The callables pass nothing and get `deployedGenerationDeps()`.
+ */
+export interface GenerationDeps {
+  vault: Pick<ApiKeyVault, "readApiKey" | "markState" | "recordUse">;
+  defaultKey: DefaultKeyPolicy;
+  /** The user's own key's daily count (key-call-limits.ts). */
+  ownKey: OwnKeyPolicy;
+  /** The shared key's breaker, told about Google's 429s on it (shared-key-budget.ts). */
+  sharedKey: Pick<SharedKeyGuard, "recordQuotaFailure">;
+  /** GEMINI_MODEL. */
+  model: string;
+  /**
+   * Per-attempt timeout and transient retry of each Gemini call; the user-key model's defaults when
+   * absent. The call's budget of upstream attempts is not among them: each call gets its own.
+   */
+  call?: Pick<GeminiCallSettings, "timeoutMs" | "retry">;
+}
+
+/** The instance's vault, the deployed params and the Firestore counters; params are read here, per call. */
+export function deployedGenerationDeps(): GenerationDeps {
+  const sharedKey = sharedKeyGuard();
+  return {
+    vault: defaultVault(),
+    defaultKey: {
+      allowed: allowDefaultKey.value(),
+      dailyCap: defaultKeyDailyCap.value(),
+      readKey: () => defaultGeminiApiKey.value(),
+      consumeAllowance: async (user, dailyCap) => {
+        await consumeRateLimit({ uid: user, bucket: "default-key-daily", limit: dailyCap, windowSeconds: 86_400 });
+      },
+      project: {
+        ensureClosed: () => sharedKey.ensureClosed(),
+        consumeBudget: () => sharedKey.consumeBudget(defaultKeyProjectDailyBudget.value()),
+      },
+    },
+    ownKey: { countCall: countOwnKeyCall },
+    sharedKey,
+    model: geminiModel.value(),
+  };
+}
+
 const provider = "googleai";
 
-export async function generateQuestionsForUser(caller: AiCaller, input: GenerateQuestionsInput): Promise<GenerateQuestionsResult> {
-  const { result, keySource } = await runOnCallerKey(caller, "interviewQuestions", (context) =>
+export async function generateQuestionsForUser(
+  caller: AiCaller,
+  input: GenerateQuestionsInput,
+  deps?: GenerationDeps,
+): Promise<GenerateQuestionsResult> {
+  const { result, keySource } = await runOnCallerKey(caller, "interviewQuestions", deps, (context) =>
     interviewQuestionsFlow.run(input, { context, onChunk: caller.progress }),
   );
   return { ...result, keySource };
 }
 
-export async function generateFeedbackForUser(caller: AiCaller, input: GenerateFeedbackInput): Promise<GenerateFeedbackResult> {
-  const { result, keySource } = await runOnCallerKey(caller, "answerFeedback", (context) =>
+export async function generateFeedbackForUser(
+  caller: AiCaller,
+  input: GenerateFeedbackInput,
+  deps?: GenerationDeps,
+): Promise<GenerateFeedbackResult> {
+  const { result, keySource } = await runOnCallerKey(caller, "answerFeedback", deps, (context) =>
     answerFeedbackFlow.run(input, { context, onChunk: caller.progress }),
   );
   return { ...result, keySource };
@@ -60,26 +111,13 @@ export async function generateFeedbackForUser(caller: AiCaller, input: GenerateF
 async function runOnCallerKey<Result>(
   { uid, account, progress, signal }: AiCaller,
   flow: string,
+  givenDeps: GenerationDeps | undefined,
   run: (context: ActionContext) => Promise<{ result: Result }>,
 ): Promise<{ result: Result; keySource: KeySource }> {
   // Telemetry, and with it the key policy in front of Genkit's log sink, is in place before any flow runs.
   await telemetryReady;
-  const vault = defaultVault();
-  const sharedKey = sharedKeyGuard();
-  const defaultKey: DefaultKeyPolicy = {
-    allowed: allowDefaultKey.value(),
-    dailyCap: defaultKeyDailyCap.value(),
-    readKey: () => defaultGeminiApiKey.value(),
-    consumeAllowance: async (user, dailyCap) => {
-      await consumeRateLimit({ uid: user, bucket: "default-key-daily", limit: dailyCap, windowSeconds: 86_400 });
-    },
-    project: {
-      ensureClosed: () => sharedKey.ensureClosed(),
-      consumeBudget: () => sharedKey.consumeBudget(defaultKeyProjectDailyBudget.value()),
-    },
-  };
-  const callerKey = await resolveCallerKey({ uid, account }, vault, defaultKey, { countCall: countOwnKeyCall });
-  const model = geminiModel.value();
+  const { vault, defaultKey, ownKey, sharedKey, model, call } = givenDeps ?? deployedGenerationDeps();
+  const callerKey = await resolveCallerKey({ uid, account }, vault, defaultKey, ownKey);
   progress(
     callerKey.keySource === "user"
       ? { step: "key", message: "Using your Gemini API key." }
@@ -89,7 +127,7 @@ async function runOnCallerKey<Result>(
   let result: Result;
   try {
     // One context per call: it carries the call's budget of upstream attempts and the client's signal.
-    ({ result } = await run(geminiCallContext({ apiKey: callerKey.apiKey, model, signal })));
+    ({ result } = await run(geminiCallContext({ ...call, apiKey: callerKey.apiKey, model, signal })));
   } catch (error) {
     throw await failureFor(error, { uid, flow, model, callerKey, vault, sharedKey });
   }
@@ -101,7 +139,7 @@ async function runOnCallerKey<Result>(
 /** The AppError a failed generation becomes, after recording what it says about the stored key. */
 async function failureFor(
   error: unknown,
-  { uid, flow, model, callerKey, vault, sharedKey }: { uid: string; flow: string; model: string; callerKey: CallerKey; vault: ApiKeyVault; sharedKey: SharedKeyGuard },
+  { uid, flow, model, callerKey, vault, sharedKey }: { uid: string; flow: string; model: string; callerKey: CallerKey; vault: GenerationDeps["vault"]; sharedKey: GenerationDeps["sharedKey"] },
 ): Promise<unknown> {
   const { keySource } = callerKey;
   const markState = (state: KeyState) =>
