@@ -37,6 +37,15 @@ export const aiRateLimitPerMinute = defineInt("AI_RATE_LIMIT_PER_MINUTE", {
   description: "AI calls per user per minute",
 });
 
+/**
+ * Age in days from which a stored key's status says `rotationDue`, and Settings suggests replacing it
+ * with a fresh key (the usual guidance for long-lived API keys is every 90 days).
+ */
+export const keyRotationReminderDays = defineInt("KEY_ROTATION_REMINDER_DAYS", {
+  default: 90,
+  description: "Days after which Settings suggests replacing a stored key",
+});
+
 /** The project's own Gemini key, used only when ALLOW_DEFAULT_KEY is true. */
 export const defaultGeminiApiKey = defineSecret("GEMINI_API_KEY");
 

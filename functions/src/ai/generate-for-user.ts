@@ -4,7 +4,7 @@ import { AppError, aiUnavailable, defaultKeyOutOfQuota, invalidInput, keyInvalid
 import * as logs from "../logs";
 import { isRetiredKeyShape } from "../providers";
 import { consumeRateLimit } from "../rate-limit";
-import { defaultVault, type ApiKeyVault, type KeyState } from "../vault/api-key-vault";
+import { defaultVault, type ApiKeyVault } from "../vault/api-key-vault";
 import { resolveCallerKey, type CallerKey } from "./caller-key";
 import { GeminiCallError } from "./gemini-call-error";
 import { answerFeedbackFlow } from "./flows/answer-feedback";
@@ -83,9 +83,9 @@ async function failureFor(
   { uid, flow, model, callerKey, vault }: { uid: string; flow: string; model: string; callerKey: CallerKey; vault: ApiKeyVault },
 ): Promise<unknown> {
   const { keySource } = callerKey;
-  const markState = (state: KeyState) =>
+  const recordFailedUse = (verdict: "rejected_by_provider" | "quota_exhausted") =>
     callerKey.keySource === "user"
-      ? bestEffort(uid, "markState", () => vault.markState(uid, provider, callerKey.keyId, state))
+      ? bestEffort(uid, "recordFailedUse", () => vault.recordFailedUse(uid, provider, callerKey.keyId, verdict))
       : Promise.resolve();
   if (error instanceof MalformedAnswerError) {
     logs.aiGeneration(uid, flow, keySource, "malformed");
@@ -103,14 +103,14 @@ async function failureFor(
           action: "settings",
         });
       }
-      await markState("invalid");
+      await recordFailedUse("rejected_by_provider");
       return keyInvalid("using", isRetiredKeyShape(provider, callerKey.apiKey));
     case "quota":
       if (keySource === "default") {
         logs.defaultKeyRejected("quota");
         return defaultKeyOutOfQuota(failure.retryAfterSeconds);
       }
-      await markState("quota_exhausted");
+      await recordFailedUse("quota_exhausted");
       return quotaExceeded(failure.retryAfterSeconds);
     case "model_unavailable":
       // The operator's configuration or Google's catalogue: the key's state stays as it is.

@@ -1,15 +1,17 @@
 import { ProviderInputSchema } from "../keys/schemas";
+import { keyRecordsServiceAccount } from "../service-accounts";
 import { defaultVault } from "../vault/api-key-vault";
 import { userCallable } from "./user-callable";
 
 /**
  * What the caller may know about their stored key: `{ status: { provider, hasKey, hint?, state?,
- * createdAt?, updatedAt?, verifiedAt?, lastUsedAt?, usageCount? } }`, times as ISO strings.
- * Never the key or its ciphertext.
+ * createdAt?, updatedAt?, verifiedAt?, lastUsedAt?, usageCount?, expiresAt?, rotationDue? } }`, times as
+ * ISO strings. Never the key or its ciphertext, and never a KMS call: `state` is what the last use, check
+ * or re-wrap found (`unreadable` included). An expired key reads as `hasKey: false`.
  *
  * Who: any signed-in user, for their own account only. Input: `{ provider?: "googleai" }`.
  * Fails: INVALID_INPUT, KEY_STORE_UNAVAILABLE.
  */
-export const apiKeyStatus = userCallable({}, ProviderInputSchema, async ({ uid, input }) => ({
+export const apiKeyStatus = userCallable({ serviceAccount: keyRecordsServiceAccount }, ProviderInputSchema, async ({ uid, input }) => ({
   status: await defaultVault().status(uid, input.provider),
 }));

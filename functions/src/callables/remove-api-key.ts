@@ -1,4 +1,5 @@
 import { ProviderInputSchema } from "../keys/schemas";
+import { keyRecordsServiceAccount } from "../service-accounts";
 import { defaultVault } from "../vault/api-key-vault";
 import { userCallable } from "./user-callable";
 
@@ -9,6 +10,6 @@ import { userCallable } from "./user-callable";
  * Input: `{ provider?: "googleai" }`. Result: `{ removed }`, false when there was nothing to remove (idempotent).
  * Fails: INVALID_INPUT, KEY_STORE_UNAVAILABLE.
  */
-export const removeApiKey = userCallable({}, ProviderInputSchema, async ({ uid, input }) => ({
+export const removeApiKey = userCallable({ serviceAccount: keyRecordsServiceAccount }, ProviderInputSchema, async ({ uid, input }) => ({
   removed: await defaultVault().removeApiKey(uid, input.provider),
 }));

@@ -1,5 +1,6 @@
 import { saveApiKey } from "../keys/save-api-key";
 import { SetApiKeyInputSchema } from "../keys/schemas";
+import { keyWriterServiceAccount } from "../service-accounts";
 import { defaultVault } from "../vault/api-key-vault";
 import { userCallable } from "./user-callable";
 
@@ -7,15 +8,16 @@ import { userCallable } from "./user-callable";
  * Stores the caller's own provider key, encrypted.
  *
  * Who: any signed-in user, for their own account only.
- * Input: `{ apiKey, provider?: "googleai", verify?: boolean = true }`.
+ * Input: `{ apiKey, provider?: "googleai", verify?: boolean = true, expiresInDays?: 1..365 }`.
  * Result: `{ status }` (see apiKeyStatus). With `verify`, the key is checked live first (can it use the
  * configured model?) and stored as `active`, or `quota_exhausted` when Google says it is genuine but out of
- * quota; without, as `unverified`.
+ * quota; without, as `unverified`. With `expiresInDays`, the key is treated as removed from then on
+ * (`status.expiresAt`) and deleted by the scheduled cleanup.
  * Fails: INVALID_INPUT, KEY_FORMAT, RATE_LIMITED (more than 10 attempts in 10 minutes), KEY_INVALID (Google
  * rejected it; a retired "AIza" key is told so), MODEL_UNAVAILABLE (the key cannot use GEMINI_MODEL),
  * AI_UNAVAILABLE (Google unreachable), KEY_STORE_UNAVAILABLE (KMS or Firestore). On any failure nothing
  * changes: a previous key stays usable.
  */
-export const setApiKey = userCallable({}, SetApiKeyInputSchema, async ({ uid, input }) => ({
+export const setApiKey = userCallable({ serviceAccount: keyWriterServiceAccount }, SetApiKeyInputSchema, async ({ uid, input }) => ({
   status: await saveApiKey(uid, input, defaultVault()),
 }));

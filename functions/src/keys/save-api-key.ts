@@ -19,7 +19,7 @@ const setKeyAttempts = { limit: 10, windowSeconds: 600 };
  * (unless `verify` is off), then seals and stores it. Every refusal is audited (outcome only, never the
  * key) and thrown as an AppError; nothing is stored unless every step passed, so a previous key stays.
  */
-export async function saveApiKey(uid: string, { apiKey, provider, verify }: SetApiKeyInput, vault: ApiKeyVault): Promise<ApiKeyStatus> {
+export async function saveApiKey(uid: string, { apiKey, provider, verify, expiresInDays }: SetApiKeyInput, vault: ApiKeyVault): Promise<ApiKeyStatus> {
   await consumeRateLimit({ uid, bucket: "set-api-key", ...setKeyAttempts });
 
   if (!isWellFormedKey(provider, apiKey)) {
@@ -39,7 +39,7 @@ export async function saveApiKey(uid: string, { apiKey, provider, verify }: SetA
   }
 
   try {
-    return await vault.storeApiKey(uid, provider, apiKey, verification);
+    return await vault.storeApiKey(uid, provider, apiKey, verification, expiresInDays === undefined ? {} : { expiresInDays });
   } catch (error) {
     await vault.audit(uid, provider, { event: "set", outcome: "store_failed" });
     throw error;

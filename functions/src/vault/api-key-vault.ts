@@ -1,23 +1,26 @@
 import { randomUUID } from "node:crypto";
 import { FieldValue, type Firestore } from "firebase-admin/firestore";
 import { firestore } from "../admin";
-import type { ApiKeyStatus } from "../contract";
-import { kmsKeyName } from "../config";
+import type { ApiKeyStatus, KeyActivityEvent, KeyEvent } from "../contract";
+import { keyRotationReminderDays, kmsKeyName } from "../config";
 import { AppError, keyStoreUnavailable, keyUnreadable } from "../errors";
 import * as logs from "../logs";
 import { keyHint, type Provider } from "../providers";
 import {
+  activityOf,
   apiKeyDoc,
   auditCollection,
   auditDocument,
   fromDocument,
+  isExpired,
   toDocument,
   type ApiKeyRecord,
   type AuditEvent,
   type KeyState,
 } from "./api-key-store";
 import { cachingUnwrap } from "./data-key-cache";
-import { EnvelopeIntegrityError, openSecret, sealSecret, secretAad, type DataKeyWrapper } from "./envelope";
+import { isUnreadableRecordError, openSecret, sealSecret, secretAad, type DataKeyWrapper } from "./envelope";
+import { expireIfDue } from "./key-lifecycle";
 import { createKmsClient, kmsKeyWrapper } from "./kms-key-wrapper";
 
 export type { KeyState } from "./api-key-store";
@@ -30,33 +33,74 @@ export interface StoredKey {
   keyId: string;
 }
 
+/** What Google said when a key was used or checked, in the audit trail's words. */
+export type ProviderVerdict = "valid" | "rejected_by_provider" | "quota_exhausted";
+
+const stateForVerdict: Record<ProviderVerdict, KeyState> = {
+  valid: "active",
+  rejected_by_provider: "invalid",
+  quota_exhausted: "quota_exhausted",
+};
+
 export interface ApiKeyVault {
-  /** Encrypts and stores `apiKey`, replacing any previous one atomically: on failure the old key stays. */
-  storeApiKey(uid: string, provider: Provider, apiKey: string, verification: { state: KeyState; verifiedAt?: Date }): Promise<ApiKeyStatus>;
+  /**
+   * Encrypts and stores `apiKey`, replacing any previous one atomically: on failure the old key stays.
+   * With `expiresInDays`, the key is treated as removed from that many days on.
+   */
+  storeApiKey(
+    uid: string,
+    provider: Provider,
+    apiKey: string,
+    verification: { state: KeyState; verifiedAt?: Date },
+    options?: { expiresInDays?: number },
+  ): Promise<ApiKeyStatus>;
   /** Deletes the record and with it the wrapped data key (crypto-shredding). Idempotent. */
   removeApiKey(uid: string, provider: Provider): Promise<boolean>;
+  /** What the owner may know about their key; an expired key reads as no key. Needs no KMS. */
   status(uid: string, provider: Provider): Promise<ApiKeyStatus>;
-  /** The caller's plaintext key, read fresh from Firestore on every call (so a removal takes effect at once). */
+  /**
+   * The caller's plaintext key, read fresh from Firestore on every call (so a removal takes effect at once).
+   * An expired key is deleted and reads as none. A record that can never be decrypted again is marked
+   * `unreadable` and fails KEY_UNREADABLE; an outage fails KEY_STORE_UNAVAILABLE and changes nothing.
+   */
   readApiKey(uid: string, provider: Provider): Promise<StoredKey | null>;
   /**
    * Status updates after a call made with key `keyId`. They apply only while that key is still the
    * stored one: a call that fails after the user replaced the key must not mark the new key invalid.
    */
   markState(uid: string, provider: Provider, keyId: string, state: KeyState): Promise<void>;
+  /** An AI call failed because of key `keyId`: its state follows Google's verdict, and the use is audited. */
+  recordFailedUse(uid: string, provider: Provider, keyId: string, verdict: Exclude<ProviderVerdict, "valid">): Promise<void>;
+  /** A successful use: counts it, and the key is `active` again (audited if that is a change). */
   recordUse(uid: string, provider: Provider, keyId: string): Promise<void>;
+  /** Google's verdict on a re-check of key `keyId`: sets state and `verifiedAt`, audits, and returns the status. */
+  recordVerification(uid: string, provider: Provider, keyId: string, verdict: ProviderVerdict): Promise<ApiKeyStatus>;
+  /** The owner's own key events, newest first. */
+  activity(uid: string, provider: Provider, limit: number): Promise<KeyActivityEvent[]>;
   /** Appends an audit event on its own (events that accompany a write are written with it). Best effort. */
   audit(uid: string, provider: Provider, event: AuditEvent): Promise<void>;
 }
 
-export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, now: () => Date = () => new Date()): ApiKeyVault {
+export interface VaultOptions {
+  now?: () => Date;
+  /** KEY_ROTATION_REMINDER_DAYS: from this age on, status says `rotationDue`. */
+  rotationReminderDays?: () => number;
+}
+
+const dayMs = 86_400_000;
+
+export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, options: VaultOptions = {}): ApiKeyVault {
+  const now = options.now ?? (() => new Date());
+  const rotationReminderDays = options.rotationReminderDays ?? (() => 90);
+
   /** Runs one store operation; every failure that is not already an AppError becomes KEY_STORE_UNAVAILABLE. */
   async function guarded<T>(uid: string, provider: Provider, operation: string, work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (error) {
       if (error instanceof AppError) throw error;
-      if (error instanceof EnvelopeIntegrityError) {
-        logs.keyIntegrityFailure(uid, provider);
+      if (isUnreadableRecordError(error)) {
+        logs.keyUnreadable(uid, provider, operation, error);
         throw keyUnreadable();
       }
       logs.keyStoreFailure(uid, provider, operation, error);
@@ -67,30 +111,78 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, now: (
   async function audit(uid: string, provider: Provider, event: AuditEvent): Promise<void> {
     logs.keyEvent(uid, provider, event);
     try {
-      await db.collection(auditCollection).add(auditDocument(uid, provider, event));
+      await db.collection(auditCollection).add(auditDocument(uid, provider, event, now()));
     } catch (error) {
       logs.auditWriteFailed(uid, provider, error);
     }
   }
 
-  /** Updates status fields of the record if it still holds key `keyId` (not removed or replaced meanwhile). */
-  async function updateIfSameKey(uid: string, provider: Provider, keyId: string, fields: Record<string, unknown>): Promise<boolean> {
+  /**
+   * Updates key `keyId`'s record in one transaction if it is still the stored key: `change` sees the
+   * record as stored and returns the fields to set and the event to audit with them (or nothing to do).
+   * Returns the record as it is afterwards, or undefined when there is none.
+   */
+  async function updateSameKey(
+    uid: string,
+    provider: Provider,
+    keyId: string,
+    change: (record: ApiKeyRecord) => { fields: Record<string, unknown>; event?: AuditEvent } | undefined,
+  ): Promise<ApiKeyRecord | undefined> {
     const ref = apiKeyDoc(db, uid, provider);
-    return db.runTransaction(async (tx) => {
+    const { record, event } = await db.runTransaction(async (tx) => {
       const snapshot = await tx.get(ref);
-      if (snapshot.get("keyId") !== keyId) return false;
-      tx.update(ref, fields);
-      return true;
+      if (!snapshot.exists) return { record: undefined, event: undefined };
+      const stored = fromDocument(snapshot.data()!);
+      const update = stored.keyId === keyId ? change(stored) : undefined;
+      if (!update) return { record: stored, event: undefined };
+      tx.update(ref, update.fields);
+      if (update.event) tx.create(db.collection(auditCollection).doc(), auditDocument(uid, provider, update.event, now()));
+      return { record: { ...stored, ...(update.fields as Partial<ApiKeyRecord>) }, event: update.event };
     });
+    if (event) logs.keyEvent(uid, provider, event);
+    return record;
+  }
+
+  /** Moves key `keyId` to `state`, auditing `state_change`, if that is a change. */
+  const changeState = (uid: string, provider: Provider, keyId: string, state: KeyState) =>
+    updateSameKey(uid, provider, keyId, (record) =>
+      record.state === state ? undefined : { fields: { state, updatedAt: now() }, event: { event: "state_change", outcome: state } },
+    );
+
+  /** Records that key `keyId` can never be read again. Best effort: the caller reports KEY_UNREADABLE either way. */
+  async function markUnreadable(uid: string, provider: Provider, keyId: string): Promise<void> {
+    try {
+      await changeState(uid, provider, keyId, "unreadable");
+    } catch (error) {
+      logs.keyBookkeepingFailed(uid, provider, "mark_unreadable", error);
+    }
+  }
+
+  function statusOf(record: Omit<ApiKeyRecord, "envelope" | "keyId">): ApiKeyStatus {
+    const at = now();
+    if (isExpired(record, at)) return { provider: record.provider, hasKey: false };
+    return {
+      provider: record.provider,
+      hasKey: true,
+      hint: record.hint,
+      state: record.state,
+      createdAt: record.createdAt.toISOString(),
+      updatedAt: record.updatedAt.toISOString(),
+      ...(record.verifiedAt ? { verifiedAt: record.verifiedAt.toISOString() } : {}),
+      ...(record.lastUsedAt ? { lastUsedAt: record.lastUsedAt.toISOString() } : {}),
+      usageCount: record.usageCount,
+      ...(record.expiresAt ? { expiresAt: record.expiresAt.toISOString() } : {}),
+      rotationDue: at.getTime() - record.createdAt.getTime() >= rotationReminderDays() * dayMs,
+    };
   }
 
   return {
-    storeApiKey: (uid, provider, apiKey, verification) =>
+    storeApiKey: (uid, provider, apiKey, verification, { expiresInDays } = {}) =>
       guarded(uid, provider, "store", async () => {
         // Seal before touching Firestore: a KMS failure leaves the previous record exactly as it was.
         const envelope = await sealSecret(apiKey, secretAad(uid, provider), wrapper);
         const at = now();
-        const record = {
+        const record: ApiKeyRecord = {
           keyId: randomUUID(),
           provider,
           envelope,
@@ -100,13 +192,14 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, now: (
           updatedAt: at,
           verifiedAt: verification.verifiedAt,
           usageCount: 0,
+          ...(expiresInDays === undefined ? {} : { expiresAt: new Date(at.getTime() + expiresInDays * dayMs) }),
         };
         const ref = apiKeyDoc(db, uid, provider);
         const event = await db.runTransaction(async (tx) => {
           const previous = await tx.get(ref);
           const event: AuditEvent = { event: "set", outcome: previous.exists ? "replaced" : "stored", state: record.state };
           tx.set(ref, toDocument(record));
-          tx.create(db.collection(auditCollection).doc(), auditDocument(uid, provider, event));
+          tx.create(db.collection(auditCollection).doc(), auditDocument(uid, provider, event, at));
           return event;
         });
         logs.keyEvent(uid, provider, event);
@@ -120,7 +213,7 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, now: (
           const existing = await tx.get(ref);
           const event: AuditEvent = { event: "remove", outcome: existing.exists ? "removed" : "absent" };
           if (existing.exists) tx.delete(ref);
-          tx.create(db.collection(auditCollection).doc(), auditDocument(uid, provider, event));
+          tx.create(db.collection(auditCollection).doc(), auditDocument(uid, provider, event, now()));
           return event;
         });
         logs.keyEvent(uid, provider, event);
@@ -138,36 +231,65 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, now: (
         const snapshot = await apiKeyDoc(db, uid, provider).get();
         if (!snapshot.exists) return null;
         const record = fromDocument(snapshot.data()!);
-        return { apiKey: await openSecret(record.envelope, secretAad(uid, provider), wrapper), keyId: record.keyId };
+        if (isExpired(record, now())) {
+          // Refused exactly like a removed key; deleting it now is what the scheduled cleanup would do later.
+          await expireIfDue(db, uid, provider, record.keyId, now());
+          return null;
+        }
+        try {
+          return { apiKey: await openSecret(record.envelope, secretAad(uid, provider), wrapper), keyId: record.keyId };
+        } catch (error) {
+          if (isUnreadableRecordError(error)) await markUnreadable(uid, provider, record.keyId);
+          throw error;
+        }
       }),
 
     markState: (uid, provider, keyId, state) =>
       guarded(uid, provider, "mark_state", async () => {
-        if (await updateIfSameKey(uid, provider, keyId, { state, updatedAt: now() })) {
-          await audit(uid, provider, { event: "state_change", outcome: state });
-        }
+        await changeState(uid, provider, keyId, state);
+      }),
+
+    recordFailedUse: (uid, provider, keyId, verdict) =>
+      guarded(uid, provider, "record_failed_use", async () => {
+        const state = stateForVerdict[verdict];
+        await updateSameKey(uid, provider, keyId, () => ({
+          fields: { state, updatedAt: now() },
+          event: { event: "use", outcome: verdict, state },
+        }));
       }),
 
     recordUse: (uid, provider, keyId) =>
       guarded(uid, provider, "record_use", async () => {
-        await updateIfSameKey(uid, provider, keyId, { lastUsedAt: now(), usageCount: FieldValue.increment(1), state: "active" });
+        await updateSameKey(uid, provider, keyId, (record) => ({
+          fields: { lastUsedAt: now(), usageCount: FieldValue.increment(1), state: "active" },
+          ...(record.state === "active" ? {} : { event: { event: "state_change", outcome: "active" } satisfies KeyEvent }),
+        }));
+      }),
+
+    recordVerification: (uid, provider, keyId, verdict) =>
+      guarded(uid, provider, "record_verification", async () => {
+        const state = stateForVerdict[verdict];
+        const at = now();
+        const record = await updateSameKey(uid, provider, keyId, () => ({
+          fields: { state, verifiedAt: at, updatedAt: at },
+          event: { event: "verify", outcome: verdict, state },
+        }));
+        return record ? statusOf(record) : { provider, hasKey: false };
+      }),
+
+    activity: (uid, provider, limit) =>
+      guarded(uid, provider, "activity", async () => {
+        const page = await db
+          .collection(auditCollection)
+          .where("uid", "==", uid)
+          .where("provider", "==", provider)
+          .orderBy("at", "desc")
+          .limit(limit)
+          .get();
+        return page.docs.map((snapshot) => activityOf(snapshot.data()));
       }),
 
     audit,
-  };
-}
-
-function statusOf(record: Omit<ApiKeyRecord, "envelope" | "keyId">): ApiKeyStatus {
-  return {
-    provider: record.provider,
-    hasKey: true,
-    hint: record.hint,
-    state: record.state,
-    createdAt: record.createdAt.toISOString(),
-    updatedAt: record.updatedAt.toISOString(),
-    ...(record.verifiedAt ? { verifiedAt: record.verifiedAt.toISOString() } : {}),
-    ...(record.lastUsedAt ? { lastUsedAt: record.lastUsedAt.toISOString() } : {}),
-    usageCount: record.usageCount,
   };
 }
 
@@ -178,6 +300,7 @@ export function defaultVault(): ApiKeyVault {
   instance ??= createApiKeyVault(
     firestore(),
     cachingUnwrap(kmsKeyWrapper(createKmsClient(), kmsKeyName.value()), { maxEntries: 1000, ttlMs: 5 * 60_000 }),
+    { rotationReminderDays: () => keyRotationReminderDays.value() },
   );
   return instance;
 }
