@@ -74,6 +74,7 @@ export function useParams(values: Record<string, string>): void {
     ALLOW_DEFAULT_KEY: "false",
     DEFAULT_KEY_DAILY_CAP: "20",
     AI_RATE_LIMIT_PER_MINUTE: "100",
+    KEY_ROTATION_REMINDER_DAYS: "90",
     KMS_KEY_NAME: config.kmsKeyName,
     ...values,
   };

@@ -19,7 +19,9 @@ export interface DefaultKeyPolicy {
 /**
  * The caller's own stored key — read and decrypted fresh on every call, so a removal takes effect at
  * once — or, when the project allows it and the user has none, the project's key within a per-user
- * daily cap. Vault failures surface as KEY_STORE_UNAVAILABLE; no key at all as KEY_MISSING.
+ * daily cap. A stored key that can never be decrypted again surfaces as KEY_UNREADABLE (the user has a key,
+ * so there is no fallback), other vault failures as KEY_STORE_UNAVAILABLE; no key at all (or an expired
+ * one) as KEY_MISSING.
  */
 export async function resolveCallerKey(uid: string, vault: Pick<ApiKeyVault, "readApiKey">, defaultKey: DefaultKeyPolicy): Promise<CallerKey> {
   const stored = await vault.readApiKey(uid, "googleai");
