@@ -3,7 +3,8 @@
 #   - the Cloud KMS key ring and key that wrap every data key (rotated every 90 days);
 #   - one service account per kind of function (functions/src/service-accounts.ts names them), each
 #     allowed exactly its part of KMS: key-writer encrypts, key-reader decrypts, key-rewrap does both
-#     and reads which version is primary, key-records has no KMS role at all; all use Firestore;
+#     and reads which version is primary, key-records has no KMS role at all; all use Firestore; writer and
+#     reader verify App Check tokens (replay protection), and reader writes Genkit Monitoring telemetry;
 #   - Cloud KMS data-access audit logs (every encrypt and decrypt is logged with the caller's identity);
 #   - and it revokes the encrypt/decrypt grant an earlier version of the deploy guide gave the default
 #     compute service account, which every workload in the project shares.
@@ -73,6 +74,18 @@ step "Firestore access for every function account"
 for name in "$writer" "$reader" "$rewrap" "$records"; do
   gcloud projects add-iam-policy-binding "$project" --member "serviceAccount:$(sa_email "$name")" \
     --role roles/datastore.user --condition None --quiet >/dev/null
+done
+
+step "App Check replay protection and Genkit Monitoring, for the accounts whose functions need them"
+# setApiKey (writer) and the AI callables (reader) consume App Check tokens: App Check's verifyAppCheckToken.
+for name in "$writer" "$reader"; do
+  gcloud projects add-iam-policy-binding "$project" --member "serviceAccount:$(sa_email "$name")" \
+    --role roles/firebaseappcheck.tokenVerifier --condition None --quiet >/dev/null
+done
+# Genkit Monitoring exports the AI callables' metrics, traces and logs.
+for role in roles/monitoring.metricWriter roles/cloudtrace.agent roles/logging.logWriter; do
+  gcloud projects add-iam-policy-binding "$project" --member "serviceAccount:$(sa_email "$reader")" \
+    --role "$role" --condition None --quiet >/dev/null
 done
 
 step "KMS roles on the key, each account only its part"

@@ -3,6 +3,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from "
 import { join } from "node:path";
 import { anyKeyShape } from "../functions/src/providers";
 import { gcloudFirestoreEmulator, javaMajorVersion, startStandaloneFirestore, type StandaloneFirestore } from "./firestore-emulator";
+import { writeEmulatorFirebaseConfig } from "./emulator-firebase-config";
 import { startGeminiStandIn } from "./gemini-stand-in/server";
 import { startLocalKms } from "./local-kms/server";
 import { hostPort, httpUrl, loadStackConfig, repoRoot } from "./stack-config";
@@ -10,7 +11,8 @@ import { waitForHttp } from "./wait-for-http";
 
 /**
  * `npm start` and `npm test`: builds, then runs the Firebase emulators (Auth, Functions, Hosting and the
- * real Firestore emulator) with the local KMS and the Gemini stand-in beside them.
+ * real Firestore emulator) with the local KMS and the Gemini stand-in beside them, on firebase.json as
+ * dev/emulator-firebase-config.ts relaxes it for loopback (`firebase deploy` uses firebase.json itself).
  *
  *   npm start                 the app on the emulators; data kept in .emulator-data/ across restarts
  *   npm start -- --clean      the same, from empty data
@@ -30,9 +32,11 @@ main().catch((error) => {
 
 async function main() {
   if (mode !== "start" && mode !== "test") throw new Error(`Usage: tsx dev/run.ts start|test`);
+  requireNode22(process.versions.node);
   if (mode === "test") runGates();
   run("npm", ["run", "build", "--silent", "-w", "functions"]);
-  run("npm", ["run", "build", "--silent", "-w", "web"]);
+  // The emulators' build: the only one that can make the App Check tokens the Functions emulator accepts.
+  run("npm", ["run", "build:emulators", "--silent", "-w", "web"]);
   if (mode === "start") await start();
   else await test();
 }
@@ -54,6 +58,19 @@ function runGates() {
   }
 }
 
+/**
+ * Production runs nodejs22, and firebase-admin 14, @google-cloud/kms 6 and google-gax 6 support nothing
+ * older. The emulators run the functions on this node, so on an older one whatever breaks would surface
+ * deep inside a callable: refuse up front, plainly.
+ */
+function requireNode22(version: string) {
+  if (Number(version.split(".")[0]) >= 22) return;
+  throw new Error(
+    `Node.js 22 is needed (this is ${version}): production runs nodejs22, and firebase-admin and @google-cloud/kms ` +
+      `support nothing older. Install Node 22 (see README, Prerequisites; .nvmrc says 22), then run npm ci again.`,
+  );
+}
+
 /** The Firestore emulator: firebase-tools runs it on Java 21+; otherwise we start Google's own build. */
 function firestorePlan(): "firebase-tools" | "standalone" {
   const java = javaMajorVersion();
@@ -66,7 +83,10 @@ function firestorePlan(): "firebase-tools" | "standalone" {
   );
 }
 
-/** Environment shared by the emulators, the functions they run, and the tests. */
+/**
+ * Environment shared by the emulators, the functions they run, and the tests. The two endpoint overrides
+ * are taken by the functions only on the emulator (FUNCTIONS_EMULATOR=true, which it sets itself).
+ */
 function stackEnv(geminiBaseUrl: string): NodeJS.ProcessEnv {
   return {
     ...process.env,
@@ -106,6 +126,7 @@ async function start() {
     firebaseBin(),
     [
       "emulators:start",
+      "--config", writeEmulatorFirebaseConfig(config),
       "--only", emulatorsToRun(plan),
       "--project", config.projectId,
       ...(existsSync(join(firebaseData, "firebase-export-metadata.json")) ? ["--import", firebaseData] : []),
@@ -168,7 +189,7 @@ async function test() {
     const mocha = [join(repoRoot, "node_modules", ".bin", "mocha"), "--config", "test/mocharc.json", ...args].map(shellQuote).join(" ");
     const firebase = spawn(
       firebaseBin(),
-      ["emulators:exec", "--only", emulatorsToRun(plan), "--project", config.projectId, mocha],
+      ["emulators:exec", "--config", writeEmulatorFirebaseConfig(config), "--only", emulatorsToRun(plan), "--project", config.projectId, mocha],
       { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] },
     );
     const log = createWriteStream(emulatorLog);

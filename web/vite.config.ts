@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import react from "@vitejs/plugin-react";
-import { defineConfig, type Plugin } from "vite";
+import { defineConfig, loadEnv, type Plugin } from "vite";
 
 interface EmulatorAddress {
   host: string;
@@ -52,17 +53,34 @@ function reportInitialJs(): Plugin {
   };
 }
 
-export default defineConfig({
-  plugins: [react(), reportInitialJs()],
-  define: {
-    __FIREBASE_EMULATORS__: JSON.stringify({
-      authUrl: `http://${emulators.auth.host}:${emulators.auth.port}`,
-      functions: emulators.functions,
-    }),
-  },
-  server: {
-    // `vite dev` gets /__/firebase/init.json from the Hosting emulator, as the built app does.
-    proxy: { "/__": `http://${emulators.hosting.host}:${emulators.hosting.port}` },
-  },
-  build: { target: "es2022" },
+/**
+ * Builds for the emulators: `vite build --mode emulators` (what npm start and npm test run) and `vite dev`.
+ * Only these contain the emulator's App Check token maker (src/lib/emulator-app-check.ts); every other
+ * build, the deploy's among them, leaves it out.
+ */
+const emulatorModes = new Set(["emulators", "development"]);
+
+export default defineConfig(({ command, mode }) => {
+  const forEmulators = emulatorModes.has(mode);
+  if (command === "build" && !forEmulators && !loadEnv(mode, fileURLToPath(new URL(".", import.meta.url)), "VITE_").VITE_RECAPTCHA_ENTERPRISE_SITE_KEY) {
+    console.warn(
+      "\nWarning: no VITE_RECAPTCHA_ENTERPRISE_SITE_KEY for this build, so the app will send no App Check tokens and the " +
+        "functions will refuse its calls while ENFORCE_APP_CHECK is on. See README, Deploying.\n",
+    );
+  }
+  return {
+    plugins: [react(), reportInitialJs()],
+    define: {
+      __FIREBASE_EMULATORS__: JSON.stringify({
+        authUrl: `http://${emulators.auth.host}:${emulators.auth.port}`,
+        functions: emulators.functions,
+      }),
+      __EMULATOR_APP_CHECK__: JSON.stringify(forEmulators),
+    },
+    server: {
+      // `vite dev` gets /__/firebase/init.json from the Hosting emulator, as the built app does.
+      proxy: { "/__": `http://${emulators.hosting.host}:${emulators.hosting.port}` },
+    },
+    build: { target: "es2022" },
+  };
 });

@@ -69,6 +69,8 @@ export interface RecordedRequest {
   /** The parsed JSON body; undefined for a GET or a body that is not JSON. */
   body?: unknown;
   at: Date;
+  /** Set once the caller closed the connection before the answer was sent (it cut the request). */
+  abandoned?: true;
 }
 
 export interface GeminiStandIn {
@@ -80,11 +82,16 @@ export interface GeminiStandIn {
   /** Makes every request with `apiKey` behave as given, whatever markers the key contains. */
   setBehaviour(apiKey: string, behaviour: KeyBehaviour): void;
   /**
+   * The next generate requests with `apiKey` get these outcomes, one each, in order; after them the
+   * key behaves as before. For sequences one key cannot otherwise produce, e.g. 503, 503, then an answer.
+   */
+  scriptOutcomes(apiKey: string, outcomes: readonly Outcome[]): void;
+  /**
    * Spoils the next `count` successful generate answers (streamed or not), whichever keys they are
    * for; answers that are errors or safety blocks do not use up the count.
    */
   corruptNextAnswers(count: number, kind: CorruptionKind): void;
-  /** Forgets `setBehaviour` overrides, pending corruption and recorded requests. */
+  /** Forgets `setBehaviour` overrides, scripted outcomes, pending corruption and recorded requests. */
   reset(): void;
   /** Closes the server, cutting open connections and dropping answers still waiting on a delay. */
   stop(): Promise<void>;
@@ -199,6 +206,7 @@ export async function startGeminiStandIn(options: GeminiStandInOptions): Promise
   const slowDelayMs = options.slowDelayMs ?? defaultSlowDelayMs;
   let requests: RecordedRequest[] = [];
   const overrides = new Map<string, KeyBehaviour>();
+  const scripts = new Map<string, Outcome[]>();
   let corruption: { remaining: number; kind: CorruptionKind } | undefined;
   const delays = new Set<NodeJS.Timeout>();
 
@@ -251,7 +259,7 @@ export async function startGeminiStandIn(options: GeminiStandInOptions): Promise
     const route = matchRoute(request.method, url.pathname);
     const headerKey = request.headers["x-goog-api-key"];
     const apiKey = (typeof headerKey === "string" && headerKey) || url.searchParams.get("key") || undefined;
-    requests.push({
+    const record: RecordedRequest = {
       method: request.method ?? "GET",
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
@@ -259,12 +267,18 @@ export async function startGeminiStandIn(options: GeminiStandInOptions): Promise
       apiKey,
       body: parsedBody?.ok ? parsedBody.value : undefined,
       at: new Date(),
+    };
+    requests.push(record);
+    response.once("close", () => {
+      if (!response.writableFinished) record.abandoned = true;
     });
 
     if (!route) return sendError(response, pathNotFoundError(url.pathname));
     // Google authenticates before it looks at the model or the body.
     if (!apiKey) return sendError(response, missingKeyError());
-    const behaviour = overrides.get(apiKey) ?? behaviourFromKey(apiKey, slowDelayMs);
+    const keyBehaviour = overrides.get(apiKey) ?? behaviourFromKey(apiKey, slowDelayMs);
+    const scripted = route.kind === "generate" ? scripts.get(apiKey)?.shift() : undefined;
+    const behaviour = scripted ? { ...keyBehaviour, outcome: scripted } : keyBehaviour;
     if (behaviour.delayMs) await wait(behaviour.delayMs);
 
     if (route.kind === "list-models") {
@@ -318,11 +332,15 @@ export async function startGeminiStandIn(options: GeminiStandInOptions): Promise
     setBehaviour(apiKey, behaviour) {
       overrides.set(apiKey, behaviour);
     },
+    scriptOutcomes(apiKey, outcomes) {
+      scripts.set(apiKey, [...outcomes]);
+    },
     corruptNextAnswers(count, kind) {
       corruption = { remaining: count, kind };
     },
     reset() {
       overrides.clear();
+      scripts.clear();
       corruption = undefined;
       requests = [];
     },

@@ -1,4 +1,6 @@
 import { defineBoolean, defineInt, defineSecret, defineString } from "firebase-functions/params";
+import { aiUnavailable, keyStoreUnavailable } from "./errors";
+import * as logs from "./logs";
 
 /**
  * Every setting the functions read, in one place. Params are read with `.value()` only inside
@@ -31,6 +33,15 @@ export const defaultKeyDailyCap = defineInt("DEFAULT_KEY_DAILY_CAP", {
   description: "AI calls per user per day on the project's key",
 });
 
+/**
+ * AI calls per UTC day on the project's key for all users together: the bound on what the shared key can
+ * cost in a day (each call sends Gemini at most 3 requests), whatever the number of accounts.
+ */
+export const defaultKeyProjectDailyBudget = defineInt("DEFAULT_KEY_PROJECT_DAILY_BUDGET", {
+  default: 200,
+  description: "AI calls per day on the project's key, all users together",
+});
+
 /** Per-user AI calls allowed in one rate-limit window. */
 export const aiRateLimitPerMinute = defineInt("AI_RATE_LIMIT_PER_MINUTE", {
   default: 10,
@@ -46,15 +57,81 @@ export const keyRotationReminderDays = defineInt("KEY_ROTATION_REMINDER_DAYS", {
   description: "Days after which Settings suggests replacing a stored key",
 });
 
+/**
+ * Whether the callables refuse every call without a valid App Check token (a call that does not come from
+ * this project's registered app). On unless a deployer sets it to false; README says what that costs.
+ */
+export const enforceAppCheck = defineBoolean("ENFORCE_APP_CHECK", {
+  default: true,
+  description: "Refuse callable requests without a valid App Check token (set to false only while no registered app can get one)",
+});
+
+/**
+ * ENFORCE_APP_CHECK as the callables' `enforceAppCheck` option. firebase-functions fixes that option when
+ * a callable is defined, as this code loads, so it cannot be read per request. It is read from the
+ * variable the deploy sets for the param, not with `.value()`: given the param, firebase-functions would
+ * call `.value()` during deploy discovery too (a warning per callable), and a boolean param reads a
+ * missing value as false, which would switch App Check off. Here only an explicit "false" does.
+ */
+export function appCheckEnforced(): boolean {
+  return process.env[enforceAppCheck.name] !== "false";
+}
+
 /** The project's own Gemini key, used only when ALLOW_DEFAULT_KEY is true. */
 export const defaultGeminiApiKey = defineSecret("GEMINI_API_KEY");
 
-/** Google's endpoint unless GEMINI_API_BASE_URL points elsewhere (the loopback stand-in in tests). */
-export function geminiApiBaseUrl(): string {
-  return (process.env.GEMINI_API_BASE_URL || "https://generativelanguage.googleapis.com").replace(/\/+$/, "");
+/**
+ * Whether the functions run on the Firebase emulators: the Functions emulator sets FUNCTIONS_EMULATOR=true
+ * in every function's environment (tests that run handlers in this process set it themselves).
+ */
+export function runsOnEmulator(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.FUNCTIONS_EMULATOR === "true";
 }
 
-/** host:port of a local KMS speaking the google.cloud.kms.v1 gRPC API, as FIRESTORE_EMULATOR_HOST does for Firestore. */
-export function kmsEmulatorHost(): string | undefined {
-  return process.env.KMS_EMULATOR_HOST || undefined;
+/**
+ * Google's endpoint unless GEMINI_API_BASE_URL points elsewhere (the loopback stand-in in tests). Outside
+ * the emulator only an https URL is taken: every user's key travels in the request's header, and a
+ * plaintext endpoint left in a deployed environment would send it in the clear. Refused: AI_UNAVAILABLE,
+ * and an error log naming the variable for the operator.
+ */
+export function geminiApiBaseUrl(env: NodeJS.ProcessEnv = process.env): string {
+  const url = (env.GEMINI_API_BASE_URL || "https://generativelanguage.googleapis.com").replace(/\/+$/, "");
+  if (!runsOnEmulator(env) && !isHttpsUrl(url)) {
+    logs.endpointRefused("GEMINI_API_BASE_URL");
+    throw aiUnavailable("Gemini cannot be reached just now. Nothing was changed; we have been alerted.");
+  }
+  return url;
+}
+
+/**
+ * host:port of a local KMS speaking the google.cloud.kms.v1 gRPC API, as FIRESTORE_EMULATOR_HOST does for
+ * Firestore. Only on the emulator: elsewhere it would hand every data key to a plaintext gRPC server
+ * instead of Cloud KMS. Refused: KEY_STORE_UNAVAILABLE, and an error log naming the variable.
+ */
+export function kmsEmulatorHost(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const host = env.KMS_EMULATOR_HOST || undefined;
+  if (host && !runsOnEmulator(env)) {
+    logs.endpointRefused("KMS_EMULATOR_HOST");
+    throw keyStoreUnavailable();
+  }
+  return host;
+}
+
+function isHttpsUrl(url: string): boolean {
+  try {
+    return new URL(url).protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether Genkit Monitoring (Firebase telemetry: traces, metrics and Genkit's logs in Cloud Monitoring)
+ * runs: on Cloud Functions in production only — not on the emulator (which sets FUNCTIONS_EMULATOR)
+ * and not in tests. GENKIT_MONITORING=on|off overrides that, for a test that asks for the pipeline.
+ */
+export function genkitMonitoringEnabled(): boolean {
+  const override = process.env.GENKIT_MONITORING;
+  if (override === "on" || override === "off") return override === "on";
+  return Boolean(process.env.K_SERVICE) && process.env.FUNCTIONS_EMULATOR !== "true";
 }

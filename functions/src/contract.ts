@@ -22,7 +22,8 @@ export type Reason =
   | "MODEL_UNAVAILABLE"
   | "KEY_STORE_UNAVAILABLE"
   | "AI_UNAVAILABLE"
-  | "KEY_UNREADABLE";
+  | "KEY_UNREADABLE"
+  | "APP_CHECK_REPLAYED";
 
 /**
  * The next step a failure suggests, in `details.action`; the message itself is the server's, written
@@ -60,6 +61,10 @@ export interface ApiKeyStatus {
   expiresAt?: string;
   /** The key is older than KEY_ROTATION_REMINDER_DAYS: time to replace it with a fresh one. */
   rotationDue?: boolean;
+  /** The user's own limit on AI calls a UTC day with this key; absent when there is none. */
+  dailyLimit?: number;
+  /** AI calls made with the key today (UTC), counted against `dailyLimit`: "12 of 30 today". */
+  callsToday?: number;
 }
 
 /**

@@ -17,6 +17,8 @@ export const codeForReason: Record<Reason, FunctionsErrorCode> = {
   KEY_STORE_UNAVAILABLE: "unavailable",
   AI_UNAVAILABLE: "unavailable",
   KEY_UNREADABLE: "failed-precondition",
+  // firebase-functions refuses a call without a valid App Check token as `unauthenticated`; a replayed one alike.
+  APP_CHECK_REPLAYED: "unauthenticated",
 };
 
 /**
@@ -94,6 +96,30 @@ export const defaultKeyCapReached = (dailyCap: number, retryAfterSeconds: number
     { action: "settings", retryAfterSeconds },
   );
 
+/** The user's own daily limit on calls with their key (set in Settings) is reached. */
+export const ownKeyDailyLimitReached = (dailyLimit: number, retryAfterSeconds: number) =>
+  new AppError(
+    "QUOTA_EXCEEDED",
+    `You have made today's ${dailyLimit} AI request${dailyLimit === 1 ? "" : "s"} your daily limit allows on your key. Raise or remove the limit in Settings, or try again ${inTime(retryAfterSeconds)}.`,
+    { action: "settings", retryAfterSeconds },
+  );
+
+/** The shared key's project-wide budget for the day is spent: for everyone, so a key of one's own is the way on. */
+export const sharedKeyBudgetSpent = (retryAfterSeconds: number) =>
+  new AppError(
+    "QUOTA_EXCEEDED",
+    `The app's shared Gemini key has reached today's limit for all users. Add your own Gemini API key in Settings, or try again ${inTime(retryAfterSeconds)}.`,
+    { action: "settings", retryAfterSeconds },
+  );
+
+/** Only verified, non-anonymous accounts may run on the shared key: others need a key of their own. */
+export const sharedKeyNeedsVerifiedAccount = () =>
+  new AppError(
+    "KEY_MISSING",
+    "You haven't added a Gemini API key yet. The app's shared key is only for accounts with a verified email address: verify yours, or add your own key in Settings.",
+    { action: "settings" },
+  );
+
 /** Google's quota for the project's own key ran out: not the user's doing, and their own key avoids it. */
 export const defaultKeyOutOfQuota = (retryAfterSeconds?: number) =>
   new AppError(
@@ -134,6 +160,13 @@ export const keyUnreadable = () =>
 
 export const aiUnavailable = (message = "Gemini is temporarily unavailable. Nothing is lost; try again in a moment.") =>
   new AppError("AI_UNAVAILABLE", message);
+
+/**
+ * The call's App Check token was used before. The web app asks for a fresh one for every such call, so
+ * a replay means a captured request sent again (or, rarely, a request the browser retried itself).
+ */
+export const appCheckReplayed = () =>
+  new AppError("APP_CHECK_REPLAYED", "This request was already used once, so it was refused. Reload the page and try again.");
 
 /** Turns an AppError into the HttpsError the client receives; anything else becomes a bare `internal`. */
 export function toHttpsError(error: unknown): HttpsError {

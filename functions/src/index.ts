@@ -1,14 +1,27 @@
-import { setGlobalOptions } from "firebase-functions/v2";
+// Imports run in this order, each before the next.
+import "./redact-process-output"; // first: from here on no key reaches stdout or stderr, whoever writes it
+import "./global-options"; // before any onCall()
+import { guardCallableProtocol } from "./callable-protocol-guard";
+import { apiKeyStatus as apiKeyStatusCallable } from "./callables/api-key-status";
+import { generateFeedback as generateFeedbackCallable } from "./callables/generate-feedback";
+import { generateQuestions as generateQuestionsCallable } from "./callables/generate-questions";
+import { removeApiKey as removeApiKeyCallable } from "./callables/remove-api-key";
+import { setApiKey as setApiKeyCallable } from "./callables/set-api-key";
+import { setDailyLimit as setDailyLimitCallable } from "./callables/set-daily-limit";
+import { verifyApiKey as verifyApiKeyCallable } from "./callables/verify-api-key";
+import { apiKeyActivity as apiKeyActivityCallable } from "./callables/api-key-activity";
 
-setGlobalOptions({ region: "us-central1", maxInstances: 10 });
+// Each callable behind the protocol check, which refuses malformed requests before firebase-functions logs them.
+export const apiKeyStatus = guardCallableProtocol(apiKeyStatusCallable);
+export const removeApiKey = guardCallableProtocol(removeApiKeyCallable);
+export const setApiKey = guardCallableProtocol(setApiKeyCallable);
+export const setDailyLimit = guardCallableProtocol(setDailyLimitCallable);
+export const generateFeedback = guardCallableProtocol(generateFeedbackCallable);
+export const generateQuestions = guardCallableProtocol(generateQuestionsCallable);
+export const verifyApiKey = guardCallableProtocol(verifyApiKeyCallable);
+export const apiKeyActivity = guardCallableProtocol(apiKeyActivityCallable);
 
-export { apiKeyStatus } from "./callables/api-key-status";
-export { removeApiKey } from "./callables/remove-api-key";
-export { setApiKey } from "./callables/set-api-key";
-export { generateFeedback } from "./callables/generate-feedback";
-export { generateQuestions } from "./callables/generate-questions";
-export { verifyApiKey } from "./callables/verify-api-key";
-export { apiKeyActivity } from "./callables/api-key-activity";
+// Not callables: the scheduled re-wrap and expiry jobs and the Auth trigger, exported as they are.
 export { rewrapApiKeys } from "./jobs/rewrap-api-keys";
 export { deleteExpiredApiKeys } from "./jobs/delete-expired-api-keys";
 export { deleteUserKeyData } from "./jobs/delete-user-key-data";

@@ -1,4 +1,5 @@
 import { logger } from "firebase-functions";
+import type { ProtocolProblem } from "./callable-protocol-guard";
 import type { Provider } from "./providers";
 import type { AuditEvent } from "./vault/api-key-store";
 import type { RewrapCounts } from "./vault/rewrap";
@@ -10,6 +11,10 @@ import type { RewrapCounts } from "./vault/rewrap";
 
 export function keyEvent(uid: string, provider: Provider, event: AuditEvent): void {
   logger.info("api key event", { uid, provider, ...event });
+}
+
+export function dailyLimitSet(uid: string, provider: Provider, dailyLimit: number | null): void {
+  logger.info("daily limit on own key set", { uid, provider, dailyLimit });
 }
 
 export function keyStoreFailure(uid: string, provider: Provider, operation: string, error: unknown): void {
@@ -26,6 +31,11 @@ export function keyUnreadable(uid: string, provider: Provider, operation: string
 
 export function auditWriteFailed(uid: string, provider: Provider, error: unknown): void {
   logger.warn("audit event not written", { uid, provider, ...describeError(error) });
+}
+
+/** A call came with an App Check token that was already consumed: a replayed request, worth seeing. */
+export function appCheckTokenReplayed(uid: string | undefined, appId: string): void {
+  logger.warn("app check token replayed", { uid, appId });
 }
 
 export function unexpectedError(error: unknown): void {
@@ -56,10 +66,10 @@ export function aiGeneration(
   uid: string,
   flow: string,
   keySource: "user" | "default",
-  outcome: "ok" | "key_invalid" | "quota" | "model_unavailable" | "transient" | "unexpected" | "blocked" | "malformed",
+  outcome: "ok" | "key_invalid" | "quota" | "model_unavailable" | "transient" | "unexpected" | "blocked" | "malformed" | "no_answer" | "cancelled",
 ): void {
   const entry = { uid, flow, keySource, outcome };
-  if (outcome === "ok" || outcome === "blocked") logger.info("ai generation", entry);
+  if (outcome === "ok" || outcome === "blocked" || outcome === "cancelled") logger.info("ai generation", entry);
   else logger.warn("ai generation failed", entry);
 }
 
@@ -71,12 +81,31 @@ export function modelUnavailable(model: string, during: "key_check" | "generatio
   logger.error("configured Gemini model not available: check GEMINI_MODEL", { model, during });
 }
 
+/** For the operator: an endpoint override meant for the emulators is set in a deployed environment, and refused. */
+export function endpointRefused(variable: "GEMINI_API_BASE_URL" | "KMS_EMULATOR_HOST"): void {
+  logger.error(`${variable} is set to a local or plaintext endpoint outside the emulator: refused. Unset it in this environment.`, { variable });
+}
+
 export function defaultKeyNotConfigured(): void {
   logger.error("ALLOW_DEFAULT_KEY is true but the GEMINI_API_KEY secret is empty");
 }
 
 export function defaultKeyRejected(outcome: "key_invalid" | "quota"): void {
   logger.error("the project's default Gemini key failed", { outcome });
+}
+
+/** For the operator: the shared key's project-wide budget for today is spent; its breaker opens until midnight UTC. */
+export function sharedKeyBudgetSpent(dailyBudget: number): void {
+  logger.warn("shared Gemini key: today's project budget is spent (DEFAULT_KEY_PROJECT_DAILY_BUDGET)", { dailyBudget });
+}
+
+/** For the operator: Google keeps refusing the shared key with 429, so its breaker opened. */
+export function sharedKeyBreakerOpened(cause: "quota", openUntil: number): void {
+  logger.error("shared Gemini key: circuit breaker opened after sustained 429s from Google", { cause, openUntil: new Date(openUntil).toISOString() });
+}
+
+export function sharedKeyStoreFailure(operation: string, error: unknown): void {
+  logger.error("shared key budget store unavailable", { operation, ...describeError(error) });
 }
 
 export function keyBookkeepingFailed(uid: string, provider: Provider, operation: string, error: unknown): void {
@@ -109,6 +138,19 @@ export function accountKeyDataDeleted(uid: string, keysDeleted: number): void {
   logger.info("account deleted: key data removed", { uid, keysDeleted });
 }
 
+/**
+ * A call refused by a rate limit: who, which limit and its figures. Logged at every refusal, so that
+ * someone hammering a callable — testing keys in bulk through setApiKey, say — shows up in the logs.
+ */
+export function rateLimited(uid: string, bucket: string, limit: number, windowSeconds: number, retryAfterSeconds: number): void {
+  logger.warn("rate limit reached", { uid, bucket, limit, windowSeconds, retryAfterSeconds });
+}
+
 export function rateLimitStoreFailure(uid: string, bucket: string, error: unknown): void {
   logger.error("rate limit store unavailable", { uid, bucket, ...describeError(error) });
+}
+
+/** A request that was not the callable protocol, refused before firebase-functions (which would log its body) saw it. */
+export function malformedCallableRequest(problem: ProtocolProblem): void {
+  logger.warn("malformed callable request refused", { problem });
 }

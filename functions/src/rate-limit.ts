@@ -40,6 +40,12 @@ export function decideFixedWindow(previous: WindowState | undefined, nowMs: numb
   return { allowed: true, next: { windowStart, count: used + 1 }, remaining: limit - used - 1 };
 }
 
+/** Pure: how many calls the stored state counts in the window containing `nowMs` (0 for an older window). */
+export function countInWindow(stored: WindowState | undefined, nowMs: number, windowSeconds: number): number {
+  const windowMs = windowSeconds * 1000;
+  return stored?.windowStart === Math.floor(nowMs / windowMs) * windowMs ? stored.count : 0;
+}
+
 const bucketPattern = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
@@ -73,6 +79,27 @@ export async function consumeRateLimit(
     logs.rateLimitStoreFailure(uid, bucket, error);
     throw keyStoreUnavailable();
   }
-  if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds);
+  if (!decision.allowed) {
+    logs.rateLimited(uid, bucket, limit, windowSeconds, decision.retryAfterSeconds);
+    throw rateLimited(decision.retryAfterSeconds);
+  }
   return { remaining: decision.remaining };
+}
+
+/**
+ * Calls counted for `uid` in `bucket`'s current window, without counting one. Firestore unreachable:
+ * KEY_STORE_UNAVAILABLE.
+ */
+export async function readWindowCount(
+  { uid, bucket, windowSeconds }: Omit<RateLimitRequest, "limit">,
+  db: Firestore = firestore(),
+  now: () => number = Date.now,
+): Promise<number> {
+  try {
+    const snapshot = await db.collection("rateLimits").doc(uid).collection("buckets").doc(bucket).get();
+    return countInWindow(snapshot.exists ? (snapshot.data() as WindowState) : undefined, now(), windowSeconds);
+  } catch (error) {
+    logs.rateLimitStoreFailure(uid, bucket, error);
+    throw keyStoreUnavailable();
+  }
 }

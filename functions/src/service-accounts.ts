@@ -11,9 +11,10 @@
  * | key-writer | setApiKey | encrypt |
  * | key-reader | generateQuestions, generateFeedback, verifyApiKey | decrypt |
  * | key-rewrap | rewrapApiKeys | encrypt and decrypt, and read the key's metadata (its primary version) |
- * | key-records | apiKeyStatus, removeApiKey, apiKeyActivity, deleteExpiredApiKeys, deleteUserKeyData | none |
+ * | key-records | apiKeyStatus, removeApiKey, setDailyLimit, apiKeyActivity, deleteExpiredApiKeys, deleteUserKeyData | none |
  *
- * Every one of them reads and writes Firestore (roles/datastore.user); none can do anything else.
+ * Every one of them reads and writes Firestore (roles/datastore.user). Besides, key-writer and key-reader
+ * verify App Check tokens (their callables consume them), and key-reader writes Genkit Monitoring telemetry.
  */
 
 /** Seals new keys: KMS encrypt only. */

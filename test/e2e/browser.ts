@@ -11,6 +11,7 @@ import { httpUrl, loadStackConfig, repoRoot } from "../../dev/stack-config";
  */
 
 export const appUrl = httpUrl(loadStackConfig().hosting);
+const functionsUrl = httpUrl(loadStackConfig().functions);
 const chromiumPath = "/usr/bin/chromium";
 const screenshotDir = join(repoRoot, "test-output", "screenshots");
 
@@ -19,7 +20,15 @@ export interface AppSession {
   /** Every console message, uncaught error and request URL so far: where a key must never appear. */
   readonly consoleOutput: string[];
   readonly requestUrls: string[];
+  /** Every call the page made to a callable, in order, with the App Check token it carried. */
+  readonly callableRequests: CallableRequestRecord[];
   close(): Promise<void>;
+}
+
+export interface CallableRequestRecord {
+  callable: string;
+  /** The `X-Firebase-AppCheck` header; undefined when the call carried none. */
+  appCheckToken?: string;
 }
 
 /** Opens the app at `path` in a new Chromium with an empty profile. */
@@ -44,12 +53,20 @@ async function openApp(path = "/"): Promise<AppSession> {
   const requestUrls: string[] = [];
   page.on("console", (message) => consoleOutput.push(`${message.type()}: ${message.text()}`));
   page.on("pageerror", (error) => consoleOutput.push(`pageerror: ${error.stack ?? error.message}`));
-  page.on("request", (request) => requestUrls.push(request.url()));
+  const callableRequests: CallableRequestRecord[] = [];
+  page.on("request", (request) => {
+    requestUrls.push(request.url());
+    if (request.method() === "POST" && request.url().startsWith(`${functionsUrl}/`)) {
+      const callable = new URL(request.url()).pathname.split("/").pop() ?? "";
+      callableRequests.push({ callable, appCheckToken: request.headers()["x-firebase-appcheck"] });
+    }
+  });
   await page.goto(`${appUrl}${path}`);
   return {
     page,
     consoleOutput,
     requestUrls,
+    callableRequests,
     async close() {
       await context.close();
       rmSync(profileDir, { recursive: true, force: true });

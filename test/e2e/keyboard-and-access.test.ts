@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
+import { httpUrl, loadStackConfig } from "../../dev/stack-config";
 import { fakeGeminiKey } from "../support/keys";
 import { alertText, appUrl, browserSessions, keyField, signUp } from "./browser";
 
@@ -99,6 +100,9 @@ describe("web app: keyboard use and access (browser)", function () {
     const csp = response.headers.get("content-security-policy") ?? "";
     assert.match(csp, /frame-ancestors 'none'/);
     assert.match(csp, /default-src 'self'/);
+    // The emulators serve firebase.json's policy relaxed for their loopback origins (dev/emulator-firebase-config.ts).
+    const connectSources = csp.split(";").find((directive) => directive.trim().startsWith("connect-src")) ?? "";
+    assert.ok(connectSources.split(/\s+/).includes(httpUrl(loadStackConfig().auth)), "the Auth emulator's origin is allowed");
     assert.equal(response.headers.get("x-frame-options"), "DENY");
     assert.equal(response.headers.get("x-content-type-options"), "nosniff");
     assert.ok(response.headers.get("referrer-policy"));

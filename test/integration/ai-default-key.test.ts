@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { generateQuestions } from "../../functions/src/callables/generate-questions";
+import { sharedKeyGuard } from "../../functions/src/shared-key-budget";
+import { adminDb } from "../support/admin";
 import { geminiStandIn } from "../support/hooks";
 import { fakeGeminiKey } from "../support/keys";
-import { callInProcess, generateRequestsFor, questionsRequest, useParams } from "../support/ai";
+import { callInProcess, generateRequestsFor, questionsRequest, resetSharedKeyBudget, useParams } from "../support/ai";
 import type { GenerateQuestionsResult } from "../../functions/src/contract";
 
 /**
@@ -21,10 +23,14 @@ describe("generateQuestions with the project's default key (handler run in-proce
   this.timeout(60_000);
   const projectKey = fakeGeminiKey();
   useParams({ ALLOW_DEFAULT_KEY: "true", GEMINI_API_KEY: projectKey, DEFAULT_KEY_DAILY_CAP: "2" });
+  beforeEach(resetSharedKeyBudget);
   afterEach(() => geminiStandIn().reset());
+  after(resetSharedKeyBudget);
 
   const newUser = () => ({ uid: `default-key-${randomUUID()}`, tag: `team-${randomUUID().slice(0, 8)}` });
-  const generate = (user: { uid: string; tag: string }) => callInProcess<GenerateQuestionsResult>(generateQuestions, user.uid, questionsRequest(user));
+  const generate = (user: { uid: string; tag: string }, claims?: Record<string, unknown>) =>
+    callInProcess<GenerateQuestionsResult>(generateQuestions, user.uid, questionsRequest(user), { claims });
+  const failureOf = (call: Promise<unknown>): Promise<CallFailure> => call.then(() => assert.fail("expected a failure"), (e: CallFailure) => e);
 
   it("serves a user without a key on the project's key, up to the daily cap, then QUOTA_EXCEEDED until tomorrow", async () => {
     const user = newUser();
@@ -59,5 +65,58 @@ describe("generateQuestions with the project's default key (handler run in-proce
     const error: CallFailure = await generate(user).then(() => assert.fail("expected a failure"), (e: CallFailure) => e);
     assert.equal(error.code, "unavailable");
     assert.equal(error.details?.reason, "AI_UNAVAILABLE");
+  });
+
+  it("is only for verified, non-anonymous accounts: others get KEY_MISSING saying so, and nothing is sent or counted", async () => {
+    const accounts = [
+      { email_verified: false, firebase: { sign_in_provider: "password" } },
+      { firebase: { sign_in_provider: "anonymous" } },
+      { email_verified: true, firebase: { sign_in_provider: "anonymous" } },
+    ];
+    for (const claims of accounts) {
+      const user = newUser();
+      const error = await failureOf(generate(user, claims));
+      assert.equal(error.code, "failed-precondition");
+      assert.equal(error.details?.reason, "KEY_MISSING");
+      assert.match(error.message ?? "", /verified email address/);
+      assert.equal(generateRequestsFor(user).length, 0);
+    }
+    assert.equal(await sharedKeyGuard(adminDb()).countToday(), 0, "nothing counted against the project's budget");
+  });
+
+  describe("the project-wide daily budget (DEFAULT_KEY_PROJECT_DAILY_BUDGET = 3)", () => {
+    useParams({ ALLOW_DEFAULT_KEY: "true", GEMINI_API_KEY: projectKey, DEFAULT_KEY_PROJECT_DAILY_BUDGET: "3" });
+
+    it("serves 3 calls from different users, then refuses everyone with QUOTA_EXCEEDED until midnight, before asking Google", async () => {
+      const served = [newUser(), newUser(), newUser()];
+      for (const user of served) assert.equal((await generate(user)).keySource, "default");
+
+      for (const user of [newUser(), served[0]]) {
+        const error = await failureOf(generate(user));
+        assert.equal(error.code, "resource-exhausted");
+        assert.equal(error.details?.reason, "QUOTA_EXCEEDED");
+        assert.equal(error.details?.action, "settings");
+        assert.match(error.message ?? "", /today's limit for all users/);
+        assert.ok((error.details?.retryAfterSeconds ?? 0) > 0 && (error.details?.retryAfterSeconds ?? 0) <= 86_400);
+        assert.equal(generateRequestsFor(user).length, served.includes(user) ? 1 : 0);
+      }
+      assert.equal(geminiStandIn().requests.filter((request) => request.apiKey === projectKey).length, 3);
+    });
+  });
+
+  it("stops asking Google once it keeps answering 429 for the shared key: the breaker opens for everyone", async () => {
+    geminiStandIn().setBehaviour(projectKey, { outcome: "generation-quota" });
+    for (let call = 0; call < 3; call++) {
+      const error = await failureOf(generate(newUser()));
+      assert.equal(error.details?.reason, "QUOTA_EXCEEDED");
+    }
+    const sentBefore = geminiStandIn().requests.length;
+    const error = await failureOf(generate(newUser()));
+    assert.equal(error.code, "resource-exhausted");
+    assert.equal(error.details?.reason, "QUOTA_EXCEEDED");
+    assert.match(error.message ?? "", /shared Gemini key is out of quota/);
+    const retryAfter = error.details?.retryAfterSeconds ?? 0;
+    assert.ok(retryAfter > 0 && retryAfter <= 60, "for Google's retry delay (59 s), at least the breaker's minute");
+    assert.equal(geminiStandIn().requests.length, sentBefore, "Google was not asked");
   });
 });

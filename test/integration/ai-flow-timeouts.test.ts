@@ -5,22 +5,40 @@ import { geminiCallContext } from "../../functions/src/ai/user-key-model";
 import { geminiStandIn } from "../support/hooks";
 import { fakeGeminiKey } from "../support/keys";
 
+/** The flows run in this process against the stand-in, with a short per-attempt timeout. */
 describe("AI flows: a Gemini call that hangs", function () {
   this.timeout(30_000);
   afterEach(() => geminiStandIn().reset());
 
-  it("is abandoned at the per-attempt timeout, retried a bounded number of times, then reported as transient", async () => {
+  const input = { jobTitle: "Data engineer", interviewType: "behavioral" as const, count: 1 };
+  const requestsWith = (apiKey: string) => geminiStandIn().requests.filter((request) => request.apiKey === apiKey);
+
+  it("is abandoned at the per-attempt timeout and not sent again (it may have been billed), reported as no_answer", async () => {
     const apiKey = fakeGeminiKey("slow"); // the stand-in waits seconds before answering
-    const started = Date.now();
     const error = await interviewQuestionsFlow
-      .run(
-        { jobTitle: "Data engineer", interviewType: "behavioral", count: 1 },
-        { context: geminiCallContext({ apiKey, model: "gemini-flash-latest", timeoutMs: 300, retry: { maxAttempts: 2, baseDelayMs: 10 } }) },
-      )
+      .run(input, { context: geminiCallContext({ apiKey, model: "gemini-flash-latest", timeoutMs: 300, retry: { maxAttempts: 3, baseDelayMs: 10 } }) })
       .then(() => assert.fail("expected a timeout"), (e: unknown) => e);
     assert.ok(error instanceof GeminiCallError);
-    assert.deepEqual(error.failure, { kind: "transient" });
-    assert.equal(geminiStandIn().requests.filter((request) => request.apiKey === apiKey).length, 2);
-    assert.ok(Date.now() - started < 3_000, "it did not wait for the slow answers");
+    assert.deepEqual(error.failure, { kind: "no_answer" });
+    // Cut, not waited for: the stand-in sees the connection close before its answer (within the test's timeout).
+    while (!requestsWith(apiKey)[0].abandoned) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(requestsWith(apiKey).length, 1, "a timed-out request is not retried");
+  });
+
+  it("is cut as soon as the caller's signal aborts, and nothing more is sent", async () => {
+    const apiKey = fakeGeminiKey();
+    geminiStandIn().setBehaviour(apiKey, { outcome: "ok", delayMs: 60_000 });
+    const callerGone = new AbortController();
+    const run = interviewQuestionsFlow
+      .run(input, { context: geminiCallContext({ apiKey, model: "gemini-flash-latest", signal: callerGone.signal }) })
+      .then(() => assert.fail("expected the call to be cut"), (e: unknown) => e);
+    while (requestsWith(apiKey).length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    callerGone.abort();
+
+    const error = await run;
+    assert.ok(error instanceof GeminiCallError);
+    assert.deepEqual(error.failure, { kind: "cancelled" });
+    while (!requestsWith(apiKey)[0].abandoned) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(requestsWith(apiKey).length, 1);
   });
 });

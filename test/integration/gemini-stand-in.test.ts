@@ -470,6 +470,34 @@ describe("Gemini stand-in", () => {
       assert.equal((await listModels(standIn, apiKey)).status, 429);
       assert.equal((await listModels(standIn, plainKey)).status, 200);
     });
+
+    it("scriptOutcomes answers the next generate requests of a key as scripted, then as before", async () => {
+      const apiKey = fakeGeminiKey();
+      standIn.scriptOutcomes(apiKey, ["overloaded", "internal"]);
+      assert.equal((await getModel(standIn, apiKey)).status, 200, "the key check is not scripted");
+      const statuses = [];
+      for (let request = 0; request < 3; request++) statuses.push((await generateContent(standIn, apiKey, generateBody(undefined))).status);
+      assert.deepEqual(statuses, [503, 500, 200]);
+    });
+
+    it("records a request whose caller cut the connection before the answer as abandoned", async () => {
+      const apiKey = fakeGeminiKey();
+      standIn.setBehaviour(apiKey, { outcome: "ok", delayMs: 60_000 }); // answered long after the cut
+      const cut = new AbortController();
+      const pending = fetch(`${standIn.url}/v1beta/models/${model}:generateContent`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-goog-api-key": apiKey },
+        body: JSON.stringify(generateBody(undefined)),
+        signal: cut.signal,
+      }).catch(() => undefined);
+      while (standIn.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      cut.abort();
+      await pending;
+      while (!standIn.requests[0].abandoned) await new Promise((resolve) => setTimeout(resolve, 10));
+
+      assert.equal((await generateContent(standIn, fakeGeminiKey(), generateBody(undefined))).status, 200);
+      assert.equal(standIn.requests[1].abandoned, undefined, "an answered request is not abandoned");
+    });
   });
 
   describe("generateContent", () => {

@@ -123,7 +123,7 @@ describe("generateQuestions", function () {
     });
 
     for (const marker of ["overloaded", "servererror"]) {
-      it(`${marker}: retried with backoff (3 attempts), then AI_UNAVAILABLE; the key's state is unchanged`, async () => {
+      it(`${marker}: retried with backoff within the call's 3 upstream attempts, then AI_UNAVAILABLE; the key's state is unchanged`, async () => {
         const user = await userWithKey(marker);
         const error = await assertCallFails(user.call("generateQuestions", questionsRequest(user)), { code: "unavailable", reason: "AI_UNAVAILABLE" });
         assertNoKeyIn(error);
@@ -168,6 +168,34 @@ describe("generateQuestions", function () {
       geminiStandIn().corruptNextAnswers(2, "malformed-json");
       await assertCallFails(user.call("generateQuestions", questionsRequest(user)), { code: "unavailable", reason: "AI_UNAVAILABLE" });
       assert.equal(generateRequestsFor(user).length, 2);
+    });
+  });
+
+  describe("the call's budget of upstream attempts, shared by transient retries and the malformed-answer retry", () => {
+    it("after two 503s, a malformed third answer is not asked for again: 3 requests, AI_UNAVAILABLE", async () => {
+      const user = await userWithKey();
+      geminiStandIn().scriptOutcomes(user.apiKey, ["overloaded", "overloaded"]);
+      geminiStandIn().corruptNextAnswers(1, "schema-mismatch");
+      const error = await assertCallFails(user.call("generateQuestions", questionsRequest(user)), { code: "unavailable", reason: "AI_UNAVAILABLE" });
+      assert.match(error.message, /could not be used/);
+      assert.equal(generateRequestsFor(user).length, 3);
+    });
+
+    it("a malformed answer, then 503s: the retry's transient retries stop at the call's third request (before: 4)", async () => {
+      const user = await userWithKey();
+      geminiStandIn().scriptOutcomes(user.apiKey, ["ok", "overloaded", "overloaded", "overloaded"]);
+      geminiStandIn().corruptNextAnswers(1, "malformed-json");
+      await assertCallFails(user.call("generateQuestions", questionsRequest(user)), { code: "unavailable", reason: "AI_UNAVAILABLE" });
+      assert.equal(generateRequestsFor(user).length, 3);
+    });
+
+    it("a 503, a malformed answer, then a good one: served within the budget", async () => {
+      const user = await userWithKey();
+      geminiStandIn().scriptOutcomes(user.apiKey, ["overloaded"]);
+      geminiStandIn().corruptNextAnswers(1, "malformed-json");
+      const result = await user.call<GenerateQuestionsResult>("generateQuestions", questionsRequest(user));
+      assert.equal(result.questions.length, 3);
+      assert.equal(generateRequestsFor(user).length, 3);
     });
   });
 

@@ -337,6 +337,70 @@ describe("key vault callables", function () {
       const serialized = JSON.stringify(events);
       for (const key of keys) assert.ok(!serialized.includes(key.slice(4, 20)));
     });
+
+    it("writes no audit event for nothing to remove, nor for a state the key already has", async () => {
+      const user = await signUpNewUser();
+      assert.deepEqual(await user.call("removeApiKey", {}), { removed: false });
+      assert.deepEqual(await user.call("removeApiKey", {}), { removed: false });
+      assert.deepEqual(await auditOf(user.uid), []);
+
+      await setKey(user, { apiKey: fakeGeminiKey(), verify: false });
+      const vault = vaultAsFunctionsRunIt();
+      const { keyId } = (await vault.readApiKey(user.uid, "googleai"))!;
+      for (let call = 0; call < 3; call++) await vault.markState(user.uid, "googleai", keyId, "quota_exhausted");
+      await vault.recordUse(user.uid, "googleai", keyId);
+      await vault.recordUse(user.uid, "googleai", keyId);
+      await user.call("removeApiKey", {});
+      await user.call("removeApiKey", {});
+
+      const outcomes = (await auditOf(user.uid)).map((e) => `${e.event}:${e.outcome}`).sort();
+      assert.deepEqual(outcomes, ["remove:removed", "set:stored", "state_change:active", "state_change:quota_exhausted"]);
+    });
+  });
+
+  describe("per-user limits on the key callables", () => {
+    /** Waits, if needed, so that the next `secondsNeeded` seconds fall in one fixed window of `windowSeconds`. */
+    async function withinOneWindow(windowSeconds: number, secondsNeeded: number): Promise<void> {
+      const intoWindow = (Date.now() / 1000) % windowSeconds;
+      if (windowSeconds - intoWindow < secondsNeeded) await new Promise((resolve) => setTimeout(resolve, (windowSeconds - intoWindow + 1) * 1000));
+    }
+
+    it("removeApiKey: 10 calls per 10 minutes, then RATE_LIMITED with retryAfterSeconds", async () => {
+      const user = await signUpNewUser();
+      await withinOneWindow(600, 20);
+      for (let call = 0; call < 10; call++) await user.call("removeApiKey", {});
+      const error = await assertCallFails(user.call("removeApiKey", {}), { code: "resource-exhausted", reason: "RATE_LIMITED" });
+      const retryAfter = (error.details as { retryAfterSeconds?: number }).retryAfterSeconds;
+      assert.ok(typeof retryAfter === "number" && retryAfter >= 1 && retryAfter <= 600);
+      assert.deepEqual(await (await signUpNewUser()).call("removeApiKey", {}), { removed: false }, "the limit is per user");
+    });
+
+    it("apiKeyStatus: 30 calls a minute, then RATE_LIMITED", async () => {
+      const user = await signUpNewUser();
+      await withinOneWindow(60, 20);
+      for (let call = 0; call < 30; call++) await statusOf(user);
+      await assertCallFails(user.call("apiKeyStatus", {}), { code: "resource-exhausted", reason: "RATE_LIMITED" });
+    });
+
+    it("logs each refusal with the user, the limit and its figures, and nothing secret", async function () {
+      const logFile = process.env.EMULATOR_LOG_FILE;
+      if (!logFile) {
+        console.log("        skipped: only `npm test` captures the emulators' output (EMULATOR_LOG_FILE is unset)");
+        this.skip();
+      }
+      const user = await signUpNewUser();
+      await withinOneWindow(600, 20);
+      const keys = Array.from({ length: 11 }, () => fakeGeminiKey("invalidkey"));
+      for (const apiKey of keys.slice(0, 10)) await assertCallFails(setKey(user, { apiKey }), { code: "failed-precondition", reason: "KEY_INVALID" });
+      await assertCallFails(setKey(user, { apiKey: keys[10] }), { code: "resource-exhausted", reason: "RATE_LIMITED" });
+
+      const log = await waitForLog(logFile, (text) => text.split("\n").some((line) => line.includes("rate limit reached") && line.includes(user.uid)));
+      const line = log.split("\n").find((candidate) => candidate.includes("rate limit reached") && candidate.includes(user.uid));
+      assert.ok(line, "the refusal was logged");
+      assert.match(line, /"bucket":"set-api-key"/);
+      assert.match(line, /"limit":10/);
+      for (const apiKey of keys) assert.ok(!log.includes(apiKey.slice(4)), "a key reached the emulator log");
+    });
   });
 
   describe("logs", () => {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import type { RecordedRequest } from "../../dev/gemini-stand-in/server";
 import { loadStackConfig } from "../../dev/stack-config";
+import { adminDb } from "./admin";
 import { signUpNewUser, type Caller } from "./firebase-client";
 import { geminiStandIn } from "./hooks";
 import { fakeGeminiKey, keyShaped } from "./keys";
@@ -53,14 +54,36 @@ export function assertNoKeyIn(value: unknown): void {
   assert.ok(!keyShaped.test(seen), `a key-shaped string reached the client: ${seen.slice(0, 200)}`);
 }
 
+/** ID-token claims of a caller who signed up with email and password and verified the address. */
+export const verifiedEmailClaims = { email_verified: true, firebase: { sign_in_provider: "password" } };
+
 /**
  * Runs a callable's real handler in this process (from auth check to Firestore, KMS and the stand-in),
  * skipping only the callable protocol's HTTP hop. For what one emulator run cannot show: another value
- * of a deploy-time param, or many requests sharing one instance as Cloud Run serves them.
+ * of a deploy-time param, many requests sharing one instance as Cloud Run serves them, or a client that
+ * disconnects (the Functions emulator's proxy does not pass a disconnect on to the function). `signal`
+ * stands for firebase-functions' `CallableResponse.signal`; `claims` for the caller's ID token.
  */
-export function callInProcess<Result>(handler: { run(request: never): unknown }, uid: string, data: unknown): Promise<Result> {
-  const request = { data, auth: { uid, token: {} }, acceptsStreaming: false, rawRequest: {} };
-  return handler.run(request as never) as Promise<Result>;
+export function callInProcess<Result>(
+  handler: { run(request: never): unknown },
+  uid: string,
+  data: unknown,
+  { signal, claims = verifiedEmailClaims }: { signal?: AbortSignal; claims?: Record<string, unknown> } = {},
+): Promise<Result> {
+  const request = { data, auth: { uid, token: claims }, acceptsStreaming: false, rawRequest: {} };
+  const response = { sendChunk: () => Promise.resolve(false), signal: signal ?? new AbortController().signal };
+  // firebase-functions types `run` with the request only; at run time it hands both on to the handler, as a request does.
+  return (handler as { run(request: never, response: never): unknown }).run(request as never, response as never) as Promise<Result>;
+}
+
+/**
+ * Forgets the shared key's project-wide state (its breaker and the days' counts). There is one for the
+ * whole project, so every test that runs on the shared key starts from none.
+ */
+export async function resetSharedKeyBudget(): Promise<void> {
+  const db = adminDb();
+  await db.doc("sharedKeyBreaker/state").delete();
+  await db.recursiveDelete(db.collection("sharedKeyUsage"));
 }
 
 /**
@@ -73,6 +96,7 @@ export function useParams(values: Record<string, string>): void {
     GEMINI_MODEL: "gemini-flash-latest",
     ALLOW_DEFAULT_KEY: "false",
     DEFAULT_KEY_DAILY_CAP: "20",
+    DEFAULT_KEY_PROJECT_DAILY_BUDGET: "1000",
     AI_RATE_LIMIT_PER_MINUTE: "100",
     KEY_ROTATION_REMINDER_DAYS: "90",
     KMS_KEY_NAME: config.kmsKeyName,

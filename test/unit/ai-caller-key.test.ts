@@ -1,41 +1,54 @@
 import assert from "node:assert/strict";
-import { resolveCallerKey, type DefaultKeyPolicy } from "../../functions/src/ai/caller-key";
-import { AppError, keyStoreUnavailable, rateLimited } from "../../functions/src/errors";
+import { mayUseSharedKey, resolveCallerKey, type CallerAccount, type DefaultKeyPolicy, type OwnKeyPolicy } from "../../functions/src/ai/caller-key";
+import { AppError, keyStoreUnavailable, ownKeyDailyLimitReached, rateLimited } from "../../functions/src/errors";
 import { fakeGeminiKey } from "../support/keys";
 
-const vaultWith = (apiKey: string | null) => ({ readApiKey: async () => (apiKey === null ? null : { apiKey, keyId: "key-1" }) });
+const vaultWith = (apiKey: string | null, dailyLimit?: number) => ({
+  readApiKey: async () => (apiKey === null ? null : { apiKey, keyId: "key-1", ...(dailyLimit === undefined ? {} : { dailyLimit }) }),
+});
 const policy = (overrides: Partial<DefaultKeyPolicy> = {}): DefaultKeyPolicy => ({
   allowed: false,
   dailyCap: 3,
   readKey: () => "",
   consumeAllowance: async () => undefined,
+  project: { ensureClosed: async () => undefined, consumeBudget: async () => undefined },
   ...overrides,
 });
+const uncountedOwnKey: OwnKeyPolicy = { countCall: async () => undefined };
+/** resolveCallerKey, counting nothing on the own key unless a test says otherwise. */
+const resolve = (
+  caller: Parameters<typeof resolveCallerKey>[0],
+  vault: Parameters<typeof resolveCallerKey>[1],
+  defaultKey: DefaultKeyPolicy,
+  ownKey: OwnKeyPolicy = uncountedOwnKey,
+) => resolveCallerKey(caller, vault, defaultKey, ownKey);
+const verified: CallerAccount = { emailVerified: true, signInProvider: "password" };
+const alice = { uid: "alice", account: verified };
 const reasonOf = (error: unknown) => (error instanceof AppError ? error.reason : String(error));
 
 describe("resolveCallerKey", () => {
   it("uses the caller's own key when they have one, without touching the project's", async () => {
     const own = fakeGeminiKey();
     let allowanceUsed = false;
-    const resolved = await resolveCallerKey("alice", vaultWith(own), policy({ allowed: true, readKey: () => fakeGeminiKey(), consumeAllowance: async () => void (allowanceUsed = true) }));
+    const resolved = await resolve(alice, vaultWith(own), policy({ allowed: true, readKey: () => fakeGeminiKey(), consumeAllowance: async () => void (allowanceUsed = true) }));
     assert.deepEqual(resolved, { apiKey: own, keyId: "key-1", keySource: "user" });
     assert.equal(allowanceUsed, false);
   });
 
   it("is KEY_MISSING without a key of one's own when the fallback is off", async () => {
-    await assert.rejects(resolveCallerKey("alice", vaultWith(null), policy()), (e) => reasonOf(e) === "KEY_MISSING");
+    await assert.rejects(resolve(alice, vaultWith(null), policy()), (e) => reasonOf(e) === "KEY_MISSING");
   });
 
   it("falls back on the project's key within the daily allowance when allowed", async () => {
     const projectKey = fakeGeminiKey();
     const counted: Array<[string, number]> = [];
-    const resolved = await resolveCallerKey("alice", vaultWith(null), policy({ allowed: true, readKey: () => projectKey, consumeAllowance: async (uid, cap) => void counted.push([uid, cap]) }));
+    const resolved = await resolve(alice, vaultWith(null), policy({ allowed: true, readKey: () => projectKey, consumeAllowance: async (uid, cap) => void counted.push([uid, cap]) }));
     assert.deepEqual(resolved, { apiKey: projectKey, keySource: "default" });
     assert.deepEqual(counted, [["alice", 3]]);
   });
 
   it("says QUOTA_EXCEEDED, and when to retry, once the daily allowance is used up", async () => {
-    const error = await resolveCallerKey("alice", vaultWith(null), policy({ allowed: true, readKey: () => fakeGeminiKey(), consumeAllowance: async () => { throw rateLimited(5000); } })).catch((e: unknown) => e);
+    const error = await resolve(alice, vaultWith(null), policy({ allowed: true, readKey: () => fakeGeminiKey(), consumeAllowance: async () => { throw rateLimited(5000); } })).catch((e: unknown) => e);
     assert.equal(reasonOf(error), "QUOTA_EXCEEDED");
     assert.ok(error instanceof AppError);
     assert.equal(error.extra.retryAfterSeconds, 5000);
@@ -43,11 +56,62 @@ describe("resolveCallerKey", () => {
   });
 
   it("is KEY_MISSING when the fallback is on but the secret is empty", async () => {
-    await assert.rejects(resolveCallerKey("alice", vaultWith(null), policy({ allowed: true })), (e) => reasonOf(e) === "KEY_MISSING");
+    await assert.rejects(resolve(alice, vaultWith(null), policy({ allowed: true })), (e) => reasonOf(e) === "KEY_MISSING");
   });
 
   it("passes a key-store failure on as KEY_STORE_UNAVAILABLE", async () => {
     const failingVault = { readApiKey: async () => { throw keyStoreUnavailable(); } };
-    await assert.rejects(resolveCallerKey("alice", failingVault, policy({ allowed: true })), (e) => reasonOf(e) === "KEY_STORE_UNAVAILABLE");
+    await assert.rejects(resolve(alice, failingVault, policy({ allowed: true })), (e) => reasonOf(e) === "KEY_STORE_UNAVAILABLE");
+  });
+
+  it("refuses the shared key to an unverified or anonymous account with KEY_MISSING, before counting anything", async () => {
+    let counted = false;
+    const counting = policy({
+      allowed: true,
+      readKey: () => fakeGeminiKey(),
+      consumeAllowance: async () => void (counted = true),
+      project: { ensureClosed: async () => void (counted = true), consumeBudget: async () => void (counted = true) },
+    });
+    for (const account of [{ emailVerified: false, signInProvider: "password" }, { emailVerified: true, signInProvider: "anonymous" }, { emailVerified: false }]) {
+      const error = await resolve({ uid: "mallory", account }, vaultWith(null), counting).catch((e: unknown) => e);
+      assert.equal(reasonOf(error), "KEY_MISSING");
+      assert.match((error as Error).message, /verified email address/);
+    }
+    assert.equal(counted, false);
+  });
+
+  it("checks the shared key's breaker first, then the user's cap, then the project's budget", async () => {
+    const order: string[] = [];
+    await resolve(alice, vaultWith(null), policy({
+      allowed: true,
+      readKey: () => fakeGeminiKey(),
+      consumeAllowance: async () => void order.push("user cap"),
+      project: { ensureClosed: async () => void order.push("breaker"), consumeBudget: async () => void order.push("project budget") },
+    }));
+    assert.deepEqual(order, ["breaker", "user cap", "project budget"]);
+  });
+
+  it("lets verified accounts of any sign-in method but anonymous use the shared key", () => {
+    assert.equal(mayUseSharedKey({ emailVerified: true, signInProvider: "password" }), true);
+    assert.equal(mayUseSharedKey({ emailVerified: true, signInProvider: "google.com" }), true);
+    assert.equal(mayUseSharedKey({ emailVerified: true, signInProvider: "anonymous" }), false);
+    assert.equal(mayUseSharedKey({ emailVerified: false, signInProvider: "password" }), false);
+  });
+
+  it("counts each call on the user's own key, with the daily limit they set (or none)", async () => {
+    const counted: Array<[string, number | undefined]> = [];
+    const counting: OwnKeyPolicy = { countCall: async (uid, dailyLimit) => void counted.push([uid, dailyLimit]) };
+    const resolved = await resolve(alice, vaultWith(fakeGeminiKey(), 30), policy(), counting);
+    assert.equal(resolved.keySource, "user");
+    assert.ok(!("dailyLimit" in resolved), "the limit is not part of the key handed on");
+    await resolve(alice, vaultWith(fakeGeminiKey()), policy(), counting);
+    assert.deepEqual(counted, [["alice", 30], ["alice", undefined]]);
+  });
+
+  it("passes the own key's daily limit refusal on, without falling back on the shared key", async () => {
+    const refusing: OwnKeyPolicy = { countCall: async () => { throw ownKeyDailyLimitReached(30, 3600); } };
+    const error = await resolve(alice, vaultWith(fakeGeminiKey(), 30), policy({ allowed: true, readKey: () => fakeGeminiKey() }), refusing).catch((e: unknown) => e);
+    assert.equal(reasonOf(error), "QUOTA_EXCEEDED");
+    assert.match((error as Error).message, /30 AI requests your daily limit allows/);
   });
 });

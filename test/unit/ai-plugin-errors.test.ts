@@ -34,8 +34,9 @@ describe("classifyPluginError (what the Gemini plugin threw for one call)", () =
     assert.deepEqual(classifyPluginError(pluginHttpError("UNKNOWN", undefined)), { kind: "transient" });
   });
 
-  it("treats a failed or timed-out fetch as transient", () => {
-    assert.deepEqual(classifyPluginError(new Error("Failed to fetch from …: This operation was aborted")), { kind: "transient" });
+  it("treats a fetch that got no answer (failed or cut) as no_answer, which is never retried: it may have been billed", () => {
+    assert.deepEqual(classifyPluginError(new Error("Failed to fetch from …: This operation was aborted")), { kind: "no_answer" });
+    assert.deepEqual(classifyPluginError(new Error("Failed to fetch from …: fetch failed")), { kind: "no_answer" });
   });
 
   it("treats 'no candidates' (the prompt itself was blocked) as blocked", () => {

@@ -33,6 +33,7 @@ describe("functions entry point", () => {
       "removeApiKey",
       "rewrapApiKeys",
       "setApiKey",
+      "setDailyLimit",
       "verifyApiKey",
     ]);
     assert.deepEqual(loaded, []);

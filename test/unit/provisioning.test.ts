@@ -102,7 +102,22 @@ describe("deploy/provision.sh (least-privilege KMS setup)", () => {
     assert.deepEqual(kmsRolesOf(serviceAccounts.keyRecordsServiceAccount), []);
     for (const account of accounts) assert.ok(bindings.includes(`project serviceAccount:${email(account)} roles/datastore.user`));
     assert.ok(!bindings.some((binding) => binding.includes("compute@developer")), "the shared compute account's grant is revoked");
-    assert.equal(bindings.length, accounts.length + 4, "no other grant");
+    const projectRolesOf = (account: string) =>
+      bindings
+        .filter((binding) => binding.startsWith(`project serviceAccount:${email(account)} `) && !binding.endsWith(" roles/datastore.user"))
+        .map((binding) => binding.split(" ")[2])
+        .sort();
+    // Replay protection verifies App Check tokens (setApiKey, the AI callables); the AI callables export Genkit Monitoring telemetry.
+    assert.deepEqual(projectRolesOf(serviceAccounts.keyWriterServiceAccount), ["roles/firebaseappcheck.tokenVerifier"]);
+    assert.deepEqual(projectRolesOf(serviceAccounts.keyReaderServiceAccount), [
+      "roles/cloudtrace.agent",
+      "roles/firebaseappcheck.tokenVerifier",
+      "roles/logging.logWriter",
+      "roles/monitoring.metricWriter",
+    ]);
+    assert.deepEqual(projectRolesOf(serviceAccounts.keyRewrapServiceAccount), []);
+    assert.deepEqual(projectRolesOf(serviceAccounts.keyRecordsServiceAccount), []);
+    assert.equal(bindings.length, accounts.length + 4 + 5, "no other grant");
 
     const kmsAudit = policy.auditConfigs?.find((config) => config.service === "cloudkms.googleapis.com");
     assert.deepEqual(kmsAudit?.auditLogConfigs.map((c) => c.logType).sort(), ["ADMIN_READ", "DATA_READ", "DATA_WRITE"]);

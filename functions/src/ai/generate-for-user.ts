@@ -1,11 +1,13 @@
 import type { ActionContext } from "genkit";
-import { allowDefaultKey, defaultGeminiApiKey, defaultKeyDailyCap, geminiModel } from "../config";
+import { allowDefaultKey, defaultGeminiApiKey, defaultKeyDailyCap, defaultKeyProjectDailyBudget, geminiModel } from "../config";
 import { AppError, aiUnavailable, defaultKeyOutOfQuota, invalidInput, keyInvalid, modelUnavailable, quotaExceeded } from "../errors";
+import { countOwnKeyCall } from "../keys/key-usage";
 import * as logs from "../logs";
 import { isRetiredKeyShape } from "../providers";
 import { consumeRateLimit } from "../rate-limit";
+import { sharedKeyGuard, type SharedKeyGuard } from "../shared-key-budget";
 import { defaultVault, type ApiKeyVault } from "../vault/api-key-vault";
-import { resolveCallerKey, type CallerKey } from "./caller-key";
+import { resolveCallerKey, type CallerAccount, type CallerKey, type DefaultKeyPolicy } from "./caller-key";
 import { GeminiCallError } from "./gemini-call-error";
 import { answerFeedbackFlow } from "./flows/answer-feedback";
 import { interviewQuestionsFlow } from "./flows/interview-questions";
@@ -18,6 +20,7 @@ import type {
   KeySource,
   Progress,
 } from "./schemas";
+import { telemetryReady } from "./genkit";
 import { geminiCallContext } from "./user-key-model";
 
 /**
@@ -28,37 +31,54 @@ import { geminiCallContext } from "./user-key-model";
 
 export type ProgressSink = (progress: Progress) => void;
 
+/** Who asked for a generation, as the callable knows them. */
+export interface AiCaller {
+  uid: string;
+  /** From the ID token: decides whether the app's shared key may be used for them. */
+  account: CallerAccount;
+  progress: ProgressSink;
+  /** Aborted when the client disconnects: the request in flight is cut and Gemini is asked nothing more. */
+  signal?: AbortSignal;
+}
+
 const provider = "googleai";
 
-export async function generateQuestionsForUser(uid: string, input: GenerateQuestionsInput, progress: ProgressSink): Promise<GenerateQuestionsResult> {
-  const { result, keySource } = await runOnCallerKey(uid, "interviewQuestions", progress, (context) =>
-    interviewQuestionsFlow.run(input, { context, onChunk: progress }),
+export async function generateQuestionsForUser(caller: AiCaller, input: GenerateQuestionsInput): Promise<GenerateQuestionsResult> {
+  const { result, keySource } = await runOnCallerKey(caller, "interviewQuestions", (context) =>
+    interviewQuestionsFlow.run(input, { context, onChunk: caller.progress }),
   );
   return { ...result, keySource };
 }
 
-export async function generateFeedbackForUser(uid: string, input: GenerateFeedbackInput, progress: ProgressSink): Promise<GenerateFeedbackResult> {
-  const { result, keySource } = await runOnCallerKey(uid, "answerFeedback", progress, (context) =>
-    answerFeedbackFlow.run(input, { context, onChunk: progress }),
+export async function generateFeedbackForUser(caller: AiCaller, input: GenerateFeedbackInput): Promise<GenerateFeedbackResult> {
+  const { result, keySource } = await runOnCallerKey(caller, "answerFeedback", (context) =>
+    answerFeedbackFlow.run(input, { context, onChunk: caller.progress }),
   );
   return { ...result, keySource };
 }
 
 async function runOnCallerKey<Result>(
-  uid: string,
+  { uid, account, progress, signal }: AiCaller,
   flow: string,
-  progress: ProgressSink,
   run: (context: ActionContext) => Promise<{ result: Result }>,
 ): Promise<{ result: Result; keySource: KeySource }> {
+  // Telemetry, and with it the key policy in front of Genkit's log sink, is in place before any flow runs.
+  await telemetryReady;
   const vault = defaultVault();
-  const callerKey = await resolveCallerKey(uid, vault, {
+  const sharedKey = sharedKeyGuard();
+  const defaultKey: DefaultKeyPolicy = {
     allowed: allowDefaultKey.value(),
     dailyCap: defaultKeyDailyCap.value(),
     readKey: () => defaultGeminiApiKey.value(),
     consumeAllowance: async (user, dailyCap) => {
       await consumeRateLimit({ uid: user, bucket: "default-key-daily", limit: dailyCap, windowSeconds: 86_400 });
     },
-  });
+    project: {
+      ensureClosed: () => sharedKey.ensureClosed(),
+      consumeBudget: () => sharedKey.consumeBudget(defaultKeyProjectDailyBudget.value()),
+    },
+  };
+  const callerKey = await resolveCallerKey({ uid, account }, vault, defaultKey, { countCall: countOwnKeyCall });
   const model = geminiModel.value();
   progress(
     callerKey.keySource === "user"
@@ -68,9 +88,10 @@ async function runOnCallerKey<Result>(
 
   let result: Result;
   try {
-    ({ result } = await run(geminiCallContext({ apiKey: callerKey.apiKey, model })));
+    // One context per call: it carries the call's budget of upstream attempts and the client's signal.
+    ({ result } = await run(geminiCallContext({ apiKey: callerKey.apiKey, model, signal })));
   } catch (error) {
-    throw await failureFor(error, { uid, flow, model, callerKey, vault });
+    throw await failureFor(error, { uid, flow, model, callerKey, vault, sharedKey });
   }
   logs.aiGeneration(uid, flow, callerKey.keySource, "ok");
   if (callerKey.keySource === "user") await bestEffort(uid, "recordUse", () => vault.recordUse(uid, provider, callerKey.keyId));
@@ -80,7 +101,7 @@ async function runOnCallerKey<Result>(
 /** The AppError a failed generation becomes, after recording what it says about the stored key. */
 async function failureFor(
   error: unknown,
-  { uid, flow, model, callerKey, vault }: { uid: string; flow: string; model: string; callerKey: CallerKey; vault: ApiKeyVault },
+  { uid, flow, model, callerKey, vault, sharedKey }: { uid: string; flow: string; model: string; callerKey: CallerKey; vault: ApiKeyVault; sharedKey: SharedKeyGuard },
 ): Promise<unknown> {
   const { keySource } = callerKey;
   const recordFailedUse = (verdict: "rejected_by_provider" | "quota_exhausted") =>
@@ -108,6 +129,8 @@ async function failureFor(
     case "quota":
       if (keySource === "default") {
         logs.defaultKeyRejected("quota");
+        // Sustained 429s open the shared key's breaker, so that nobody's call keeps asking Google meanwhile.
+        await sharedKey.recordQuotaFailure(failure.retryAfterSeconds);
         return defaultKeyOutOfQuota(failure.retryAfterSeconds);
       }
       await recordFailedUse("quota_exhausted");
@@ -118,6 +141,11 @@ async function failureFor(
       return modelUnavailable(model, "using");
     case "blocked":
       return invalidInput("Gemini declined to answer because of its safety settings. Rephrase your input and try again.");
+    case "no_answer":
+      return aiUnavailable("Gemini did not answer in time. It was not asked again, so nothing is charged twice; try again in a moment.");
+    case "cancelled":
+      // The client is gone and will not read this; it only ends the handler without an "unexpected error".
+      return aiUnavailable("The request was cancelled.");
     case "transient":
     case "unexpected":
       return aiUnavailable();

@@ -3,7 +3,8 @@ import { logger as functionsLogger } from "firebase-functions";
 import { genkit } from "genkit";
 import { logger as genkitLogger } from "genkit/logging";
 import { enableTelemetry } from "genkit/tracing";
-import { geminiApiBaseUrl } from "../config";
+import { geminiApiBaseUrl, genkitMonitoringEnabled } from "../config";
+import { describeError } from "../logs";
 import { redactDeep, redactKeys } from "./key-redaction";
 
 /**
@@ -14,19 +15,29 @@ import { redactDeep, redactKeys } from "./key-redaction";
  * applied by the user-key model at the last step (see user-key-model.ts).
  */
 
+/** Where Genkit's log lines go: Cloud Logging through firebase-functions, or Genkit Monitoring's own sink. */
+interface LogSink {
+  debug(...args: unknown[]): unknown;
+  info(...args: unknown[]): unknown;
+  warn(...args: unknown[]): unknown;
+  error(...args: unknown[]): unknown;
+}
+
 /**
- * Genkit's console sink, routed to Cloud Logging. The Gemini plugin logs every upstream failure with
- * Google's response text, which can quote the key (a suspended consumer's message names it). So
- * errors Genkit reports are logged by type only — our own log line says what failed — and key-shaped
- * text is scrubbed from everything else.
+ * Puts the key policy in front of `sink` as Genkit's logger. The Gemini plugin logs every upstream
+ * failure with Google's response text, which can quote the key (a suspended consumer's message names
+ * it). So errors Genkit reports are logged by type only — our own log line says what failed — and
+ * key-shaped text is scrubbed from everything else.
  */
-genkitLogger.init({
-  level: "info",
-  debug: (...args: unknown[]) => functionsLogger.debug(...(redactDeep(args) as unknown[])),
-  info: (...args: unknown[]) => functionsLogger.info(...(redactDeep(args) as unknown[])),
-  warn: (...args: unknown[]) => functionsLogger.warn(...(redactDeep(args) as unknown[])),
-  error: (...args: unknown[]) => functionsLogger.error("genkit reported an error", { errorType: errorTypeOf(args) }),
-});
+function routeGenkitLogs(sink: LogSink): void {
+  genkitLogger.init({
+    level: "info",
+    debug: (...args: unknown[]) => sink.debug(...(redactDeep(args) as unknown[])),
+    info: (...args: unknown[]) => sink.info(...(redactDeep(args) as unknown[])),
+    warn: (...args: unknown[]) => sink.warn(...(redactDeep(args) as unknown[])),
+    error: (...args: unknown[]) => sink.error("genkit reported an error", { errorType: errorTypeOf(args) }),
+  });
+}
 
 /** Genkit logs an error as (message, { "exception.type": … }) or as the Error itself. */
 function errorTypeOf(args: unknown[]): string {
@@ -64,10 +75,35 @@ class UpstreamTextWithholdingLogProcessor {
 const withheld = "[withheld: may quote upstream text]";
 
 /**
- * Genkit's OpenTelemetry setup (what it would start on its first span anyway), with our processor ahead
- * of its own log processor. Resolves once the SDK is registered.
+ * Genkit Monitoring (production only, see config.ts): Firebase telemetry with input and output logging
+ * off, so spans carry "<redacted>" in place of prompts and answers, and without OpenTelemetry's
+ * auto-instrumentation (HTTP and the like), which Genkit's own spans do not need and which would add to
+ * every cold start. It installs Google's log sink as Genkit's logger; the key policy then goes back in
+ * front of it. Loaded only here, so instances without Monitoring never load it.
  */
-export const telemetryReady: Promise<void> = enableTelemetry({ logRecordProcessor: new UpstreamTextWithholdingLogProcessor() });
+async function enableGenkitMonitoring(): Promise<void> {
+  try {
+    const { enableFirebaseTelemetry } = await import("@genkit-ai/firebase");
+    await enableFirebaseTelemetry({ disableLoggingInputAndOutput: true, autoInstrumentation: false });
+  } catch (error) {
+    // Monitoring is for the operator; without it the product still works.
+    functionsLogger.error("Genkit Monitoring could not start", describeError(error));
+  }
+  // Genkit keeps its logger on the global object (genkit/logging); this is the sink Monitoring just set.
+  routeGenkitLogs((globalThis as { __genkit_logger?: LogSink }).__genkit_logger ?? functionsLogger);
+}
+
+/**
+ * Resolves once telemetry is set up: Genkit Monitoring in production; elsewhere Genkit's local
+ * OpenTelemetry setup (what it would start on its first span anyway), with our processor ahead of its
+ * own log processor.
+ */
+export const telemetryReady: Promise<void> = (() => {
+  routeGenkitLogs(functionsLogger);
+  return genkitMonitoringEnabled()
+    ? enableGenkitMonitoring()
+    : enableTelemetry({ logRecordProcessor: new UpstreamTextWithholdingLogProcessor() });
+})();
 
 export const ai = genkit({
   plugins: [googleAI({ apiKey: false, baseUrl: geminiApiBaseUrl() })],

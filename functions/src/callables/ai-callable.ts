@@ -9,16 +9,17 @@ import { userCallable, type UserCall } from "./user-callable";
 type AiServices = typeof import("../ai/generate-for-user.js");
 
 /**
- * An AI callable: a user callable that counts the call against the per-user rate limit, then loads the AI
- * stack (Genkit and the Gemini plugin load on the first AI call of an instance, never for key management)
- * and runs `generate`. 180 s leaves room for three 25 s attempts and a malformed-answer retry.
+ * An AI callable: a user callable with App Check replay protection (every call spends money on someone's
+ * key, so each App Check token buys one call), that counts the call against the per-user rate limit, then
+ * loads the AI stack (Genkit and the Gemini plugin load on the first AI call of an instance, never for key
+ * management) and runs `generate`. 180 s leaves room for the call's three upstream attempts of at most 25 s each.
  */
 export function aiCallable<Schema extends z.ZodTypeAny, Result>(
   schema: Schema,
   generate: (ai: AiServices, call: UserCall<z.output<Schema>, Progress>) => Promise<Result>,
 ) {
   return userCallable<Schema, Result, Progress>(
-    { secrets: [defaultGeminiApiKey], timeoutSeconds: 180, memory: "512MiB", serviceAccount: keyReaderServiceAccount },
+    { secrets: [defaultGeminiApiKey], timeoutSeconds: 180, memory: "512MiB", consumeAppCheckToken: true, serviceAccount: keyReaderServiceAccount },
     schema,
     async (call) => {
       await consumeRateLimit({ uid: call.uid, bucket: "ai", limit: aiRateLimitPerMinute.value(), windowSeconds: 60 });

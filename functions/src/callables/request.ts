@@ -1,6 +1,18 @@
 import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
 import type { z } from "zod";
-import { invalidInput } from "../errors";
+import { appCheckReplayed, invalidInput } from "../errors";
+import { appCheckTokenReplayed } from "../logs";
+
+/**
+ * A callable that consumes App Check tokens (`consumeAppCheckToken`, replay protection) must refuse one
+ * that was consumed before: firebase-functions does not, it marks the request `app.alreadyConsumed` and
+ * calls the handler anyway.
+ */
+export function requireUnusedAppCheckToken(request: CallableRequest<unknown>): void {
+  if (request.app?.alreadyConsumed !== true) return;
+  appCheckTokenReplayed(request.auth?.uid, request.app.appId);
+  throw appCheckReplayed();
+}
 
 /** The caller's uid; a signed-out caller is `unauthenticated` (not failed-precondition). */
 export function requireUid(request: CallableRequest<unknown>): string {

@@ -1,3 +1,4 @@
+import { withTodaysUsage } from "../keys/key-usage";
 import { recheckApiKey } from "../keys/recheck-api-key";
 import { ProviderInputSchema } from "../keys/schemas";
 import { keyReaderServiceAccount } from "../service-accounts";
@@ -16,5 +17,5 @@ import { userCallable } from "./user-callable";
  * KEY_STORE_UNAVAILABLE.
  */
 export const verifyApiKey = userCallable({ serviceAccount: keyReaderServiceAccount }, ProviderInputSchema, async ({ uid, input }) => ({
-  status: await recheckApiKey(uid, input.provider, defaultVault()),
+  status: await withTodaysUsage(uid, await recheckApiKey(uid, input.provider, defaultVault())),
 }));

@@ -1,18 +1,13 @@
 import { geminiApiBaseUrl, geminiModel } from "../config";
 import { AppError, keyFormat } from "../errors";
 import { isWellFormedKey } from "../providers";
-import { consumeRateLimit } from "../rate-limit";
 import type { ApiKeyStatus, ApiKeyVault, KeyState } from "../vault/api-key-vault";
+import { countKeyCall } from "./key-call-limits";
+import { withTodaysUsage } from "./key-usage";
 import type { SetApiKeyInput } from "./schemas";
 import { verifyGeminiKey } from "./verify-gemini-key";
 
 const verifyTimeoutMs = 8_000;
-
-/**
- * Each attempt asks Google about a key, so without a bound setApiKey would let anyone with an account
- * test stolen keys at our expense. Ten attempts per user per ten minutes is plenty for typos.
- */
-const setKeyAttempts = { limit: 10, windowSeconds: 600 };
 
 /**
  * Saves a user's key: counts the attempt, checks the format, checks the key live with the provider
@@ -20,7 +15,7 @@ const setKeyAttempts = { limit: 10, windowSeconds: 600 };
  * key) and thrown as an AppError; nothing is stored unless every step passed, so a previous key stays.
  */
 export async function saveApiKey(uid: string, { apiKey, provider, verify, expiresInDays }: SetApiKeyInput, vault: ApiKeyVault): Promise<ApiKeyStatus> {
-  await consumeRateLimit({ uid, bucket: "set-api-key", ...setKeyAttempts });
+  await countKeyCall(uid, "setApiKey");
 
   if (!isWellFormedKey(provider, apiKey)) {
     await vault.audit(uid, provider, { event: "set", outcome: "rejected_format" });
@@ -38,12 +33,14 @@ export async function saveApiKey(uid: string, { apiKey, provider, verify, expire
     }
   }
 
+  let status: ApiKeyStatus;
   try {
-    return await vault.storeApiKey(uid, provider, apiKey, verification, expiresInDays === undefined ? {} : { expiresInDays });
+    status = await vault.storeApiKey(uid, provider, apiKey, verification, expiresInDays === undefined ? {} : { expiresInDays });
   } catch (error) {
     await vault.audit(uid, provider, { event: "set", outcome: "store_failed" });
     throw error;
   }
+  return withTodaysUsage(uid, status);
 }
 
 function refusalOutcome(error: AppError) {

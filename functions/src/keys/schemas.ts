@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { providers } from "../providers";
+import { dailyLimitRange } from "./daily-limit-range";
 
 /** The key callables' inputs. Plain zod, shared by the callables and their tests. */
 
@@ -28,3 +29,12 @@ export const ApiKeyActivityInputSchema = z
   })
   .strict();
 export type ApiKeyActivityInput = z.infer<typeof ApiKeyActivityInputSchema>;
+
+/** `setDailyLimit`: a whole number of AI calls a UTC day on one's own key, or null for no limit. */
+export const SetDailyLimitInputSchema = z
+  .object({
+    provider,
+    dailyLimit: z.number().int().min(dailyLimitRange.min).max(dailyLimitRange.max).nullable(),
+  })
+  .strict();
+export type SetDailyLimitInput = z.infer<typeof SetDailyLimitInputSchema>;

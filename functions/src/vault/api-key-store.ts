@@ -25,6 +25,8 @@ export interface ApiKeyRecord {
   usageCount: number;
   /** When the key stops being usable, as its owner chose at save time; absent = never. */
   expiresAt?: Date;
+  /** The user's own limit on AI calls a UTC day with their key; kept when the key is replaced. */
+  dailyLimit?: number;
 }
 
 /** Key events for the audit trail (the vocabulary is the contract's). Outcomes, ids and times only: never key material. */
@@ -78,6 +80,7 @@ export function toDocument(record: ApiKeyRecord): DocumentData {
     lastUsedAt: record.lastUsedAt ? Timestamp.fromDate(record.lastUsedAt) : null,
     usageCount: record.usageCount,
     expiresAt: record.expiresAt ? Timestamp.fromDate(record.expiresAt) : null,
+    dailyLimit: record.dailyLimit ?? null,
   };
 }
 
@@ -95,6 +98,7 @@ interface StoredApiKeyDocument {
   usageCount?: number;
   /** Absent on records stored before keys could expire. */
   expiresAt?: Timestamp | null;
+  dailyLimit?: number | null;
 }
 
 export function fromDocument(document: DocumentData): ApiKeyRecord {
@@ -120,6 +124,7 @@ export function fromDocument(document: DocumentData): ApiKeyRecord {
     lastUsedAt: toDate(data.lastUsedAt),
     usageCount: data.usageCount ?? 0,
     expiresAt: toDate(data.expiresAt),
+    ...(typeof data.dailyLimit === "number" ? { dailyLimit: data.dailyLimit } : {}),
   };
 }
 

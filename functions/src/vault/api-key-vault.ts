@@ -27,10 +27,11 @@ export type { KeyState } from "./api-key-store";
 
 export type { ApiKeyStatus } from "../contract";
 
-/** A decrypted key and the id of the record it came from. */
+/** A decrypted key, the id of the record it came from, and the user's daily limit on it if they set one. */
 export interface StoredKey {
   apiKey: string;
   keyId: string;
+  dailyLimit?: number;
 }
 
 /** What Google said when a key was used or checked, in the audit trail's words. */
@@ -54,10 +55,15 @@ export interface ApiKeyVault {
     verification: { state: KeyState; verifiedAt?: Date },
     options?: { expiresInDays?: number },
   ): Promise<ApiKeyStatus>;
-  /** Deletes the record and with it the wrapped data key (crypto-shredding). Idempotent. */
+  /** Deletes the record and with it the wrapped data key (crypto-shredding). Idempotent: nothing to remove writes nothing. */
   removeApiKey(uid: string, provider: Provider): Promise<boolean>;
   /** What the owner may know about their key; an expired key reads as no key. Needs no KMS. */
   status(uid: string, provider: Provider): Promise<ApiKeyStatus>;
+  /**
+   * Sets (a number) or clears (null) the user's daily limit on AI calls with their key. Resolves to the
+   * new status, or null when no key is stored (the limit lives with the key). The same value again writes nothing.
+   */
+  setDailyLimit(uid: string, provider: Provider, dailyLimit: number | null): Promise<ApiKeyStatus | null>;
   /**
    * The caller's plaintext key, read fresh from Firestore on every call (so a removal takes effect at once).
    * An expired key is deleted and reads as none. A record that can never be decrypted again is marked
@@ -67,6 +73,7 @@ export interface ApiKeyVault {
   /**
    * Status updates after a call made with key `keyId`. They apply only while that key is still the
    * stored one: a call that fails after the user replaced the key must not mark the new key invalid.
+   * A state change is audited; the same state again writes nothing.
    */
   markState(uid: string, provider: Provider, keyId: string, state: KeyState): Promise<void>;
   /** An AI call failed because of key `keyId`: its state follows Google's verdict, and the use is audited. */
@@ -172,6 +179,7 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, option
       ...(record.lastUsedAt ? { lastUsedAt: record.lastUsedAt.toISOString() } : {}),
       usageCount: record.usageCount,
       ...(record.expiresAt ? { expiresAt: record.expiresAt.toISOString() } : {}),
+      ...(record.dailyLimit === undefined ? {} : { dailyLimit: record.dailyLimit }),
       rotationDue: at.getTime() - record.createdAt.getTime() >= rotationReminderDays() * dayMs,
     };
   }
@@ -195,15 +203,18 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, option
           ...(expiresInDays === undefined ? {} : { expiresAt: new Date(at.getTime() + expiresInDays * dayMs) }),
         };
         const ref = apiKeyDoc(db, uid, provider);
-        const event = await db.runTransaction(async (tx) => {
+        const { event, stored } = await db.runTransaction(async (tx) => {
           const previous = await tx.get(ref);
           const event: AuditEvent = { event: "set", outcome: previous.exists ? "replaced" : "stored", state: record.state };
-          tx.set(ref, toDocument(record));
+          // The user's daily limit is theirs, not the key's: a replaced key keeps it.
+          const dailyLimit = previous.exists ? fromDocument(previous.data()!).dailyLimit : undefined;
+          const stored = dailyLimit === undefined ? record : { ...record, dailyLimit };
+          tx.set(ref, toDocument(stored));
           tx.create(db.collection(auditCollection).doc(), auditDocument(uid, provider, event, at));
-          return event;
+          return { event, stored };
         });
         logs.keyEvent(uid, provider, event);
-        return statusOf(record);
+        return statusOf(stored);
       }),
 
     removeApiKey: (uid, provider) =>
@@ -212,7 +223,9 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, option
         const event = await db.runTransaction(async (tx) => {
           const existing = await tx.get(ref);
           const event: AuditEvent = { event: "remove", outcome: existing.exists ? "removed" : "absent" };
-          if (existing.exists) tx.delete(ref);
+          // Nothing to remove changes nothing, so it leaves no audit document (a log line only).
+          if (!existing.exists) return event;
+          tx.delete(ref);
           tx.create(db.collection(auditCollection).doc(), auditDocument(uid, provider, event, now()));
           return event;
         });
@@ -226,6 +239,20 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, option
         return snapshot.exists ? statusOf(fromDocument(snapshot.data()!)) : { provider, hasKey: false };
       }),
 
+    setDailyLimit: (uid, provider, dailyLimit) =>
+      guarded(uid, provider, "set_daily_limit", async () => {
+        const ref = apiKeyDoc(db, uid, provider);
+        return db.runTransaction(async (tx) => {
+          const snapshot = await tx.get(ref);
+          if (!snapshot.exists) return null;
+          const record = fromDocument(snapshot.data()!);
+          if (isExpired(record, now())) return null; // treated as removed
+          if ((record.dailyLimit ?? null) === dailyLimit) return statusOf(record);
+          tx.update(ref, { dailyLimit });
+          return statusOf({ ...record, dailyLimit: dailyLimit ?? undefined });
+        });
+      }),
+
     readApiKey: (uid, provider) =>
       guarded(uid, provider, "read", async () => {
         const snapshot = await apiKeyDoc(db, uid, provider).get();
@@ -237,7 +264,7 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, option
           return null;
         }
         try {
-          return { apiKey: await openSecret(record.envelope, secretAad(uid, provider), wrapper), keyId: record.keyId };
+          return { apiKey: await openSecret(record.envelope, secretAad(uid, provider), wrapper), keyId: record.keyId, ...(record.dailyLimit === undefined ? {} : { dailyLimit: record.dailyLimit }) };
         } catch (error) {
           if (isUnreadableRecordError(error)) await markUnreadable(uid, provider, record.keyId);
           throw error;

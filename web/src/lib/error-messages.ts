@@ -64,7 +64,7 @@ function readDetails(error: FirebaseError): Partial<ErrorDetails> {
  * Turns a failure into what the user reads and the next step. For every failure of our functions
  * (those with `details.reason`) the server wrote the message for the user's situation, so it is shown
  * as is and its `details.action` becomes the link. The texts here cover only failures that never
- * carried a reason: a lost connection, a signed-out session, a timeout, being offline.
+ * carried a reason: a lost connection, a session or App Check refusal, a timeout, being offline.
  */
 export function describeError(error: unknown, context: ErrorContext): ErrorDescription {
   if (error instanceof ConnectionLostError) {
@@ -85,7 +85,8 @@ export function describeError(error: unknown, context: ErrorContext): ErrorDescr
   }
   switch (error.code) {
     case "functions/unauthenticated":
-      return { message: "Your session has ended. Sign out, then sign in again to continue." };
+      // Either the session (Auth) or App Check, whose refusal carries no reason: the page could not prove it is this app.
+      return { message: "Your session could not be verified. Reload the page; if that does not help, sign out and sign in again." };
     case "functions/deadline-exceeded":
       return { message: "That took too long to answer. Try again in a moment." };
     case "functions/internal":

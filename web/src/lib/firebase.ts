@@ -1,6 +1,7 @@
 import { initializeApp, type FirebaseApp, type FirebaseOptions } from "firebase/app";
 import { connectAuthEmulator, indexedDBLocalPersistence, initializeAuth, type Auth } from "firebase/auth";
 import type { Functions } from "firebase/functions";
+import { startAppCheck } from "./app-check";
 
 /** Where the emulators listen, injected by vite.config.ts from firebase.json. */
 declare const __FIREBASE_EMULATORS__: { authUrl: string; functions: { host: string; port: number } };
@@ -46,13 +47,17 @@ async function initialize(): Promise<FirebaseServices> {
   return { app, auth, usesEmulators };
 }
 
-/** The Functions SDK, loaded on first use so the sign-in screen does not download it. */
+/**
+ * The Functions SDK, loaded on first use so the sign-in screen does not download it. App Check, which
+ * only the callables need, starts here too, before the first call.
+ */
 export function loadFunctions(): Promise<Functions> {
   functions ??= (async () => {
     const [{ app, usesEmulators }, { getFunctions, connectFunctionsEmulator }] = await Promise.all([
       loadFirebase(),
       import("firebase/functions"),
     ]);
+    await startAppCheck(app, usesEmulators);
     const instance = getFunctions(app, functionsRegion);
     if (usesEmulators) {
       const { host, port } = __FIREBASE_EMULATORS__.functions;

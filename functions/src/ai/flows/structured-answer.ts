@@ -3,7 +3,7 @@ import type { z } from "zod";
 import { GeminiCallError } from "../gemini-call-error";
 import { ai } from "../genkit";
 import type { Progress } from "../schemas";
-import { userKeyGemini } from "../user-key-model";
+import { upstreamAttemptsLeft, userKeyGemini } from "../user-key-model";
 
 /** Gemini answered twice with something that does not fit the schema. Never returned half-parsed. */
 export class MalformedAnswerError extends Error {
@@ -25,11 +25,13 @@ export interface StructuredAnswerRequest<Schema extends z.ZodTypeAny> {
 
 /**
  * One structured generation on the user-key model: the answer is validated against `schema`; a
- * malformed answer (unparseable, or valid JSON of the wrong shape) is asked for once more, then
- * reported as MalformedAnswerError. A safety block is a GeminiCallError of kind "blocked".
+ * malformed answer (unparseable, or valid JSON of the wrong shape) is asked for once more if the call
+ * has an upstream attempt left (transient retries draw from the same budget), then reported as
+ * MalformedAnswerError. A safety block is a GeminiCallError of kind "blocked".
  */
 export async function generateStructuredAnswer<Schema extends z.ZodTypeAny>(request: StructuredAnswerRequest<Schema>): Promise<z.output<Schema>> {
   for (let attempt = 1; attempt <= 2; attempt++) {
+    if (attempt > 1 && upstreamAttemptsLeft() === 0) break;
     request.sendChunk(
       attempt === 1
         ? { step: "generating", message: request.generatingMessage }

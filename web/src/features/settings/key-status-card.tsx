@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import type { KeyState, ApiKeyStatus } from "../../lib/callables";
+import { todaysUsage } from "./todays-usage";
 
 const stateLabels: Record<KeyState, { label: string; explanation?: string }> = {
   active: { label: "Active" },
@@ -86,6 +87,12 @@ export function KeyStatusCard({ status, actions }: { status: ApiKeyStatus; actio
             <When iso={status.expiresAt} otherwise="Never" />
           </dd>
         </div>
+        {todaysUsage(status) && (
+          <div>
+            <dt>AI requests</dt>
+            <dd>{todaysUsage(status)}</dd>
+          </div>
+        )}
       </dl>
       {actions && <div className="key-status-actions">{actions}</div>}
     </div>

@@ -6,6 +6,7 @@ import { ExternalLink } from "../../ui/link";
 import { Page } from "../../ui/page";
 import { ApiKeyForm } from "./api-key-form";
 import { CheckKeyButton } from "./check-key-button";
+import { DailyLimitForm } from "./daily-limit-form";
 import { KeyActivity } from "./key-activity";
 import { KeyStatusCard } from "./key-status-card";
 import { RemoveKeyButton } from "./remove-key-button";
@@ -95,6 +96,13 @@ export default function SettingsPage() {
           onSettled={activityChanged}
         />
       </section>
+      {status?.hasKey && (
+        <section className="card stack" aria-labelledby="limit-heading">
+          <h2 id="limit-heading">Daily limit</h2>
+          <p>Your key's Google project pays for every request. A daily limit caps how many Interview AI may send with it.</p>
+          <DailyLimitForm status={status} onSaved={setStatus} />
+        </section>
+      )}
       <KeyActivity version={activityVersion} />
     </Page>
   );

@@ -1,0 +1,24 @@
+import { consumeRateLimit } from "../rate-limit";
+
+/**
+ * Per-user limits on the key-management callables, kept in Firestore across instances (rate-limit.ts).
+ * Each refusal is RATE_LIMITED with `retryAfterSeconds`, and is logged.
+ */
+export const keyCallLimits = {
+  /**
+   * Each attempt asks Google about a key, so without a bound setApiKey would let anyone with an account
+   * test stolen keys at our expense. Ten attempts per ten minutes is plenty for typos.
+   */
+  setApiKey: { bucket: "set-api-key", limit: 10, windowSeconds: 600 },
+  /** A deletion and its audit event: as many as one can save keys to delete. */
+  removeApiKey: { bucket: "remove-api-key", limit: 10, windowSeconds: 600 },
+  /** Changing one's own daily limit: generous for someone trying figures, bounded for a script. */
+  setDailyLimit: { bucket: "key-settings", limit: 20, windowSeconds: 600 },
+  /** Read whenever Settings opens: one every two seconds, sustained, is more than a person needs. */
+  apiKeyStatus: { bucket: "key-status", limit: 30, windowSeconds: 60 },
+} as const;
+
+/** Counts one call of a key-management callable for `uid`; throws RATE_LIMITED over its limit. */
+export async function countKeyCall(uid: string, callable: keyof typeof keyCallLimits): Promise<void> {
+  await consumeRateLimit({ uid, ...keyCallLimits[callable] });
+}

@@ -1,0 +1,33 @@
+import type { ApiKeyStatus } from "../contract";
+import { AppError, ownKeyDailyLimitReached } from "../errors";
+import { consumeRateLimit, readWindowCount } from "../rate-limit";
+
+/**
+ * AI calls made with a user's own key, counted per UTC day (in the rate limiter's store), against the
+ * optional daily limit the user sets in Settings. Counted whether or not a limit is set, so that a limit
+ * set at noon already knows the morning's calls, and Settings can show "12 of 30 today".
+ */
+const ownKeyDaily = { bucket: "own-key-daily", windowSeconds: 86_400 };
+
+/** Counts one AI call on the user's own key; with a limit, the call over it is QUOTA_EXCEEDED until midnight UTC. */
+export async function countOwnKeyCall(uid: string, dailyLimit: number | undefined): Promise<void> {
+  try {
+    await consumeRateLimit({ uid, ...ownKeyDaily, limit: dailyLimit ?? Number.POSITIVE_INFINITY });
+  } catch (error) {
+    if (error instanceof AppError && error.reason === "RATE_LIMITED" && dailyLimit !== undefined) {
+      throw ownKeyDailyLimitReached(dailyLimit, error.extra.retryAfterSeconds ?? 3600);
+    }
+    throw error;
+  }
+}
+
+/**
+ * The key's status with today's count of calls made with it (`callsToday`), when there is a key. The
+ * count is a figure to show: if it cannot be read (logged), the status goes without it rather than
+ * turning a key that was just saved into a failure.
+ */
+export async function withTodaysUsage(uid: string, status: ApiKeyStatus): Promise<ApiKeyStatus> {
+  if (!status.hasKey) return status;
+  const callsToday = await readWindowCount({ uid, ...ownKeyDaily }).catch(() => undefined);
+  return callsToday === undefined ? status : { ...status, callsToday };
+}

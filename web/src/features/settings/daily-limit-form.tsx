@@ -1,0 +1,92 @@
+import { useState, type FormEvent } from "react";
+import { setDailyLimit, type ApiKeyStatus } from "../../lib/callables";
+import { describeError, type ErrorDescription } from "../../lib/error-messages";
+import { ErrorNotice } from "../../ui/error-notice";
+import { describedBy, Field } from "../../ui/field";
+// The server's own range (a pure module), so the browser refuses what the server would.
+import { dailyLimitRange } from "../../../../functions/src/keys/daily-limit-range";
+
+/**
+ * The user's own daily limit on AI requests made with their key: set, change or remove it. Requests
+ * beyond it are refused by the server before Gemini is asked, until midnight UTC.
+ */
+export function DailyLimitForm({ status, onSaved }: { status: ApiKeyStatus; onSaved: (status: ApiKeyStatus) => void }) {
+  const [draft, setDraft] = useState(status.dailyLimit === undefined ? "" : String(status.dailyLimit));
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<ErrorDescription>();
+  const [fieldError, setFieldError] = useState<string>();
+  const [confirmation, setConfirmation] = useState("");
+
+  const save = async (dailyLimit: number | null) => {
+    if (saving) return;
+    setSaving(true);
+    setError(undefined);
+    setFieldError(undefined);
+    setConfirmation("");
+    try {
+      const saved = await setDailyLimit(dailyLimit);
+      onSaved(saved);
+      setDraft(saved.dailyLimit === undefined ? "" : String(saved.dailyLimit));
+      setConfirmation(saved.dailyLimit === undefined ? "Daily limit removed." : `Daily limit set to ${saved.dailyLimit} request${saved.dailyLimit === 1 ? "" : "s"} a day.`);
+    } catch (failure) {
+      setError(describeError(failure, "manageKey"));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (!draft.trim()) {
+      void save(null);
+      return;
+    }
+    const figure = Number(draft.trim());
+    if (!Number.isInteger(figure) || figure < dailyLimitRange.min || figure > dailyLimitRange.max) {
+      setConfirmation("");
+      setError(undefined);
+      setFieldError(`Enter a whole number from ${dailyLimitRange.min} to ${dailyLimitRange.max}, or remove the limit.`);
+      return;
+    }
+    void save(figure);
+  };
+
+  return (
+    <form className="stack" noValidate onSubmit={submit} aria-busy={saving}>
+      <Field
+        id="daily-limit"
+        label="Daily limit on AI requests with your key"
+        hint="Interview AI stops sending requests with your key after this many a day (the day ends at midnight UTC), before Gemini is asked. Leave it empty for no limit."
+        error={fieldError}
+      >
+        <div className="input-with-button">
+          <input
+            {...describedBy("daily-limit", { hint: true, error: fieldError })}
+            type="number"
+            inputMode="numeric"
+            min={dailyLimitRange.min}
+            max={dailyLimitRange.max}
+            step={1}
+            placeholder="No limit"
+            value={draft}
+            onChange={(event) => setDraft(event.target.value)}
+          />
+          <button type="submit" className="button button-secondary" aria-disabled={saving || undefined}>
+            Save limit
+          </button>
+        </div>
+      </Field>
+      <ErrorNotice error={error} />
+      {status.dailyLimit !== undefined && (
+        <div className="actions">
+          <button type="button" className="button button-quiet" onClick={() => void save(null)} aria-disabled={saving || undefined}>
+            Remove limit
+          </button>
+        </div>
+      )}
+      <p className="confirmation" role="status">
+        {confirmation}
+      </p>
+    </form>
+  );
+}
