@@ -7,11 +7,19 @@ export interface KeyRingRecord {
   createTime: Date;
 }
 
+/** The CryptoKeyVersion states the local KMS models (real KMS has more, for imported and external keys). */
+export type CryptoKeyVersionState = "ENABLED" | "DISABLED" | "DESTROY_SCHEDULED" | "DESTROYED";
+
 export interface CryptoKeyVersionRecord {
   name: string;
   createTime: Date;
-  /** 32 random bytes: the AES-256-GCM key of this version. */
-  keyMaterial: Buffer;
+  state: CryptoKeyVersionState;
+  /** 32 random bytes: the AES-256-GCM key of this version; gone once the version is DESTROYED. */
+  keyMaterial: Buffer | undefined;
+  /** When a DESTROY_SCHEDULED version becomes DESTROYED. */
+  destroyTime?: Date;
+  /** When it did. */
+  destroyEventTime?: Date;
 }
 
 export interface CryptoKeyRecord {
@@ -19,7 +27,12 @@ export interface CryptoKeyRecord {
   createTime: Date;
   primaryVersionName: string | undefined;
   versions: CryptoKeyVersionRecord[];
+  /** How long a version stays DESTROY_SCHEDULED before its material is destroyed (real KMS: 30 days unless set at creation). */
+  destroyScheduledDurationMs: number;
 }
+
+/** Real Cloud KMS's default scheduled-for-destruction duration. */
+export const defaultDestroyScheduledDurationMs = 30 * 24 * 3600 * 1000;
 
 /** Shape of the JSON file in dataDir. Key material is stored in the clear: this is a dev tool only. */
 interface StoredState {
@@ -28,7 +41,18 @@ interface StoredState {
     name: string;
     createTime: string;
     primaryVersionName?: string;
-    versions: { name: string; createTime: string; keyMaterial: string }[];
+    /** Absent in state files written before versions had states: the default. */
+    destroyScheduledDurationMs?: number;
+    versions: {
+      name: string;
+      createTime: string;
+      /** Absent once destroyed. */
+      keyMaterial?: string;
+      /** Absent in older state files: ENABLED. */
+      state?: CryptoKeyVersionState;
+      destroyTime?: string;
+      destroyEventTime?: string;
+    }[];
   }[];
 }
 
@@ -64,10 +88,14 @@ export class KeyStore {
             name: k.name,
             createTime: new Date(k.createTime),
             primaryVersionName: k.primaryVersionName,
+            destroyScheduledDurationMs: k.destroyScheduledDurationMs ?? defaultDestroyScheduledDurationMs,
             versions: k.versions.map((v) => ({
               name: v.name,
               createTime: new Date(v.createTime),
-              keyMaterial: Buffer.from(v.keyMaterial, "base64"),
+              state: v.state ?? "ENABLED",
+              keyMaterial: v.keyMaterial === undefined ? undefined : Buffer.from(v.keyMaterial, "base64"),
+              ...(v.destroyTime ? { destroyTime: new Date(v.destroyTime) } : {}),
+              ...(v.destroyEventTime ? { destroyEventTime: new Date(v.destroyEventTime) } : {}),
             })),
           },
         ]),
@@ -92,8 +120,17 @@ export class KeyStore {
   }
 
   /** Caller checks that the key ring exists and the key does not; with an initial version it becomes primary. */
-  async createCryptoKey(name: string, options: { initialVersion: boolean }): Promise<CryptoKeyRecord> {
-    const cryptoKey: CryptoKeyRecord = { name, createTime: new Date(), primaryVersionName: undefined, versions: [] };
+  async createCryptoKey(
+    name: string,
+    options: { initialVersion: boolean; destroyScheduledDurationMs?: number },
+  ): Promise<CryptoKeyRecord> {
+    const cryptoKey: CryptoKeyRecord = {
+      name,
+      createTime: new Date(),
+      primaryVersionName: undefined,
+      versions: [],
+      destroyScheduledDurationMs: options.destroyScheduledDurationMs ?? defaultDestroyScheduledDurationMs,
+    };
     if (options.initialVersion) cryptoKey.primaryVersionName = addVersion(cryptoKey).name;
     this.cryptoKeys.set(name, cryptoKey);
     await this.persist();
@@ -109,6 +146,43 @@ export class KeyStore {
 
   async setPrimaryVersion(cryptoKey: CryptoKeyRecord, versionName: string): Promise<void> {
     cryptoKey.primaryVersionName = versionName;
+    await this.persist();
+  }
+
+  /** ENABLED <-> DISABLED, or DESTROY_SCHEDULED -> DISABLED (a restore); the caller checks the transition is allowed. */
+  async setVersionState(version: CryptoKeyVersionRecord, state: "ENABLED" | "DISABLED"): Promise<void> {
+    version.state = state;
+    delete version.destroyTime;
+    await this.persist();
+  }
+
+  /** Schedules the version's destruction `destroyScheduledDurationMs` from now. */
+  async scheduleDestruction(cryptoKey: CryptoKeyRecord, version: CryptoKeyVersionRecord, now: Date): Promise<void> {
+    version.state = "DESTROY_SCHEDULED";
+    version.destroyTime = new Date(now.getTime() + cryptoKey.destroyScheduledDurationMs);
+    await this.persist();
+  }
+
+  /**
+   * What real KMS does by itself once a scheduled destroy time has passed: the version becomes DESTROYED
+   * and its key material is gone for good. Run before every call, so state is never read stale.
+   */
+  async destroyDueVersions(now: Date): Promise<void> {
+    let changed = false;
+    for (const cryptoKey of this.cryptoKeys.values()) {
+      for (const version of cryptoKey.versions) {
+        if (version.state === "DESTROY_SCHEDULED" && version.destroyTime && version.destroyTime <= now) {
+          destroyMaterial(version, now);
+          changed = true;
+        }
+      }
+    }
+    if (changed) await this.persist();
+  }
+
+  /** Lets a scheduled destruction happen now rather than at its destroy time (tests cannot wait 30 days). */
+  async destroyNow(version: CryptoKeyVersionRecord, now: Date): Promise<void> {
+    destroyMaterial(version, now);
     await this.persist();
   }
 
@@ -130,20 +204,33 @@ export class KeyStore {
         name: k.name,
         createTime: k.createTime.toISOString(),
         primaryVersionName: k.primaryVersionName,
+        destroyScheduledDurationMs: k.destroyScheduledDurationMs,
         versions: k.versions.map((v) => ({
           name: v.name,
           createTime: v.createTime.toISOString(),
-          keyMaterial: v.keyMaterial.toString("base64"),
+          state: v.state,
+          ...(v.keyMaterial ? { keyMaterial: v.keyMaterial.toString("base64") } : {}),
+          ...(v.destroyTime ? { destroyTime: v.destroyTime.toISOString() } : {}),
+          ...(v.destroyEventTime ? { destroyEventTime: v.destroyEventTime.toISOString() } : {}),
         })),
       })),
     };
   }
 }
 
+function destroyMaterial(version: CryptoKeyVersionRecord, now: Date): void {
+  version.keyMaterial?.fill(0);
+  version.keyMaterial = undefined;
+  version.state = "DESTROYED";
+  delete version.destroyTime;
+  version.destroyEventTime = now;
+}
+
 function addVersion(cryptoKey: CryptoKeyRecord): CryptoKeyVersionRecord {
-  const version = {
+  const version: CryptoKeyVersionRecord = {
     name: `${cryptoKey.name}/cryptoKeyVersions/${cryptoKey.versions.length + 1}`,
     createTime: new Date(),
+    state: "ENABLED",
     keyMaterial: randomBytes(32),
   };
   cryptoKey.versions.push(version);

@@ -14,6 +14,7 @@ type CryptoKey = protos.google.cloud.kms.v1.ICryptoKey;
 type CryptoKeyVersion = protos.google.cloud.kms.v1.ICryptoKeyVersion;
 type Int64Value = protos.google.protobuf.IInt64Value;
 type Timestamp = protos.google.protobuf.ITimestamp;
+type Duration = protos.google.protobuf.IDuration;
 
 /** A failure the RPC answers with this gRPC status and message. */
 export class KmsError extends Error {
@@ -65,9 +66,13 @@ export function createKmsService(store: KeyStore) {
     return primary;
   }
 
+  /** The scheduled destructions whose time has come happen before any call looks at a version. */
+  const settle = () => store.destroyDueVersions(new Date());
+
   return {
     async Encrypt(request: EncryptRequest): Promise<EncryptResponse> {
-      const version = encryptionVersion(request.name);
+      await settle();
+      const version = requireEnabled(encryptionVersion(request.name));
       const plaintext = requireSize(toBuffer(request.plaintext), "plaintext");
       const aad = requireSize(toBuffer(request.additionalAuthenticatedData), "additional_authenticated_data");
       const verifiedPlaintextCrc32c = verifyChecksum(request.plaintextCrc32c, plaintext, "plaintext");
@@ -84,6 +89,7 @@ export function createKmsService(store: KeyStore) {
     },
 
     async Decrypt(request: DecryptRequest): Promise<DecryptResponse> {
+      await settle();
       const cryptoKey = requireCryptoKey(request.name);
       const ciphertext = toBuffer(request.ciphertext);
       const aad = requireSize(toBuffer(request.additionalAuthenticatedData), "additional_authenticated_data");
@@ -92,7 +98,8 @@ export function createKmsService(store: KeyStore) {
       // A ciphertext of another key is indistinguishable from a corrupt one, as in real KMS.
       const versionName = ciphertextVersionName(ciphertext);
       const version = cryptoKey.versions.find((v) => v.name === versionName);
-      const plaintext = version && openCiphertext(ciphertext, version.keyMaterial, aad);
+      // As in real KMS, a ciphertext of a version that is not ENABLED fails FAILED_PRECONDITION, naming the state.
+      const plaintext = version && openCiphertext(ciphertext, requireEnabled(version).keyMaterial, aad);
       if (!version || !plaintext) throw new KmsError(status.INVALID_ARGUMENT, "Decryption failed: the ciphertext is invalid.");
       return {
         plaintext,
@@ -110,10 +117,12 @@ export function createKmsService(store: KeyStore) {
     },
 
     async GetCryptoKey(request: protos.google.cloud.kms.v1.IGetCryptoKeyRequest): Promise<CryptoKey> {
+      await settle();
       return cryptoKeyMessage(requireCryptoKey(request.name));
     },
 
     async GetCryptoKeyVersion(request: protos.google.cloud.kms.v1.IGetCryptoKeyVersionRequest): Promise<CryptoKeyVersion> {
+      await settle();
       return cryptoKeyVersionMessage(requireVersion(request.name).version);
     },
 
@@ -121,6 +130,7 @@ export function createKmsService(store: KeyStore) {
     async ListCryptoKeyVersions(
       request: protos.google.cloud.kms.v1.IListCryptoKeyVersionsRequest,
     ): Promise<protos.google.cloud.kms.v1.IListCryptoKeyVersionsResponse> {
+      await settle();
       const cryptoKey = requireCryptoKey(request.parent, "parent");
       return {
         cryptoKeyVersions: cryptoKey.versions.map(cryptoKeyVersionMessage),
@@ -145,7 +155,11 @@ export function createKmsService(store: KeyStore) {
       }
       requireKeyRing(parent);
       if (store.cryptoKey(name)) throw new KmsError(status.ALREADY_EXISTS, `CryptoKey ${name} already exists.`);
-      const cryptoKey = await store.createCryptoKey(name, { initialVersion: !request.skipInitialVersionCreation });
+      const destroyScheduledDurationMs = durationMs(request.cryptoKey.destroyScheduledDuration);
+      const cryptoKey = await store.createCryptoKey(name, {
+        initialVersion: !request.skipInitialVersionCreation,
+        ...(destroyScheduledDurationMs === undefined ? {} : { destroyScheduledDurationMs }),
+      });
       return cryptoKeyMessage(cryptoKey);
     },
 
@@ -157,12 +171,70 @@ export function createKmsService(store: KeyStore) {
     async UpdateCryptoKeyPrimaryVersion(
       request: protos.google.cloud.kms.v1.IUpdateCryptoKeyPrimaryVersionRequest,
     ): Promise<CryptoKey> {
+      await settle();
       const cryptoKey = requireCryptoKey(request.name);
       const { version } = requireVersion(`${cryptoKey.name}/cryptoKeyVersions/${request.cryptoKeyVersionId ?? ""}`);
-      await store.setPrimaryVersion(cryptoKey, version.name);
+      await store.setPrimaryVersion(cryptoKey, requireEnabled(version).name);
       return cryptoKeyMessage(cryptoKey);
     },
+
+    /** Only `state`, and only between ENABLED and DISABLED, as the real method documents; destroy and restore do the rest. */
+    async UpdateCryptoKeyVersion(request: protos.google.cloud.kms.v1.IUpdateCryptoKeyVersionRequest): Promise<CryptoKeyVersion> {
+      await settle();
+      const { version } = requireVersion(request.cryptoKeyVersion?.name);
+      const paths = request.updateMask?.paths ?? [];
+      if (paths.length === 0) throw new KmsError(status.INVALID_ARGUMENT, "The update_mask must name at least one field.");
+      if (paths.some((field) => field !== "state")) {
+        throw new KmsError(status.INVALID_ARGUMENT, `The local KMS can update only the state of a CryptoKeyVersion, not: ${paths.join(", ")}.`);
+      }
+      const state = request.cryptoKeyVersion?.state;
+      if (state !== "ENABLED" && state !== "DISABLED") {
+        throw new KmsError(status.INVALID_ARGUMENT, `A CryptoKeyVersion's state can be updated only to ENABLED or DISABLED, not ${String(state)}.`);
+      }
+      if (version.state !== "ENABLED" && version.state !== "DISABLED") {
+        throw new KmsError(status.FAILED_PRECONDITION, `${version.name} is in state ${version.state}; only ENABLED or DISABLED versions can be updated.`);
+      }
+      await store.setVersionState(version, state);
+      return cryptoKeyVersionMessage(version);
+    },
+
+    async DestroyCryptoKeyVersion(request: protos.google.cloud.kms.v1.IDestroyCryptoKeyVersionRequest): Promise<CryptoKeyVersion> {
+      await settle();
+      const { cryptoKey, version } = requireVersion(request.name);
+      if (version.state !== "ENABLED" && version.state !== "DISABLED") {
+        throw new KmsError(status.FAILED_PRECONDITION, `${version.name} is in state ${version.state}; only ENABLED or DISABLED versions can be scheduled for destruction.`);
+      }
+      await store.scheduleDestruction(cryptoKey, version, new Date());
+      return cryptoKeyVersionMessage(version);
+    },
+
+    async RestoreCryptoKeyVersion(request: protos.google.cloud.kms.v1.IRestoreCryptoKeyVersionRequest): Promise<CryptoKeyVersion> {
+      await settle();
+      const { version } = requireVersion(request.name);
+      if (version.state !== "DESTROY_SCHEDULED") {
+        throw new KmsError(status.FAILED_PRECONDITION, `${version.name} is in state ${version.state}; only a DESTROY_SCHEDULED version can be restored.`);
+      }
+      await store.setVersionState(version, "DISABLED");
+      return cryptoKeyVersionMessage(version);
+    },
   };
+}
+
+/**
+ * A version that may be used, with its key material. Real KMS refuses any other with FAILED_PRECONDITION
+ * "<name> is not enabled, current state is: <STATE>." — which is how a caller tells a disabled or destroyed
+ * version (lasting) from an outage (UNAVAILABLE).
+ */
+function requireEnabled(version: CryptoKeyVersionRecord): CryptoKeyVersionRecord & { keyMaterial: Buffer } {
+  if (version.state !== "ENABLED" || !version.keyMaterial) {
+    throw new KmsError(status.FAILED_PRECONDITION, `${version.name} is not enabled, current state is: ${version.state}.`);
+  }
+  return version as CryptoKeyVersionRecord & { keyMaterial: Buffer };
+}
+
+function durationMs(duration: Duration | null | undefined): number | undefined {
+  if (!duration) return undefined;
+  return Number(duration.seconds ?? 0) * 1000 + Math.floor((duration.nanos ?? 0) / 1_000_000);
 }
 
 export type KmsService = ReturnType<typeof createKmsService>;
@@ -205,11 +277,13 @@ function timestamp(date: Date): Timestamp {
 function cryptoKeyVersionMessage(version: CryptoKeyVersionRecord): CryptoKeyVersion {
   return {
     name: version.name,
-    state: "ENABLED",
+    state: version.state,
     protectionLevel: "SOFTWARE",
     algorithm: "GOOGLE_SYMMETRIC_ENCRYPTION",
     createTime: timestamp(version.createTime),
     generateTime: timestamp(version.createTime),
+    ...(version.destroyTime ? { destroyTime: timestamp(version.destroyTime) } : {}),
+    ...(version.destroyEventTime ? { destroyEventTime: timestamp(version.destroyEventTime) } : {}),
   };
 }
 
@@ -220,6 +294,10 @@ function cryptoKeyMessage(cryptoKey: CryptoKeyRecord): CryptoKey {
     primary: primary && cryptoKeyVersionMessage(primary),
     purpose: "ENCRYPT_DECRYPT",
     createTime: timestamp(cryptoKey.createTime),
+    destroyScheduledDuration: {
+      seconds: Math.floor(cryptoKey.destroyScheduledDurationMs / 1000),
+      nanos: (cryptoKey.destroyScheduledDurationMs % 1000) * 1_000_000,
+    },
     versionTemplate: { protectionLevel: "SOFTWARE", algorithm: "GOOGLE_SYMMETRIC_ENCRYPTION" },
   };
 }

@@ -28,6 +28,11 @@ export interface LocalKms {
   ensureCryptoKey(cryptoKeyName: string): Promise<void>;
   /** Adds a version, makes it primary and returns its full cryptoKeyVersion name. */
   rotate(cryptoKeyName: string): Promise<string>;
+  /**
+   * Lets a DESTROY_SCHEDULED version reach its destroy time now (real KMS waits the key's
+   * destroy_scheduled_duration, 30 days by default): it becomes DESTROYED and its key material is gone.
+   */
+  completeScheduledDestruction(versionName: string): Promise<void>;
   /** Makes matching calls fail with `code` and/or wait `delayMs` first. */
   injectFault(fault: Fault): void;
   clearFaults(): void;
@@ -93,6 +98,12 @@ export async function startLocalKms(options: LocalKmsOptions): Promise<LocalKms>
       const version = await store.createCryptoKeyVersion(cryptoKey);
       await store.setPrimaryVersion(cryptoKey, version.name);
       return version.name;
+    },
+
+    async completeScheduledDestruction(versionName) {
+      const version = store.cryptoKey(parentName(versionName))?.versions.find((v) => v.name === versionName);
+      if (version?.state !== "DESTROY_SCHEDULED") throw new Error(`${versionName} is not scheduled for destruction.`);
+      await store.destroyNow(version, new Date());
     },
 
     injectFault: (fault) => faults.inject(fault),

@@ -49,6 +49,15 @@ export const aiRateLimitPerMinute = defineInt("AI_RATE_LIMIT_PER_MINUTE", {
 });
 
 /**
+ * Age in days from which a stored key's status says `rotationDue`, and Settings suggests replacing it
+ * with a fresh key (the usual guidance for long-lived API keys is every 90 days).
+ */
+export const keyRotationReminderDays = defineInt("KEY_ROTATION_REMINDER_DAYS", {
+  default: 90,
+  description: "Days after which Settings suggests replacing a stored key",
+});
+
+/**
  * Whether the callables refuse every call without a valid App Check token (a call that does not come from
  * this project's registered app). On unless a deployer sets it to false; README says what that costs.
  */

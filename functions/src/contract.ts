@@ -22,6 +22,7 @@ export type Reason =
   | "MODEL_UNAVAILABLE"
   | "KEY_STORE_UNAVAILABLE"
   | "AI_UNAVAILABLE"
+  | "KEY_UNREADABLE"
   | "APP_CHECK_REPLAYED";
 
 /**
@@ -38,7 +39,11 @@ export interface ErrorDetails {
   retryAfterSeconds?: number;
 }
 
-export type KeyState = "active" | "unverified" | "invalid" | "quota_exhausted";
+/**
+ * `unreadable`: the stored record can never be decrypted again (the KMS key version that wrapped it is
+ * disabled or destroyed, or the record fails its integrity check); only entering the key again helps.
+ */
+export type KeyState = "active" | "unverified" | "invalid" | "quota_exhausted" | "unreadable";
 
 /** What a client may learn about a stored key. Never the key, never ciphertext. Times are ISO strings. */
 export interface ApiKeyStatus {
@@ -52,11 +57,43 @@ export interface ApiKeyStatus {
   verifiedAt?: string;
   lastUsedAt?: string;
   usageCount?: number;
+  /** When the key stops being usable, as its owner chose at save time (absent: never). */
+  expiresAt?: string;
+  /** The key is older than KEY_ROTATION_REMINDER_DAYS: time to replace it with a fresh one. */
+  rotationDue?: boolean;
   /** The user's own limit on AI calls a UTC day with this key; absent when there is none. */
   dailyLimit?: number;
   /** AI calls made with the key today (UTC), counted against `dailyLimit`: "12 of 30 today". */
   callsToday?: number;
 }
+
+/**
+ * One event in a key's life, as the audit trail stores it (with uid, provider and time) and as the owner
+ * sees it in `apiKeyActivity`. Outcomes and states only: never key material, never upstream text.
+ * - `set`: an attempt to save a key; `stored` or `replaced` when it was saved, otherwise why not.
+ * - `verify`: `verifyApiKey` asked Google about the stored key; `state` is what it became.
+ * - `use`: an AI call failed because of the key (Google rejected it, or its quota ran out).
+ * - `state_change`: the key's state changed otherwise (e.g. back to `active` after a successful use, or
+ *   `unreadable` when its record could not be decrypted).
+ * - `rewrap`: the re-wrap job moved the key's data key to the current KMS key version (or found it unreadable).
+ * - `expire`: the key reached the expiry its owner chose and was deleted.
+ * - `remove`: the owner removed the key (`absent`: there was none), or their account was deleted.
+ */
+export type KeyEvent =
+  | {
+      event: "set";
+      outcome: "stored" | "replaced" | "rejected_format" | "rejected_by_provider" | "model_unavailable" | "provider_unreachable" | "store_failed";
+      state?: KeyState;
+    }
+  | { event: "verify"; outcome: "valid" | "rejected_by_provider" | "quota_exhausted" | "model_unavailable" | "provider_unreachable"; state?: KeyState }
+  | { event: "use"; outcome: "rejected_by_provider" | "quota_exhausted"; state?: KeyState }
+  | { event: "state_change"; outcome: KeyState }
+  | { event: "rewrap"; outcome: "rewrapped" | "unreadable" }
+  | { event: "expire"; outcome: "deleted" }
+  | { event: "remove"; outcome: "removed" | "absent" | "account_deleted" };
+
+/** A key event as `apiKeyActivity` returns it; `at` is an ISO time. */
+export type KeyActivityEvent = KeyEvent & { at: string };
 
 /** What a client sends (defaults not yet applied, so optional fields stay optional). */
 export type GenerateQuestionsRequest = z.input<typeof GenerateQuestionsInputSchema>;

@@ -16,6 +16,7 @@ export const codeForReason: Record<Reason, FunctionsErrorCode> = {
   MODEL_UNAVAILABLE: "failed-precondition",
   KEY_STORE_UNAVAILABLE: "unavailable",
   AI_UNAVAILABLE: "unavailable",
+  KEY_UNREADABLE: "failed-precondition",
   // firebase-functions refuses a call without a valid App Check token as `unauthenticated`; a replayed one alike.
   APP_CHECK_REPLAYED: "unauthenticated",
 };
@@ -134,24 +135,28 @@ export const rateLimited = (retryAfterSeconds: number) =>
  * The configured model is not served (retired, renamed, or not open to this key's project). That is the
  * operator's or Google's to fix, not the user's key, which stays as it was.
  */
-export function modelUnavailable(model: string, when: "saving" | "using"): AppError {
-  return new AppError(
-    "MODEL_UNAVAILABLE",
-    when === "saving"
-      ? `Google says this key cannot use the model Interview AI runs on (${model}), so it was not saved. If the key's Google project is restricted, create a key in AI Studio in a project with Gemini API access; otherwise we have been alerted and are on it.`
-      : `The AI model Interview AI runs on (${model}) is not available right now. Your key is fine and nothing was spent; we have been alerted — try again later.`,
-    when === "saving" ? { action: "provider_keys" } : {},
-  );
+export function modelUnavailable(model: string, when: "saving" | "using" | "checking"): AppError {
+  const messages = {
+    saving: `Google says this key cannot use the model Interview AI runs on (${model}), so it was not saved. If the key's Google project is restricted, create a key in AI Studio in a project with Gemini API access; otherwise we have been alerted and are on it.`,
+    using: `The AI model Interview AI runs on (${model}) is not available right now. Your key is fine and nothing was spent; we have been alerted — try again later.`,
+    checking: `Google says your key cannot use the model Interview AI runs on (${model}) right now, so it could not be confirmed. Its status was left as it was; we have been alerted — try again later.`,
+  };
+  return new AppError("MODEL_UNAVAILABLE", messages[when], when === "saving" ? { action: "provider_keys" } : {});
 }
 
 export const keyStoreUnavailable = () =>
   new AppError("KEY_STORE_UNAVAILABLE", "The secure key store is unavailable just now. Nothing was changed or lost; try again in a moment.");
 
-/** A stored record that does not authenticate (tampered or moved) will never decrypt: only a new key helps. */
+/**
+ * A stored record that will never decrypt again: the KMS key version that wrapped it is disabled or
+ * destroyed, or it does not authenticate (tampered or moved). Not an outage, so not "try again".
+ */
 export const keyUnreadable = () =>
-  new AppError("KEY_STORE_UNAVAILABLE", "Your saved key can no longer be read. Remove it and add your key again in Settings.", {
-    action: "settings",
-  });
+  new AppError(
+    "KEY_UNREADABLE",
+    "Your saved Gemini key can no longer be read, so it can't be used, and trying again won't change that. Enter your key again in Settings.",
+    { action: "settings" },
+  );
 
 export const aiUnavailable = (message = "Gemini is temporarily unavailable. Nothing is lost; try again in a moment.") =>
   new AppError("AI_UNAVAILABLE", message);

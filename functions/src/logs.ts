@@ -2,6 +2,7 @@ import { logger } from "firebase-functions";
 import type { ProtocolProblem } from "./callable-protocol-guard";
 import type { Provider } from "./providers";
 import type { AuditEvent } from "./vault/api-key-store";
+import type { RewrapCounts } from "./vault/rewrap";
 
 /**
  * Every log line the functions write, by name. They carry ids, outcomes and error *types* only:
@@ -20,8 +21,12 @@ export function keyStoreFailure(uid: string, provider: Provider, operation: stri
   logger.error("key store unavailable", { uid, provider, operation, ...describeError(error) });
 }
 
-export function keyIntegrityFailure(uid: string, provider: Provider): void {
-  logger.error("stored key failed authentication (tampered or moved record)", { uid, provider });
+/**
+ * A stored record will never decrypt again: `EnvelopeIntegrityError` (tampered or moved) or
+ * `WrappingKeyUnusableError` (its KMS key version is disabled or destroyed, e.g. before a re-wrap ran).
+ */
+export function keyUnreadable(uid: string, provider: Provider, operation: string, error: Error): void {
+  logger.error("stored key is unreadable", { uid, provider, operation, cause: error.name });
 }
 
 export function auditWriteFailed(uid: string, provider: Provider, error: unknown): void {
@@ -105,6 +110,32 @@ export function sharedKeyStoreFailure(operation: string, error: unknown): void {
 
 export function keyBookkeepingFailed(uid: string, provider: Provider, operation: string, error: unknown): void {
   logger.warn("key status not updated", { uid, provider, operation, ...describeError(error) });
+}
+
+/** One re-wrap run's counts (rewrapApiKeys or `npm run keys:rewrap`). */
+export function rewrapRun(counts: RewrapCounts): void {
+  if (counts.failed > 0) logger.warn("key rewrap run", counts);
+  else logger.info("key rewrap run", counts);
+}
+
+/** One record's data key moved to another KMS key version (names of versions are not secret). */
+export function keyRewrapped(uid: string, provider: Provider, fromVersion: string, toVersion: string): void {
+  logger.info("api key rewrapped", { uid, provider, fromVersion, toVersion });
+}
+
+export function rewrapFailed(uid: string, provider: Provider, error: unknown): void {
+  logger.warn("api key rewrap failed", { uid, provider, ...describeError(error) });
+}
+
+/** One run of the scheduled cleanup of expired keys. */
+export function expiryCleanup(counts: { found: number; deleted: number; failed: number }): void {
+  if (counts.failed > 0) logger.warn("expired keys cleanup", counts);
+  else logger.info("expired keys cleanup", counts);
+}
+
+/** A user's account was deleted and with it their key records and rate-limit documents. */
+export function accountKeyDataDeleted(uid: string, keysDeleted: number): void {
+  logger.info("account deleted: key data removed", { uid, keysDeleted });
 }
 
 /**

@@ -25,7 +25,7 @@ describe("web app: keyboard use and access (browser)", function () {
   this.timeout(90_000);
   const openSession = browserSessions();
 
-  it("saves a key with the keyboard alone, with show/hide and the remove dialog reachable too", async () => {
+  it("saves a key with the keyboard alone, with show/hide, the expiry choice, Check again and the remove dialog reachable too", async () => {
     const session = await openSession();
     const { page } = session;
     await signUp(page);
@@ -42,12 +42,17 @@ describe("web app: keyboard use and access (browser)", function () {
     await page.keyboard.press("Enter");
     assert.equal(await keyField(page).getAttribute("type"), "password", "Hide masks it again");
     await page.keyboard.press("Tab");
+    assert.equal(await focused(page), "select: Delete this key automatically");
+    await page.keyboard.press("Tab");
     assert.equal(await focused(page), "button: Save and verify");
     await page.keyboard.press("Enter");
     await page.getByRole("status").filter({ hasText: "was verified and saved" }).waitFor();
     assert.equal(await keyField(page).inputValue(), "");
 
     await page.keyboard.press("Shift+Tab");
+    await tabUntil(page, "button: Check again");
+    await page.keyboard.press("Enter");
+    await page.getByRole("status").filter({ hasText: "Checked with Google just now: your key works." }).waitFor();
     await tabUntil(page, "button: Remove key");
     await page.keyboard.press("Enter");
     const dialog = page.getByRole("dialog", { name: "Remove your Gemini key?" });

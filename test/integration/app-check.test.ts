@@ -11,6 +11,8 @@ const validRequests = () => ({
   apiKeyStatus: {},
   removeApiKey: {},
   setDailyLimit: { dailyLimit: 5 },
+  verifyApiKey: {},
+  apiKeyActivity: {},
   setApiKey: { apiKey: fakeGeminiKey() },
   generateQuestions: { jobTitle: "Engineer", interviewType: "technical", count: 1 },
   generateFeedback: { jobTitle: "Engineer", items: [{ question: "Why us?", answer: "The product." }] },

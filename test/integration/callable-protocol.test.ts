@@ -4,9 +4,9 @@ import { readFileSync, statSync } from "node:fs";
 import { deleteApp, initializeApp } from "firebase/app";
 import { connectAuthEmulator, createUserWithEmailAndPassword, getAuth } from "firebase/auth";
 import { httpUrl, loadStackConfig } from "../../dev/stack-config";
+import { emulatorAppCheckToken } from "../../web/src/lib/emulator-app-check";
 import { assertCallFails, disposeClients, signUpNewUser } from "../support/firebase-client";
 import { fakeGeminiKey, keyShaped } from "../support/keys";
-import { emulatorAppCheckToken } from "../../web/src/lib/emulator-app-check";
 
 /**
  * What an attacker (or a curl user) sees who speaks HTTP to the callables without the Firebase SDK, and
@@ -15,7 +15,7 @@ import { emulatorAppCheckToken } from "../../web/src/lib/emulator-app-check";
  */
 
 const config = loadStackConfig();
-const callables = ["apiKeyStatus", "removeApiKey", "setApiKey", "generateQuestions", "generateFeedback", "setDailyLimit"] as const;
+const callables = ["apiKeyStatus", "removeApiKey", "setApiKey", "setDailyLimit", "verifyApiKey", "apiKeyActivity", "generateQuestions", "generateFeedback"] as const;
 const urlOf = (name: string) => `${httpUrl(config.functions)}/${config.projectId}/us-central1/${name}`;
 const refusalLine = "malformed callable request refused";
 
@@ -47,9 +47,12 @@ async function send(name: string, request: RawRequest, idToken?: string) {
   const headers: Record<string, string> = {};
   if (request.contentType !== undefined || request.body !== undefined) headers["Content-Type"] = request.contentType ?? "application/json";
   if (request.accept) headers.Accept = request.accept;
-  if (idToken) headers.Authorization = `Bearer ${idToken}`;
-  // What the web app sends with every call (App Check is enforced): the protocol check must hold either way.
-  headers["X-Firebase-AppCheck"] = emulatorAppCheckToken({ projectId: config.projectId }).token;
+  if (idToken) {
+    headers.Authorization = `Bearer ${idToken}`;
+    // A signed-in request stands for the app's, so it carries an App Check token too (every callable
+    // enforces App Check; the emulator only checks that there is one). Signed out, it carries none.
+    headers["X-Firebase-AppCheck"] = emulatorAppCheckToken({ projectId: config.projectId }).token;
+  }
   const response = await fetch(urlOf(name), { method: request.method ?? "POST", headers, body: request.body });
   return { status: response.status, contentType: response.headers.get("content-type") ?? "", text: await response.text() };
 }

@@ -290,7 +290,7 @@ describe("key vault callables", function () {
       await setKey(mallory, { apiKey: fakeGeminiKey() });
       await keyDoc(mallory.uid).set((await keyDoc(alice.uid).get()).data()!);
 
-      await assert.rejects(vaultAsFunctionsRunIt().readApiKey(mallory.uid, "googleai"), (error: { reason?: string }) => error.reason === "KEY_STORE_UNAVAILABLE");
+      await assert.rejects(vaultAsFunctionsRunIt().readApiKey(mallory.uid, "googleai"), (error: { reason?: string }) => error.reason === "KEY_UNREADABLE");
     });
 
     it("is decrypted from a warm data-key cache without a KMS call, yet a removal takes effect at once", async () => {

@@ -230,6 +230,121 @@ describe("local KMS through the official @google-cloud/kms client", () => {
     });
   });
 
+  describe("version states, as the real API manages them", () => {
+    /** Encrypts under the key's current primary; returns the ciphertext and the version that made it. */
+    async function encryptNow(keyName: string, text: string) {
+      const aad = Buffer.from("users/alice");
+      const [encrypted] = await client.encrypt({ name: keyName, plaintext: Buffer.from(text), additionalAuthenticatedData: aad });
+      return { ciphertext: Buffer.from(encrypted.ciphertext as Uint8Array), version: encrypted.name!, aad };
+    }
+    const decryptText = async (keyName: string, ciphertext: Buffer, aad: Buffer) =>
+      Buffer.from((await client.decrypt({ name: keyName, ciphertext, additionalAuthenticatedData: aad }))[0].plaintext as Uint8Array).toString();
+    const setState = (name: string, state: "ENABLED" | "DISABLED") =>
+      client.updateCryptoKeyVersion({ cryptoKeyVersion: { name, state }, updateMask: { paths: ["state"] } });
+    const notEnabled = (name: string, state: string) => ({
+      code: status.FAILED_PRECONDITION,
+      details: `${name} is not enabled, current state is: ${state}.`,
+    });
+
+    it("refuses to decrypt under a DISABLED version with FAILED_PRECONDITION, and decrypts again once it is re-enabled", async () => {
+      const keyName = freshKeyName();
+      await kms.ensureCryptoKey(keyName);
+      const old = await encryptNow(keyName, "under v1");
+      await kms.rotate(keyName);
+      const current = await encryptNow(keyName, "under v2");
+
+      const [disabled] = await setState(old.version, "DISABLED");
+      assert.equal(disabled.state, "DISABLED");
+      await assert.rejects(decryptText(keyName, old.ciphertext, old.aad), notEnabled(old.version, "DISABLED"));
+      assert.equal(await decryptText(keyName, current.ciphertext, current.aad), "under v2", "other versions are unaffected");
+
+      await setState(old.version, "ENABLED");
+      assert.equal(await decryptText(keyName, old.ciphertext, old.aad), "under v1");
+    });
+
+    it("refuses to encrypt when the primary is disabled, and refuses a disabled version as the new primary", async () => {
+      const keyName = freshKeyName();
+      await kms.ensureCryptoKey(keyName);
+      const version1 = `${keyName}/cryptoKeyVersions/1`;
+      await setState(version1, "DISABLED");
+
+      await assert.rejects(client.encrypt({ name: keyName, plaintext: Buffer.from("x") }), notEnabled(version1, "DISABLED"));
+      const [version2] = await client.createCryptoKeyVersion({ parent: keyName, cryptoKeyVersion: {} });
+      await client.updateCryptoKeyPrimaryVersion({ name: keyName, cryptoKeyVersionId: "2" });
+      assert.equal((await encryptNow(keyName, "x")).version, version2.name);
+      await assert.rejects(client.updateCryptoKeyPrimaryVersion({ name: keyName, cryptoKeyVersionId: "1" }), notEnabled(version1, "DISABLED"));
+    });
+
+    it("schedules destruction (FAILED_PRECONDITION at once), can restore it to DISABLED, and after the destroy time the material is gone", async () => {
+      const keyName = freshKeyName();
+      await kms.ensureCryptoKey(keyName);
+      const old = await encryptNow(keyName, "doomed");
+      await kms.rotate(keyName);
+
+      const [scheduled] = await client.destroyCryptoKeyVersion({ name: old.version });
+      assert.equal(scheduled.state, "DESTROY_SCHEDULED");
+      const [cryptoKey] = await client.getCryptoKey({ name: keyName });
+      assert.equal(Number(cryptoKey.destroyScheduledDuration?.seconds), 30 * 24 * 3600, "real KMS's default: 30 days");
+      const destroyInDays = (Number(scheduled.destroyTime?.seconds) * 1000 - Date.now()) / 86_400_000;
+      assert.ok(destroyInDays > 29.9 && destroyInDays <= 30, `destroy time ${destroyInDays} days ahead`);
+      await assert.rejects(decryptText(keyName, old.ciphertext, old.aad), notEnabled(old.version, "DESTROY_SCHEDULED"));
+      await assert.rejects(setState(old.version, "ENABLED"), { code: status.FAILED_PRECONDITION });
+
+      const [restored] = await client.restoreCryptoKeyVersion({ name: old.version });
+      assert.equal(restored.state, "DISABLED");
+      await setState(old.version, "ENABLED");
+      assert.equal(await decryptText(keyName, old.ciphertext, old.aad), "doomed");
+
+      await client.destroyCryptoKeyVersion({ name: old.version });
+      await kms.completeScheduledDestruction(old.version);
+      const [destroyed] = await client.getCryptoKeyVersion({ name: old.version });
+      assert.equal(destroyed.state, "DESTROYED");
+      assert.ok(destroyed.destroyEventTime);
+      await assert.rejects(decryptText(keyName, old.ciphertext, old.aad), notEnabled(old.version, "DESTROYED"));
+      await assert.rejects(client.restoreCryptoKeyVersion({ name: old.version }), { code: status.FAILED_PRECONDITION });
+      await assert.rejects(client.destroyCryptoKeyVersion({ name: old.version }), { code: status.FAILED_PRECONDITION });
+    });
+
+    it("destroys a version by itself once a short destroy_scheduled_duration set at creation has passed", async () => {
+      const location = "projects/demo-test/locations/global";
+      const keyRingId = `ring-${randomUUID()}`;
+      await client.createKeyRing({ parent: location, keyRingId, keyRing: {} });
+      const [created] = await client.createCryptoKey({
+        parent: `${location}/keyRings/${keyRingId}`,
+        cryptoKeyId: "key",
+        cryptoKey: { purpose: "ENCRYPT_DECRYPT", destroyScheduledDuration: { seconds: 0, nanos: 1_000_000 } },
+      });
+      const version = created.primary!.name!;
+      await client.createCryptoKeyVersion({ parent: created.name, cryptoKeyVersion: {} });
+      await client.updateCryptoKeyPrimaryVersion({ name: created.name, cryptoKeyVersionId: "2" });
+      const [scheduled] = await client.destroyCryptoKeyVersion({ name: version });
+
+      // Condition, not sleep: the destroy time is 1 ms after scheduling; wait until the clock has passed it.
+      const destroyAt = Number(scheduled.destroyTime?.seconds) * 1000 + Number(scheduled.destroyTime?.nanos) / 1e6;
+      while (Date.now() <= destroyAt) await new Promise((resolve) => setImmediate(resolve));
+      const [after] = await client.getCryptoKeyVersion({ name: version });
+      assert.equal(after.state, "DESTROYED");
+    });
+
+    it("updates only the state, and only to ENABLED or DISABLED", async () => {
+      const keyName = freshKeyName();
+      await kms.ensureCryptoKey(keyName);
+      const name = `${keyName}/cryptoKeyVersions/1`;
+      await assert.rejects(client.updateCryptoKeyVersion({ cryptoKeyVersion: { name, state: "DESTROYED" }, updateMask: { paths: ["state"] } }), {
+        code: status.INVALID_ARGUMENT,
+      });
+      await assert.rejects(client.updateCryptoKeyVersion({ cryptoKeyVersion: { name, state: "DISABLED" }, updateMask: { paths: [] } }), {
+        code: status.INVALID_ARGUMENT,
+      });
+      await assert.rejects(
+        client.updateCryptoKeyVersion({ cryptoKeyVersion: { name, state: "DISABLED" }, updateMask: { paths: ["state", "algorithm"] } }),
+        { code: status.INVALID_ARGUMENT },
+      );
+      const [fetched] = await client.getCryptoKeyVersion({ name });
+      assert.equal(fetched.state, "ENABLED");
+    });
+  });
+
   describe("fault injection", () => {
     it("surfaces an injected UNAVAILABLE as code 14 when the call opts out of retries", async () => {
       const keyName = freshKeyName();
@@ -352,6 +467,7 @@ describe("local KMS persistence", () => {
       await kms.ensureCryptoKey(keyName);
       const [encrypted] = await client.encrypt({ name: keyName, plaintext: Buffer.from("survives"), additionalAuthenticatedData: aad });
       await kms.rotate(keyName);
+      await client.destroyCryptoKeyVersion({ name: `${keyName}/cryptoKeyVersions/2` });
       return encrypted.ciphertext;
     });
 
@@ -359,6 +475,10 @@ describe("local KMS persistence", () => {
       const [decrypted] = await client.decrypt({ name: keyName, ciphertext, additionalAuthenticatedData: aad });
       assert.equal(Buffer.from(decrypted.plaintext as Uint8Array).toString(), "survives");
       assert.equal(decrypted.usedPrimary, false);
+      const [scheduled] = await client.getCryptoKeyVersion({ name: `${keyName}/cryptoKeyVersions/2` });
+      assert.equal(scheduled.state, "DESTROY_SCHEDULED", "version states survive a restart");
+      await client.restoreCryptoKeyVersion({ name: scheduled.name });
+      await client.updateCryptoKeyVersion({ cryptoKeyVersion: { name: scheduled.name, state: "ENABLED" }, updateMask: { paths: ["state"] } });
       const [encrypted] = await client.encrypt({ name: keyName, plaintext: Buffer.from("x") });
       assert.equal(encrypted.name, `${keyName}/cryptoKeyVersions/2`);
     });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { deleteApp, initializeApp, type FirebaseApp } from "firebase/app";
 import { CustomProvider, initializeAppCheck } from "firebase/app-check";
-import { connectAuthEmulator, createUserWithEmailAndPassword, getAuth } from "firebase/auth";
+import { connectAuthEmulator, createUserWithEmailAndPassword, deleteUser, getAuth } from "firebase/auth";
 import { connectFunctionsEmulator, FunctionsError, getFunctions, httpsCallable } from "firebase/functions";
 import { loadStackConfig } from "../../dev/stack-config";
 import type { ApiKeyStatus, Progress } from "../../functions/src/contract";
@@ -76,11 +76,14 @@ function callerOf(app: FirebaseApp, uid?: string): Caller {
   };
 }
 
-/** A brand-new signed-in user; with App Check tokens from the emulator provider unless `options` say otherwise. */
-export async function signUpNewUser(options?: ClientOptions): Promise<Caller & { uid: string }> {
+/**
+ * A brand-new signed-in user, who can also delete their own account (as Firebase Auth lets them); with App
+ * Check tokens from the emulator provider unless `options` say otherwise.
+ */
+export async function signUpNewUser(options?: ClientOptions): Promise<Caller & { uid: string; deleteAccount(): Promise<void> }> {
   const app = clientApp(options);
   const credential = await createUserWithEmailAndPassword(getAuth(app), `user-${randomUUID()}@example.test`, `pw-${randomUUID()}`);
-  return callerOf(app, credential.user.uid) as Caller & { uid: string };
+  return { ...(callerOf(app, credential.user.uid) as Caller & { uid: string }), deleteAccount: () => deleteUser(credential.user) };
 }
 
 /** A caller who never signed in. */

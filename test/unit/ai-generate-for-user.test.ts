@@ -88,9 +88,10 @@ function fakeVault(stored: { apiKey: string; keyId: string } | null) {
     async readApiKey() {
       return stored;
     },
-    async markState(_uid: string, _provider: string, keyId: string, state: KeyState) {
+    async recordFailedUse(_uid: string, _provider: string, keyId: string, verdict: "rejected_by_provider" | "quota_exhausted") {
       if (this.failBookkeeping) throw new Error("Firestore unavailable");
-      marked.push({ keyId, state });
+      // The state the vault gives a key after that verdict.
+      marked.push({ keyId, state: verdict === "rejected_by_provider" ? "invalid" : "quota_exhausted" });
     },
     async recordUse(_uid: string, _provider: string, keyId: string) {
       if (this.failBookkeeping) throw new Error("Firestore unavailable");
@@ -354,7 +355,7 @@ describe("AI orchestration (generate-for-user), network-free", () => {
       const { outcome, entries } = await runQuestions(deps);
       assert.ok(!outcome.ok);
       assert.equal(clientFailure(outcome.error).details.reason, "KEY_INVALID");
-      assert.ok(entries.some((entry) => messageOf(entry) === "key status not updated" && entry.operation === "markState"));
+      assert.ok(entries.some((entry) => messageOf(entry) === "key status not updated" && entry.operation === "recordFailedUse"));
     });
 
     it("is KEY_MISSING without a key of one's own and no shared key allowed, and calls nobody", async () => {

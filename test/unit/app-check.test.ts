@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import { HttpsError } from "firebase-functions/v2/https";
+import { apiKeyActivity } from "../../functions/src/callables/api-key-activity";
 import { apiKeyStatus } from "../../functions/src/callables/api-key-status";
 import { generateFeedback } from "../../functions/src/callables/generate-feedback";
 import { generateQuestions } from "../../functions/src/callables/generate-questions";
 import { removeApiKey } from "../../functions/src/callables/remove-api-key";
 import { setApiKey } from "../../functions/src/callables/set-api-key";
 import { setDailyLimit } from "../../functions/src/callables/set-daily-limit";
+import { verifyApiKey } from "../../functions/src/callables/verify-api-key";
 import { appCheckEnforced } from "../../functions/src/config";
 
 /**
@@ -43,7 +45,7 @@ describe("App Check replay protection (handlers in process)", () => {
     });
   }
 
-  for (const [name, callable] of Object.entries({ apiKeyStatus, removeApiKey, setDailyLimit })) {
+  for (const [name, callable] of Object.entries({ apiKeyStatus, removeApiKey, setDailyLimit, verifyApiKey, apiKeyActivity })) {
     it(`${name} does not consume tokens, so it has no replay check (its clients send the SDK's cached token)`, async () => {
       assert.equal((await failureOf(callable, true)).code, "invalid-argument");
     });

@@ -94,7 +94,7 @@ describe("callable protocol guard", () => {
     assert.deepEqual(Object.keys(guarded), Object.keys(callable));
   });
 
-  it("leaves the deploy manifest of the built functions as firebase-tools reads it: every export a callable", function () {
+  it("leaves the deploy manifest of the built functions as firebase-tools reads it: eight callables, two scheduled jobs, one Auth trigger", function () {
     this.timeout(30_000);
     const dir = mkdtempSync(join(tmpdir(), "interview-ai-manifest-"));
     try {
@@ -107,13 +107,35 @@ describe("callable protocol guard", () => {
       });
       assert.equal(result.status, 0, result.stderr);
       const { endpoints } = JSON.parse(readFileSync(manifestPath, "utf8")) as { endpoints: Record<string, Record<string, unknown>> };
-      assert.deepEqual(Object.keys(endpoints).sort(), ["apiKeyStatus", "generateFeedback", "generateQuestions", "removeApiKey", "setApiKey", "setDailyLimit"]);
-      for (const [name, endpoint] of Object.entries(endpoints)) {
+      const callables = ["apiKeyActivity", "apiKeyStatus", "generateFeedback", "generateQuestions", "removeApiKey", "setApiKey", "setDailyLimit", "verifyApiKey"];
+      const others = ["deleteExpiredApiKeys", "deleteUserKeyData", "rewrapApiKeys"];
+      assert.deepEqual(Object.keys(endpoints).sort(), [...callables, ...others].sort());
+      assert.ok(endpoints.rewrapApiKeys.scheduleTrigger && endpoints.deleteExpiredApiKeys.scheduleTrigger, "the jobs are scheduled");
+      assert.ok(endpoints.deleteUserKeyData.eventTrigger, "account deletion is an Auth trigger");
+      for (const name of callables) {
+        const endpoint = endpoints[name];
         assert.deepEqual(endpoint.callableTrigger, {}, name);
         assert.deepEqual(endpoint.region, ["us-central1"], name);
         assert.equal(endpoint.maxInstances, 10, name);
       }
       assert.equal(endpoints.generateQuestions.timeoutSeconds, 180);
+      // Each function's own service account survives the guard, beside the global options.
+      assert.deepEqual(
+        Object.fromEntries(Object.entries(endpoints).map(([name, endpoint]) => [name, endpoint.serviceAccountEmail])),
+        {
+          apiKeyActivity: "interview-ai-key-records@",
+          apiKeyStatus: "interview-ai-key-records@",
+          deleteExpiredApiKeys: "interview-ai-key-records@",
+          deleteUserKeyData: "interview-ai-key-records@",
+          generateFeedback: "interview-ai-key-reader@",
+          generateQuestions: "interview-ai-key-reader@",
+          removeApiKey: "interview-ai-key-records@",
+          rewrapApiKeys: "interview-ai-key-rewrap@",
+          setApiKey: "interview-ai-key-writer@",
+          setDailyLimit: "interview-ai-key-records@",
+          verifyApiKey: "interview-ai-key-reader@",
+        },
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

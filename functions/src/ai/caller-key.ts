@@ -46,9 +46,11 @@ export interface DefaultKeyPolicy {
 
 /**
  * The caller's own stored key — read and decrypted fresh on every call, so a removal takes effect at
- * once, and counted against the daily limit its owner may have set — or, when the project allows it and the user has none, the project's key: only for a verified,
- * non-anonymous account, while the shared key's breaker is closed, within the user's daily cap and the
- * project's daily budget. Vault failures surface as KEY_STORE_UNAVAILABLE; no key at all as KEY_MISSING.
+ * once, and counted against the daily limit its owner may have set — or, when the project allows it and
+ * the user has none, the project's key: only for a verified, non-anonymous account, while the shared key's
+ * breaker is closed, within the user's daily cap and the project's daily budget. A stored key that can
+ * never be decrypted again surfaces as KEY_UNREADABLE (the user has a key, so there is no fallback), other
+ * vault failures as KEY_STORE_UNAVAILABLE; no key at all (or an expired one) as KEY_MISSING.
  */
 export async function resolveCallerKey(
   caller: { uid: string; account: CallerAccount },

@@ -6,7 +6,7 @@ import * as logs from "../logs";
 import { isRetiredKeyShape } from "../providers";
 import { consumeRateLimit } from "../rate-limit";
 import { sharedKeyGuard, type SharedKeyGuard } from "../shared-key-budget";
-import { defaultVault, type ApiKeyVault, type KeyState } from "../vault/api-key-vault";
+import { defaultVault, type ApiKeyVault } from "../vault/api-key-vault";
 import { resolveCallerKey, type CallerAccount, type CallerKey, type DefaultKeyPolicy, type OwnKeyPolicy } from "./caller-key";
 import { GeminiCallError } from "./gemini-call-error";
 import { answerFeedbackFlow } from "./flows/answer-feedback";
@@ -46,7 +46,7 @@ export interface AiCaller {
  * without Firestore, KMS or params. The callables pass nothing and get `deployedGenerationDeps()`.
  */
 export interface GenerationDeps {
-  vault: Pick<ApiKeyVault, "readApiKey" | "markState" | "recordUse">;
+  vault: Pick<ApiKeyVault, "readApiKey" | "recordFailedUse" | "recordUse">;
   defaultKey: DefaultKeyPolicy;
   /** The user's own key's daily count (key-call-limits.ts). */
   ownKey: OwnKeyPolicy;
@@ -142,9 +142,9 @@ async function failureFor(
   { uid, flow, model, callerKey, vault, sharedKey }: { uid: string; flow: string; model: string; callerKey: CallerKey; vault: GenerationDeps["vault"]; sharedKey: GenerationDeps["sharedKey"] },
 ): Promise<unknown> {
   const { keySource } = callerKey;
-  const markState = (state: KeyState) =>
+  const recordFailedUse = (verdict: "rejected_by_provider" | "quota_exhausted") =>
     callerKey.keySource === "user"
-      ? bestEffort(uid, "markState", () => vault.markState(uid, provider, callerKey.keyId, state))
+      ? bestEffort(uid, "recordFailedUse", () => vault.recordFailedUse(uid, provider, callerKey.keyId, verdict))
       : Promise.resolve();
   if (error instanceof MalformedAnswerError) {
     logs.aiGeneration(uid, flow, keySource, "malformed");
@@ -162,7 +162,7 @@ async function failureFor(
           action: "settings",
         });
       }
-      await markState("invalid");
+      await recordFailedUse("rejected_by_provider");
       return keyInvalid("using", isRetiredKeyShape(provider, callerKey.apiKey));
     case "quota":
       if (keySource === "default") {
@@ -171,7 +171,7 @@ async function failureFor(
         await sharedKey.recordQuotaFailure(failure.retryAfterSeconds);
         return defaultKeyOutOfQuota(failure.retryAfterSeconds);
       }
-      await markState("quota_exhausted");
+      await recordFailedUse("quota_exhausted");
       return quotaExceeded(failure.retryAfterSeconds);
     case "model_unavailable":
       // The operator's configuration or Google's catalogue: the key's state stays as it is.

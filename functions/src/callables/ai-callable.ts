@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { Progress } from "../ai/schemas";
 import { aiRateLimitPerMinute, defaultGeminiApiKey } from "../config";
+import { keyReaderServiceAccount } from "../service-accounts";
 import { consumeRateLimit } from "../rate-limit";
 import { userCallable, type UserCall } from "./user-callable";
 
@@ -18,7 +19,7 @@ export function aiCallable<Schema extends z.ZodTypeAny, Result>(
   generate: (ai: AiServices, call: UserCall<z.output<Schema>, Progress>) => Promise<Result>,
 ) {
   return userCallable<Schema, Result, Progress>(
-    { secrets: [defaultGeminiApiKey], timeoutSeconds: 180, memory: "512MiB", consumeAppCheckToken: true },
+    { secrets: [defaultGeminiApiKey], timeoutSeconds: 180, memory: "512MiB", consumeAppCheckToken: true, serviceAccount: keyReaderServiceAccount },
     schema,
     async (call) => {
       await consumeRateLimit({ uid: call.uid, bucket: "ai", limit: aiRateLimitPerMinute.value(), windowSeconds: 60 });

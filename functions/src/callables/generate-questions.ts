@@ -10,7 +10,7 @@ import { aiCallable } from "./ai-callable";
  * Result: `{ questions: [{ id, text, category, rationale? }], keySource: "user"|"default" }`. A streaming
  * caller also receives progress chunks `{ step, message }` first.
  * Fails: INVALID_INPUT (also for content Gemini's safety settings block), RATE_LIMITED, KEY_MISSING,
- * KEY_INVALID, QUOTA_EXCEEDED, MODEL_UNAVAILABLE, KEY_STORE_UNAVAILABLE, AI_UNAVAILABLE, APP_CHECK_REPLAYED (each
- * call consumes its App Check token).
+ * KEY_INVALID, KEY_UNREADABLE (enter the key again), QUOTA_EXCEEDED, MODEL_UNAVAILABLE, KEY_STORE_UNAVAILABLE,
+ * AI_UNAVAILABLE, APP_CHECK_REPLAYED (each call consumes its App Check token).
  */
 export const generateQuestions = aiCallable(GenerateQuestionsInputSchema, (ai, call) => ai.generateQuestionsForUser(call, call.input));

@@ -1,5 +1,6 @@
 import { countKeyCall } from "../keys/key-call-limits";
 import { ProviderInputSchema } from "../keys/schemas";
+import { keyRecordsServiceAccount } from "../service-accounts";
 import { defaultVault } from "../vault/api-key-vault";
 import { userCallable } from "./user-callable";
 
@@ -11,7 +12,7 @@ import { userCallable } from "./user-callable";
  * and then nothing is written).
  * Fails: INVALID_INPUT, RATE_LIMITED (more than 10 calls in 10 minutes), KEY_STORE_UNAVAILABLE.
  */
-export const removeApiKey = userCallable({}, ProviderInputSchema, async ({ uid, input }) => {
+export const removeApiKey = userCallable({ serviceAccount: keyRecordsServiceAccount }, ProviderInputSchema, async ({ uid, input }) => {
   await countKeyCall(uid, "removeApiKey");
   return { removed: await defaultVault().removeApiKey(uid, input.provider) };
 });

@@ -1,5 +1,6 @@
 import { setDailyLimit as setKeyDailyLimit } from "../keys/set-daily-limit";
 import { SetDailyLimitInputSchema } from "../keys/schemas";
+import { keyRecordsServiceAccount } from "../service-accounts";
 import { defaultVault } from "../vault/api-key-vault";
 import { userCallable } from "./user-callable";
 
@@ -13,6 +14,6 @@ import { userCallable } from "./user-callable";
  * Fails: INVALID_INPUT, RATE_LIMITED (more than 20 calls in 10 minutes), KEY_MISSING (no key stored: the
  * limit belongs to one), KEY_STORE_UNAVAILABLE.
  */
-export const setDailyLimit = userCallable({}, SetDailyLimitInputSchema, async ({ uid, input }) => ({
+export const setDailyLimit = userCallable({ serviceAccount: keyRecordsServiceAccount }, SetDailyLimitInputSchema, async ({ uid, input }) => ({
   status: await setKeyDailyLimit(uid, input, defaultVault()),
 }));

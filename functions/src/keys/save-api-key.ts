@@ -14,7 +14,7 @@ const verifyTimeoutMs = 8_000;
  * (unless `verify` is off), then seals and stores it. Every refusal is audited (outcome only, never the
  * key) and thrown as an AppError; nothing is stored unless every step passed, so a previous key stays.
  */
-export async function saveApiKey(uid: string, { apiKey, provider, verify }: SetApiKeyInput, vault: ApiKeyVault): Promise<ApiKeyStatus> {
+export async function saveApiKey(uid: string, { apiKey, provider, verify, expiresInDays }: SetApiKeyInput, vault: ApiKeyVault): Promise<ApiKeyStatus> {
   await countKeyCall(uid, "setApiKey");
 
   if (!isWellFormedKey(provider, apiKey)) {
@@ -35,7 +35,7 @@ export async function saveApiKey(uid: string, { apiKey, provider, verify }: SetA
 
   let status: ApiKeyStatus;
   try {
-    status = await vault.storeApiKey(uid, provider, apiKey, verification);
+    status = await vault.storeApiKey(uid, provider, apiKey, verification, expiresInDays === undefined ? {} : { expiresInDays });
   } catch (error) {
     await vault.audit(uid, provider, { event: "set", outcome: "store_failed" });
     throw error;

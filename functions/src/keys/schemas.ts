@@ -11,13 +11,24 @@ export const SetApiKeyInputSchema = z
     apiKey: z.string().max(512).transform((key) => key.trim()),
     provider,
     verify: z.boolean().default(true),
+    /** Treat the key as removed this many days after saving it; absent = never. */
+    expiresInDays: z.number().int().min(1).max(365).optional(),
   })
   .strict();
 export type SetApiKeyInput = z.infer<typeof SetApiKeyInputSchema>;
 
-/** `removeApiKey` and `apiKeyStatus`: which provider's key. */
+/** `removeApiKey`, `apiKeyStatus` and `verifyApiKey`: which provider's key. */
 export const ProviderInputSchema = z.object({ provider }).strict();
 export type ProviderInput = z.infer<typeof ProviderInputSchema>;
+
+/** `apiKeyActivity`: which provider's key, and how many of its most recent events. */
+export const ApiKeyActivityInputSchema = z
+  .object({
+    provider,
+    limit: z.number().int().min(1).max(50).default(20),
+  })
+  .strict();
+export type ApiKeyActivityInput = z.infer<typeof ApiKeyActivityInputSchema>;
 
 /** `setDailyLimit`: a whole number of AI calls a UTC day on one's own key, or null for no limit. */
 export const SetDailyLimitInputSchema = z

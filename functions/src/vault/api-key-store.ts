@@ -1,5 +1,5 @@
-import { FieldValue, Timestamp, type DocumentData, type Firestore } from "firebase-admin/firestore";
-import type { KeyState } from "../contract";
+import { FieldValue, Timestamp, type DocumentData, type DocumentReference, type Firestore } from "firebase-admin/firestore";
+import type { KeyActivityEvent, KeyEvent, KeyState } from "../contract";
 import type { Provider } from "../providers";
 import type { Envelope } from "./envelope";
 
@@ -23,20 +23,40 @@ export interface ApiKeyRecord {
   verifiedAt?: Date;
   lastUsedAt?: Date;
   usageCount: number;
+  /** When the key stops being usable, as its owner chose at save time; absent = never. */
+  expiresAt?: Date;
   /** The user's own limit on AI calls a UTC day with their key; kept when the key is replaced. */
   dailyLimit?: number;
 }
 
-/** Key events for the audit trail. Outcomes, ids and times only: never key material. */
-export type AuditEvent =
-  | { event: "set"; outcome: "stored" | "replaced" | "rejected_format" | "rejected_by_provider" | "model_unavailable" | "provider_unreachable" | "store_failed"; state?: KeyState }
-  | { event: "remove"; outcome: "removed" | "absent" }
-  | { event: "state_change"; outcome: KeyState };
+/** Key events for the audit trail (the vocabulary is the contract's). Outcomes, ids and times only: never key material. */
+export type AuditEvent = KeyEvent;
 
 export const auditCollection = "apiKeyAudit";
 
+/**
+ * How long an audit event is kept: a Firestore TTL policy on `expireAt` (firestore.indexes.json) deletes
+ * it afterwards. Thirteen months cover a yearly review with a month to spare, and outlast the longest
+ * key expiry a user can choose (365 days), so a key's whole life can be traced; older events about a
+ * user's key serve no purpose that would justify keeping them.
+ */
+export const auditRetentionDays = 400;
+
 export function apiKeyDoc(db: Firestore, uid: string, provider: Provider) {
   return db.collection("apiKeys").doc(uid).collection("providers").doc(provider);
+}
+
+/** Every user's key records, as one collection group (the re-wrap job and the expiry cleanup scan it). */
+export const apiKeyCollectionGroup = "providers";
+
+/** All of one user's key records: `apiKeys/{uid}` and everything under it. */
+export function userKeysDoc(db: Firestore, uid: string) {
+  return db.collection("apiKeys").doc(uid);
+}
+
+/** Whose record a document of the collection group is, read back from its path `apiKeys/{uid}/providers/{provider}`. */
+export function ownerOf(ref: DocumentReference): { uid: string; provider: Provider } {
+  return { uid: ref.parent.parent!.id, provider: ref.id as Provider };
 }
 
 export function toDocument(record: ApiKeyRecord): DocumentData {
@@ -59,6 +79,7 @@ export function toDocument(record: ApiKeyRecord): DocumentData {
     verifiedAt: record.verifiedAt ? Timestamp.fromDate(record.verifiedAt) : null,
     lastUsedAt: record.lastUsedAt ? Timestamp.fromDate(record.lastUsedAt) : null,
     usageCount: record.usageCount,
+    expiresAt: record.expiresAt ? Timestamp.fromDate(record.expiresAt) : null,
     dailyLimit: record.dailyLimit ?? null,
   };
 }
@@ -75,6 +96,8 @@ interface StoredApiKeyDocument {
   verifiedAt: Timestamp | null;
   lastUsedAt: Timestamp | null;
   usageCount?: number;
+  /** Absent on records stored before keys could expire. */
+  expiresAt?: Timestamp | null;
   dailyLimit?: number | null;
 }
 
@@ -100,12 +123,33 @@ export function fromDocument(document: DocumentData): ApiKeyRecord {
     verifiedAt: toDate(data.verifiedAt),
     lastUsedAt: toDate(data.lastUsedAt),
     usageCount: data.usageCount ?? 0,
+    expiresAt: toDate(data.expiresAt),
     ...(typeof data.dailyLimit === "number" ? { dailyLimit: data.dailyLimit } : {}),
   };
 }
 
-export function auditDocument(uid: string, provider: Provider, event: AuditEvent): DocumentData {
-  return { uid, provider, ...event, at: FieldValue.serverTimestamp() };
+/** Whether the key has reached the expiry its owner chose: from then on it is treated as removed. */
+export function isExpired(record: Pick<ApiKeyRecord, "expiresAt">, at: Date): boolean {
+  return record.expiresAt !== undefined && record.expiresAt <= at;
+}
+
+export function auditDocument(uid: string, provider: Provider, event: AuditEvent, now: Date): DocumentData {
+  return {
+    uid,
+    provider,
+    ...event,
+    at: FieldValue.serverTimestamp(),
+    expireAt: Timestamp.fromMillis(now.getTime() + auditRetentionDays * 86_400_000),
+  };
+}
+
+/** An audit document as the owner may see it: when, what, how it ended, and the key's state if recorded. */
+export function activityOf(document: DocumentData): KeyActivityEvent {
+  // Only the functions write audit documents, always through auditDocument: event and outcome are a KeyEvent's.
+  const stored = document as KeyEvent & { at?: Timestamp; state?: KeyState };
+  const at = toDate(stored.at) ?? new Date(0);
+  const event = { event: stored.event, outcome: stored.outcome } as KeyEvent;
+  return { at: at.toISOString(), ...event, ...(stored.state ? { state: stored.state } : {}) };
 }
 
 function toDate(value: unknown): Date | undefined {

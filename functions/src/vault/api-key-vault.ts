@@ -1,23 +1,26 @@
 import { randomUUID } from "node:crypto";
 import { FieldValue, type Firestore } from "firebase-admin/firestore";
 import { firestore } from "../admin";
-import type { ApiKeyStatus } from "../contract";
-import { kmsKeyName } from "../config";
+import type { ApiKeyStatus, KeyActivityEvent, KeyEvent } from "../contract";
+import { keyRotationReminderDays, kmsKeyName } from "../config";
 import { AppError, keyStoreUnavailable, keyUnreadable } from "../errors";
 import * as logs from "../logs";
 import { keyHint, type Provider } from "../providers";
 import {
+  activityOf,
   apiKeyDoc,
   auditCollection,
   auditDocument,
   fromDocument,
+  isExpired,
   toDocument,
   type ApiKeyRecord,
   type AuditEvent,
   type KeyState,
 } from "./api-key-store";
 import { cachingUnwrap } from "./data-key-cache";
-import { EnvelopeIntegrityError, openSecret, sealSecret, secretAad, type DataKeyWrapper } from "./envelope";
+import { isUnreadableRecordError, openSecret, sealSecret, secretAad, type DataKeyWrapper } from "./envelope";
+import { expireIfDue } from "./key-lifecycle";
 import { createKmsClient, kmsKeyWrapper } from "./kms-key-wrapper";
 
 export type { KeyState } from "./api-key-store";
@@ -31,18 +34,41 @@ export interface StoredKey {
   dailyLimit?: number;
 }
 
+/** What Google said when a key was used or checked, in the audit trail's words. */
+export type ProviderVerdict = "valid" | "rejected_by_provider" | "quota_exhausted";
+
+const stateForVerdict: Record<ProviderVerdict, KeyState> = {
+  valid: "active",
+  rejected_by_provider: "invalid",
+  quota_exhausted: "quota_exhausted",
+};
+
 export interface ApiKeyVault {
-  /** Encrypts and stores `apiKey`, replacing any previous one atomically: on failure the old key stays. */
-  storeApiKey(uid: string, provider: Provider, apiKey: string, verification: { state: KeyState; verifiedAt?: Date }): Promise<ApiKeyStatus>;
+  /**
+   * Encrypts and stores `apiKey`, replacing any previous one atomically: on failure the old key stays.
+   * With `expiresInDays`, the key is treated as removed from that many days on.
+   */
+  storeApiKey(
+    uid: string,
+    provider: Provider,
+    apiKey: string,
+    verification: { state: KeyState; verifiedAt?: Date },
+    options?: { expiresInDays?: number },
+  ): Promise<ApiKeyStatus>;
   /** Deletes the record and with it the wrapped data key (crypto-shredding). Idempotent: nothing to remove writes nothing. */
   removeApiKey(uid: string, provider: Provider): Promise<boolean>;
+  /** What the owner may know about their key; an expired key reads as no key. Needs no KMS. */
   status(uid: string, provider: Provider): Promise<ApiKeyStatus>;
   /**
    * Sets (a number) or clears (null) the user's daily limit on AI calls with their key. Resolves to the
    * new status, or null when no key is stored (the limit lives with the key). The same value again writes nothing.
    */
   setDailyLimit(uid: string, provider: Provider, dailyLimit: number | null): Promise<ApiKeyStatus | null>;
-  /** The caller's plaintext key, read fresh from Firestore on every call (so a removal takes effect at once). */
+  /**
+   * The caller's plaintext key, read fresh from Firestore on every call (so a removal takes effect at once).
+   * An expired key is deleted and reads as none. A record that can never be decrypted again is marked
+   * `unreadable` and fails KEY_UNREADABLE; an outage fails KEY_STORE_UNAVAILABLE and changes nothing.
+   */
   readApiKey(uid: string, provider: Provider): Promise<StoredKey | null>;
   /**
    * Status updates after a call made with key `keyId`. They apply only while that key is still the
@@ -50,20 +76,38 @@ export interface ApiKeyVault {
    * A state change is audited; the same state again writes nothing.
    */
   markState(uid: string, provider: Provider, keyId: string, state: KeyState): Promise<void>;
+  /** An AI call failed because of key `keyId`: its state follows Google's verdict, and the use is audited. */
+  recordFailedUse(uid: string, provider: Provider, keyId: string, verdict: Exclude<ProviderVerdict, "valid">): Promise<void>;
+  /** A successful use: counts it, and the key is `active` again (audited if that is a change). */
   recordUse(uid: string, provider: Provider, keyId: string): Promise<void>;
+  /** Google's verdict on a re-check of key `keyId`: sets state and `verifiedAt`, audits, and returns the status. */
+  recordVerification(uid: string, provider: Provider, keyId: string, verdict: ProviderVerdict): Promise<ApiKeyStatus>;
+  /** The owner's own key events, newest first. */
+  activity(uid: string, provider: Provider, limit: number): Promise<KeyActivityEvent[]>;
   /** Appends an audit event on its own (events that accompany a write are written with it). Best effort. */
   audit(uid: string, provider: Provider, event: AuditEvent): Promise<void>;
 }
 
-export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, now: () => Date = () => new Date()): ApiKeyVault {
+export interface VaultOptions {
+  now?: () => Date;
+  /** KEY_ROTATION_REMINDER_DAYS: from this age on, status says `rotationDue`. */
+  rotationReminderDays?: () => number;
+}
+
+const dayMs = 86_400_000;
+
+export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, options: VaultOptions = {}): ApiKeyVault {
+  const now = options.now ?? (() => new Date());
+  const rotationReminderDays = options.rotationReminderDays ?? (() => 90);
+
   /** Runs one store operation; every failure that is not already an AppError becomes KEY_STORE_UNAVAILABLE. */
   async function guarded<T>(uid: string, provider: Provider, operation: string, work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (error) {
       if (error instanceof AppError) throw error;
-      if (error instanceof EnvelopeIntegrityError) {
-        logs.keyIntegrityFailure(uid, provider);
+      if (isUnreadableRecordError(error)) {
+        logs.keyUnreadable(uid, provider, operation, error);
         throw keyUnreadable();
       }
       logs.keyStoreFailure(uid, provider, operation, error);
@@ -74,45 +118,79 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, now: (
   async function audit(uid: string, provider: Provider, event: AuditEvent): Promise<void> {
     logs.keyEvent(uid, provider, event);
     try {
-      await db.collection(auditCollection).add(auditDocument(uid, provider, event));
+      await db.collection(auditCollection).add(auditDocument(uid, provider, event, now()));
     } catch (error) {
       logs.auditWriteFailed(uid, provider, error);
     }
   }
 
   /**
-   * Applies `fields` to the record if it still holds key `keyId` (not removed or replaced meanwhile). When
-   * that changes the key's state, the state change is audited in the same transaction; a repeat of the
-   * state it already has writes no audit event. Resolves to the state change made, if any.
+   * Updates key `keyId`'s record in one transaction if it is still the stored key: `change` sees the
+   * record as stored and returns the fields to set and the event to audit with them (or nothing to do).
+   * Returns the record as it is afterwards, or undefined when there is none.
    */
-  async function updateIfSameKey(
+  async function updateSameKey(
     uid: string,
     provider: Provider,
     keyId: string,
-    fields: Record<string, unknown> & { state: KeyState },
-    { onlyIfStateChanges }: { onlyIfStateChanges: boolean },
-  ): Promise<AuditEvent | undefined> {
+    change: (record: ApiKeyRecord) => { fields: Record<string, unknown>; event?: AuditEvent } | undefined,
+  ): Promise<ApiKeyRecord | undefined> {
     const ref = apiKeyDoc(db, uid, provider);
-    return db.runTransaction(async (tx) => {
+    const { record, event } = await db.runTransaction(async (tx) => {
       const snapshot = await tx.get(ref);
-      if (snapshot.get("keyId") !== keyId) return undefined;
-      const stateChanges = snapshot.get("state") !== fields.state;
-      if (!stateChanges && onlyIfStateChanges) return undefined;
-      tx.update(ref, fields);
-      if (!stateChanges) return undefined;
-      const event: AuditEvent = { event: "state_change", outcome: fields.state };
-      tx.create(db.collection(auditCollection).doc(), auditDocument(uid, provider, event));
-      return event;
+      if (!snapshot.exists) return { record: undefined, event: undefined };
+      const stored = fromDocument(snapshot.data()!);
+      const update = stored.keyId === keyId ? change(stored) : undefined;
+      if (!update) return { record: stored, event: undefined };
+      tx.update(ref, update.fields);
+      if (update.event) tx.create(db.collection(auditCollection).doc(), auditDocument(uid, provider, update.event, now()));
+      return { record: { ...stored, ...(update.fields as Partial<ApiKeyRecord>) }, event: update.event };
     });
+    if (event) logs.keyEvent(uid, provider, event);
+    return record;
+  }
+
+  /** Moves key `keyId` to `state`, auditing `state_change`, if that is a change. */
+  const changeState = (uid: string, provider: Provider, keyId: string, state: KeyState) =>
+    updateSameKey(uid, provider, keyId, (record) =>
+      record.state === state ? undefined : { fields: { state, updatedAt: now() }, event: { event: "state_change", outcome: state } },
+    );
+
+  /** Records that key `keyId` can never be read again. Best effort: the caller reports KEY_UNREADABLE either way. */
+  async function markUnreadable(uid: string, provider: Provider, keyId: string): Promise<void> {
+    try {
+      await changeState(uid, provider, keyId, "unreadable");
+    } catch (error) {
+      logs.keyBookkeepingFailed(uid, provider, "mark_unreadable", error);
+    }
+  }
+
+  function statusOf(record: Omit<ApiKeyRecord, "envelope" | "keyId">): ApiKeyStatus {
+    const at = now();
+    if (isExpired(record, at)) return { provider: record.provider, hasKey: false };
+    return {
+      provider: record.provider,
+      hasKey: true,
+      hint: record.hint,
+      state: record.state,
+      createdAt: record.createdAt.toISOString(),
+      updatedAt: record.updatedAt.toISOString(),
+      ...(record.verifiedAt ? { verifiedAt: record.verifiedAt.toISOString() } : {}),
+      ...(record.lastUsedAt ? { lastUsedAt: record.lastUsedAt.toISOString() } : {}),
+      usageCount: record.usageCount,
+      ...(record.expiresAt ? { expiresAt: record.expiresAt.toISOString() } : {}),
+      ...(record.dailyLimit === undefined ? {} : { dailyLimit: record.dailyLimit }),
+      rotationDue: at.getTime() - record.createdAt.getTime() >= rotationReminderDays() * dayMs,
+    };
   }
 
   return {
-    storeApiKey: (uid, provider, apiKey, verification) =>
+    storeApiKey: (uid, provider, apiKey, verification, { expiresInDays } = {}) =>
       guarded(uid, provider, "store", async () => {
         // Seal before touching Firestore: a KMS failure leaves the previous record exactly as it was.
         const envelope = await sealSecret(apiKey, secretAad(uid, provider), wrapper);
         const at = now();
-        const record = {
+        const record: ApiKeyRecord = {
           keyId: randomUUID(),
           provider,
           envelope,
@@ -122,6 +200,7 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, now: (
           updatedAt: at,
           verifiedAt: verification.verifiedAt,
           usageCount: 0,
+          ...(expiresInDays === undefined ? {} : { expiresAt: new Date(at.getTime() + expiresInDays * dayMs) }),
         };
         const ref = apiKeyDoc(db, uid, provider);
         const { event, stored } = await db.runTransaction(async (tx) => {
@@ -131,7 +210,7 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, now: (
           const dailyLimit = previous.exists ? fromDocument(previous.data()!).dailyLimit : undefined;
           const stored = dailyLimit === undefined ? record : { ...record, dailyLimit };
           tx.set(ref, toDocument(stored));
-          tx.create(db.collection(auditCollection).doc(), auditDocument(uid, provider, event));
+          tx.create(db.collection(auditCollection).doc(), auditDocument(uid, provider, event, at));
           return { event, stored };
         });
         logs.keyEvent(uid, provider, event);
@@ -147,7 +226,7 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, now: (
           // Nothing to remove changes nothing, so it leaves no audit document (a log line only).
           if (!existing.exists) return event;
           tx.delete(ref);
-          tx.create(db.collection(auditCollection).doc(), auditDocument(uid, provider, event));
+          tx.create(db.collection(auditCollection).doc(), auditDocument(uid, provider, event, now()));
           return event;
         });
         logs.keyEvent(uid, provider, event);
@@ -167,6 +246,7 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, now: (
           const snapshot = await tx.get(ref);
           if (!snapshot.exists) return null;
           const record = fromDocument(snapshot.data()!);
+          if (isExpired(record, now())) return null; // treated as removed
           if ((record.dailyLimit ?? null) === dailyLimit) return statusOf(record);
           tx.update(ref, { dailyLimit });
           return statusOf({ ...record, dailyLimit: dailyLimit ?? undefined });
@@ -178,39 +258,65 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, now: (
         const snapshot = await apiKeyDoc(db, uid, provider).get();
         if (!snapshot.exists) return null;
         const record = fromDocument(snapshot.data()!);
-        const apiKey = await openSecret(record.envelope, secretAad(uid, provider), wrapper);
-        return { apiKey, keyId: record.keyId, ...(record.dailyLimit === undefined ? {} : { dailyLimit: record.dailyLimit }) };
+        if (isExpired(record, now())) {
+          // Refused exactly like a removed key; deleting it now is what the scheduled cleanup would do later.
+          await expireIfDue(db, uid, provider, record.keyId, now());
+          return null;
+        }
+        try {
+          return { apiKey: await openSecret(record.envelope, secretAad(uid, provider), wrapper), keyId: record.keyId, ...(record.dailyLimit === undefined ? {} : { dailyLimit: record.dailyLimit }) };
+        } catch (error) {
+          if (isUnreadableRecordError(error)) await markUnreadable(uid, provider, record.keyId);
+          throw error;
+        }
       }),
 
     markState: (uid, provider, keyId, state) =>
       guarded(uid, provider, "mark_state", async () => {
-        const event = await updateIfSameKey(uid, provider, keyId, { state, updatedAt: now() }, { onlyIfStateChanges: true });
-        if (event) logs.keyEvent(uid, provider, event);
+        await changeState(uid, provider, keyId, state);
+      }),
+
+    recordFailedUse: (uid, provider, keyId, verdict) =>
+      guarded(uid, provider, "record_failed_use", async () => {
+        const state = stateForVerdict[verdict];
+        await updateSameKey(uid, provider, keyId, () => ({
+          fields: { state, updatedAt: now() },
+          event: { event: "use", outcome: verdict, state },
+        }));
       }),
 
     recordUse: (uid, provider, keyId) =>
       guarded(uid, provider, "record_use", async () => {
-        const fields = { lastUsedAt: now(), usageCount: FieldValue.increment(1), state: "active" as const };
-        const event = await updateIfSameKey(uid, provider, keyId, fields, { onlyIfStateChanges: false });
-        if (event) logs.keyEvent(uid, provider, event);
+        await updateSameKey(uid, provider, keyId, (record) => ({
+          fields: { lastUsedAt: now(), usageCount: FieldValue.increment(1), state: "active" },
+          ...(record.state === "active" ? {} : { event: { event: "state_change", outcome: "active" } satisfies KeyEvent }),
+        }));
+      }),
+
+    recordVerification: (uid, provider, keyId, verdict) =>
+      guarded(uid, provider, "record_verification", async () => {
+        const state = stateForVerdict[verdict];
+        const at = now();
+        const record = await updateSameKey(uid, provider, keyId, () => ({
+          fields: { state, verifiedAt: at, updatedAt: at },
+          event: { event: "verify", outcome: verdict, state },
+        }));
+        return record ? statusOf(record) : { provider, hasKey: false };
+      }),
+
+    activity: (uid, provider, limit) =>
+      guarded(uid, provider, "activity", async () => {
+        const page = await db
+          .collection(auditCollection)
+          .where("uid", "==", uid)
+          .where("provider", "==", provider)
+          .orderBy("at", "desc")
+          .limit(limit)
+          .get();
+        return page.docs.map((snapshot) => activityOf(snapshot.data()));
       }),
 
     audit,
-  };
-}
-
-function statusOf(record: Omit<ApiKeyRecord, "envelope" | "keyId">): ApiKeyStatus {
-  return {
-    provider: record.provider,
-    hasKey: true,
-    hint: record.hint,
-    state: record.state,
-    createdAt: record.createdAt.toISOString(),
-    updatedAt: record.updatedAt.toISOString(),
-    ...(record.verifiedAt ? { verifiedAt: record.verifiedAt.toISOString() } : {}),
-    ...(record.lastUsedAt ? { lastUsedAt: record.lastUsedAt.toISOString() } : {}),
-    usageCount: record.usageCount,
-    ...(record.dailyLimit === undefined ? {} : { dailyLimit: record.dailyLimit }),
   };
 }
 
@@ -221,6 +327,7 @@ export function defaultVault(): ApiKeyVault {
   instance ??= createApiKeyVault(
     firestore(),
     cachingUnwrap(kmsKeyWrapper(createKmsClient(), kmsKeyName.value()), { maxEntries: 1000, ttlMs: 5 * 60_000 }),
+    { rotationReminderDays: () => keyRotationReminderDays.value() },
   );
   return instance;
 }

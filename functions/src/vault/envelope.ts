@@ -35,6 +35,22 @@ export class EnvelopeIntegrityError extends Error {
   }
 }
 
+/**
+ * The key that wrapped a data key can no longer unwrap it: in Cloud KMS, its version is disabled or
+ * destroyed (FAILED_PRECONDITION). Lasting, unlike an outage, so the record counts as unreadable.
+ */
+export class WrappingKeyUnusableError extends Error {
+  constructor() {
+    super("The key version that wrapped this data key is not enabled.");
+    this.name = "WrappingKeyUnusableError";
+  }
+}
+
+/** Whether a failure to open a record is lasting: the record will never decrypt as it is. */
+export function isUnreadableRecordError(error: unknown): error is EnvelopeIntegrityError | WrappingKeyUnusableError {
+  return error instanceof EnvelopeIntegrityError || error instanceof WrappingKeyUnusableError;
+}
+
 const ivLength = 12;
 const tagLength = 16;
 

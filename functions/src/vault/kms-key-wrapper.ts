@@ -2,7 +2,7 @@ import { KeyManagementServiceClient } from "@google-cloud/kms";
 import { grpc } from "google-gax";
 import { kmsEmulatorHost } from "../config";
 import { crc32c } from "./crc32c";
-import { EnvelopeIntegrityError, type DataKeyWrapper } from "./envelope";
+import { EnvelopeIntegrityError, WrappingKeyUnusableError, type DataKeyWrapper } from "./envelope";
 
 /**
  * How long one KMS call may take, the client's own retries of UNAVAILABLE included, before the user is
@@ -36,6 +36,7 @@ export class KmsUnavailableError extends Error {
 }
 
 const grpcInvalidArgument = 3;
+const grpcFailedPrecondition = 9;
 
 /**
  * Wraps data keys with Cloud KMS `encrypt`/`decrypt`, checking the CRC32C integrity fields both ways as
@@ -83,8 +84,12 @@ export function kmsKeyWrapper(client: KeyManagementServiceClient, cryptoKeyName:
           { timeout: kmsCallTimeoutMs },
         )
         .catch((error: { code?: number }) => {
-          // KMS answers INVALID_ARGUMENT when the ciphertext does not authenticate with this AAD.
+          // KMS answers INVALID_ARGUMENT when the ciphertext does not authenticate with this AAD, and
+          // FAILED_PRECONDITION ("… is not enabled, current state is: DISABLED.") when the version that
+          // wrapped it is disabled or destroyed. Both last; anything else (UNAVAILABLE, a deadline,
+          // PERMISSION_DENIED from a misconfiguration) is an outage that changes nothing.
           if (error?.code === grpcInvalidArgument) throw new EnvelopeIntegrityError();
+          if (error?.code === grpcFailedPrecondition) throw new WrappingKeyUnusableError();
           throw new KmsUnavailableError("decrypt", error?.code);
         });
       const plaintext = Buffer.from(response.plaintext as Uint8Array);
@@ -92,4 +97,15 @@ export function kmsKeyWrapper(client: KeyManagementServiceClient, cryptoKeyName:
       return plaintext;
     },
   };
+}
+
+/**
+ * The full name of the key's primary version, the one Encrypt uses now (`cloudkms.cryptoKeys.get`, in
+ * roles/cloudkms.viewer). Only the re-wrap job asks, to tell records that need moving from current ones.
+ */
+export async function kmsPrimaryVersion(client: KeyManagementServiceClient, cryptoKeyName: string): Promise<string> {
+  const [cryptoKey] = await client.getCryptoKey({ name: cryptoKeyName }, { timeout: kmsCallTimeoutMs });
+  const primary = cryptoKey.primary?.name;
+  if (!primary) throw new Error(`Cloud KMS key ${cryptoKeyName} has no primary version.`);
+  return primary;
 }

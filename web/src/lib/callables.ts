@@ -3,6 +3,7 @@ import { loadFunctions } from "./firebase";
 
 import type {
   ApiKeyStatus,
+  KeyActivityEvent,
   GenerateFeedbackRequest,
   GenerateFeedbackResult,
   GenerateQuestionsRequest,
@@ -22,6 +23,7 @@ export type {
   GenerateQuestionsRequest,
   GenerateQuestionsResult,
   InterviewType,
+  KeyActivityEvent,
   KeySource,
   KeyState,
   Progress,
@@ -77,10 +79,23 @@ export class ConnectionLostError extends Error {
   }
 }
 
-/** Stores (replacing any previous) and, first, verifies the signed-in user's Gemini key. */
-export async function setApiKey(apiKey: string): Promise<ApiKeyStatus> {
-  return (await call<{ apiKey: string; verify: boolean }, { status: ApiKeyStatus }>("setApiKey", { apiKey, verify: true }, "limitedUse"))
-    .status;
+/**
+ * Stores (replacing any previous) and, first, verifies the signed-in user's Gemini key; with
+ * `expiresInDays` (1–365) the key is treated as removed that many days later.
+ */
+export async function setApiKey(apiKey: string, { expiresInDays }: { expiresInDays?: number } = {}): Promise<ApiKeyStatus> {
+  const request = { apiKey, verify: true, ...(expiresInDays === undefined ? {} : { expiresInDays }) };
+  return (await call<typeof request, { status: ApiKeyStatus }>("setApiKey", request, "limitedUse")).status;
+}
+
+/** Asks Google about the stored key now; Google refusing it is a status (`invalid`), not an error. */
+export async function verifyApiKey(): Promise<ApiKeyStatus> {
+  return (await call<Record<string, never>, { status: ApiKeyStatus }>("verifyApiKey", {}, "cached")).status;
+}
+
+/** The signed-in user's own recent key events, newest first. */
+export async function apiKeyActivity(limit = 20): Promise<KeyActivityEvent[]> {
+  return (await call<{ limit: number }, { events: KeyActivityEvent[] }>("apiKeyActivity", { limit }, "cached")).events;
 }
 
 /** Deletes the signed-in user's key; `false` when there was none. */

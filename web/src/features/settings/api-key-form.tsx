@@ -7,6 +7,15 @@ import { describedBy, Field } from "../../ui/field";
 // be some other secret, never leaves the browser.
 import { isWellFormedKey, keyShapesByProvider } from "../../../../functions/src/providers";
 
+/** When a saved key is deleted by itself: never, or after one of these spans (setApiKey takes 1–365 days). */
+const expiryChoices = [
+  { value: "never", label: "Never", days: undefined },
+  { value: "7", label: "After 7 days", days: 7 },
+  { value: "30", label: "After 30 days", days: 30 },
+  { value: "90", label: "After 90 days", days: 90 },
+  { value: "365", label: "After a year", days: 365 },
+] as const;
+
 /** How the keys AI Studio issues today start ("AQ."), from the registry, so a new prefix is one change there. */
 const currentKeyPrefix = keyShapesByProvider.googleai.shapes.find((shape) => !shape.retired)?.prefixes[0] ?? "";
 
@@ -20,14 +29,18 @@ export function ApiKeyForm({
   inputRef,
   onAttempt,
   onSaved,
+  onSettled,
 }: {
   replacing: boolean;
   inputRef: RefObject<HTMLInputElement | null>;
   /** Called when the user submits, so older confirmations can be withdrawn. */
   onAttempt: () => void;
   onSaved: (status: ApiKeyStatus) => void;
+  /** Called once the server has answered, saved or not (the attempt is in the activity either way). */
+  onSettled?: () => void;
 }) {
   const [visible, setVisible] = useState(false);
+  const [expiry, setExpiry] = useState<(typeof expiryChoices)[number]["value"]>("never");
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<ErrorDescription>();
 
@@ -52,13 +65,15 @@ export function ApiKeyForm({
     }
     setSaving(true);
     setError(undefined);
+    const expiresInDays = expiryChoices.find((choice) => choice.value === expiry)?.days;
     try {
-      onSaved(await setApiKey(apiKey));
+      onSaved(await setApiKey(apiKey, expiresInDays === undefined ? {} : { expiresInDays }));
     } catch (failure) {
       fail(describeError(failure, "saveKey"));
     } finally {
       clearField();
       setSaving(false);
+      onSettled?.();
     }
   };
 
@@ -95,6 +110,23 @@ export function ApiKeyForm({
             {visible ? "Hide key" : "Show key"}
           </button>
         </div>
+      </Field>
+      <Field
+        id="key-expiry"
+        label="Delete this key automatically"
+        hint="For a key you only need for a while: from then on Interview AI treats it as removed and deletes it."
+      >
+        <select
+          {...describedBy("key-expiry", { hint: true })}
+          value={expiry}
+          onChange={(event) => setExpiry(event.target.value as typeof expiry)}
+        >
+          {expiryChoices.map((choice) => (
+            <option key={choice.value} value={choice.value}>
+              {choice.label}
+            </option>
+          ))}
+        </select>
       </Field>
       <ErrorNotice error={error && !error.field ? error : undefined} />
       <div className="actions">

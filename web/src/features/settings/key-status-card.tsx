@@ -13,6 +13,11 @@ const stateLabels: Record<KeyState, { label: string; explanation?: string }> = {
     label: "Quota exhausted",
     explanation: "This key ran out of quota the last time it was used. Check the plan and billing of its Google project.",
   },
+  unreadable: {
+    label: "Can't be read",
+    explanation:
+      "Your saved key can no longer be read from the secure key store, so it can't be used. Trying again won't change that: enter your key again below.",
+  },
 };
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
@@ -47,6 +52,12 @@ export function KeyStatusCard({ status, actions }: { status: ApiKeyStatus; actio
         )}
       </p>
       {state?.explanation && <p className="key-status-explanation">{state.explanation}</p>}
+      {status.rotationDue && (
+        <p className="notice notice-warning key-rotation-due">
+          Time for a fresh key: this one was added on <When iso={status.createdAt} otherwise="—" />. Create a new key in
+          Google AI Studio, save it below, then delete this one there.
+        </p>
+      )}
       <dl className="key-facts">
         <div>
           <dt>Added</dt>
@@ -69,6 +80,12 @@ export function KeyStatusCard({ status, actions }: { status: ApiKeyStatus; actio
         <div>
           <dt>Times used</dt>
           <dd>{status.usageCount ?? 0}</dd>
+        </div>
+        <div>
+          <dt>Expires</dt>
+          <dd>
+            <When iso={status.expiresAt} otherwise="Never" />
+          </dd>
         </div>
         {todaysUsage(status) && (
           <div>

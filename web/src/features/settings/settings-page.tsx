@@ -1,19 +1,26 @@
 import { useRef, useState } from "react";
+import type { ErrorDescription } from "../../lib/error-messages";
 import { aiStudioKeyUrl } from "../../lib/error-messages";
 import { ErrorNotice } from "../../ui/error-notice";
 import { ExternalLink } from "../../ui/link";
 import { Page } from "../../ui/page";
 import { ApiKeyForm } from "./api-key-form";
+import { CheckKeyButton } from "./check-key-button";
 import { DailyLimitForm } from "./daily-limit-form";
+import { KeyActivity } from "./key-activity";
 import { KeyStatusCard } from "./key-status-card";
 import { RemoveKeyButton } from "./remove-key-button";
 import { useKeyStatus } from "./use-key-status";
 
-/** Settings: the user's Gemini key — its status, saving a new one, removing it. */
+/** Settings: the user's Gemini key — its status, checking it again, saving a new one, removing it — and its recent activity. */
 export default function SettingsPage() {
   const { status, setStatus, loadError, reload } = useKeyStatus();
   const [confirmation, setConfirmation] = useState("");
+  const [checkError, setCheckError] = useState<ErrorDescription>();
+  // Bumped after every action, so "Recent activity" shows what just happened.
+  const [activityVersion, setActivityVersion] = useState(0);
   const keyInput = useRef<HTMLInputElement>(null);
+  const activityChanged = () => setActivityVersion((version) => version + 1);
 
   return (
     <Page title="Settings">
@@ -38,14 +45,32 @@ export default function SettingsPage() {
           <KeyStatusCard
             status={status}
             actions={
-              <RemoveKeyButton
-                onRemoved={() => {
-                  setStatus({ provider: status.provider, hasKey: false });
-                  setConfirmation("Your key was removed.");
-                  // The button that had the focus is gone; the next thing to do is add a key.
-                  keyInput.current?.focus();
-                }}
-              />
+              <>
+                <CheckKeyButton
+                  onChecked={(checked, message) => {
+                    setStatus(checked);
+                    setConfirmation(message);
+                    activityChanged();
+                  }}
+                  onError={(error) => {
+                    setCheckError(error);
+                    if (error) {
+                      setConfirmation("");
+                      activityChanged();
+                    }
+                  }}
+                />
+                <RemoveKeyButton
+                  onRemoved={() => {
+                    setStatus({ provider: status.provider, hasKey: false });
+                    setCheckError(undefined);
+                    setConfirmation("Your key was removed.");
+                    activityChanged();
+                    // The button that had the focus is gone; the next thing to do is add a key.
+                    keyInput.current?.focus();
+                  }}
+                />
+              </>
             }
           />
         ) : (
@@ -53,17 +78,22 @@ export default function SettingsPage() {
             <span className="spinner" aria-hidden="true" /> Checking your key…
           </p>
         )}
+        <ErrorNotice error={checkError} />
         <p className="confirmation" role="status">
           {confirmation}
         </p>
         <ApiKeyForm
           replacing={status?.hasKey ?? false}
           inputRef={keyInput}
-          onAttempt={() => setConfirmation("")}
+          onAttempt={() => {
+            setConfirmation("");
+            setCheckError(undefined);
+          }}
           onSaved={(saved) => {
             setStatus(saved);
             setConfirmation(`Your key ${saved.hint ?? ""} was verified and saved.`);
           }}
+          onSettled={activityChanged}
         />
       </section>
       {status?.hasKey && (
@@ -73,6 +103,7 @@ export default function SettingsPage() {
           <DailyLimitForm status={status} onSaved={setStatus} />
         </section>
       )}
+      <KeyActivity version={activityVersion} />
     </Page>
   );
 }

@@ -1,0 +1,65 @@
+import type { KeyActivityEvent } from "../../lib/callables";
+
+/**
+ * One key event as a sentence for "Recent activity". Pure, so every event the server can record has a
+ * wording checked by the type system; an outcome this version does not know still reads sensibly.
+ */
+export function describeActivity(event: KeyActivityEvent): string {
+  switch (event.event) {
+    case "set":
+      switch (event.outcome) {
+        case "stored":
+          return "Key saved";
+        case "replaced":
+          return "Key replaced with a new one";
+        case "rejected_format":
+          return "A key was not saved: it did not look like a Gemini key";
+        case "rejected_by_provider":
+          return "A key was not saved: Google rejected it";
+        case "model_unavailable":
+          return "A key was not saved: it cannot use Interview AI's model";
+        case "provider_unreachable":
+          return "A key was not saved: Google could not check it";
+        case "store_failed":
+          return "A key was not saved: the key store was unavailable";
+      }
+      break;
+    case "verify":
+      switch (event.outcome) {
+        case "valid":
+          return "Checked with Google: the key works";
+        case "rejected_by_provider":
+          return "Checked with Google: the key was rejected";
+        case "quota_exhausted":
+          return "Checked with Google: the key is out of quota";
+        case "model_unavailable":
+          return "Check not possible: the model is unavailable to the key";
+        case "provider_unreachable":
+          return "Check not possible: Google could not be reached";
+      }
+      break;
+    case "use":
+      return event.outcome === "quota_exhausted" ? "Used: the key was out of quota" : "Used: Google rejected the key";
+    case "state_change":
+      switch (event.outcome) {
+        case "active":
+          return "The key works again";
+        case "unreadable":
+          return "The saved key could no longer be read";
+        case "invalid":
+          return "The key was marked invalid";
+        case "quota_exhausted":
+          return "The key was marked out of quota";
+        case "unverified":
+          return "The key was marked not verified";
+      }
+      break;
+    case "rewrap":
+      return event.outcome === "rewrapped" ? "Re-encrypted with the key store's current key" : "Found unreadable while re-encrypting";
+    case "expire":
+      return "Deleted: the key reached the expiry you chose";
+    case "remove":
+      return event.outcome === "absent" ? "Remove requested: no key was saved" : "Key removed";
+  }
+  return "Key event";
+}
