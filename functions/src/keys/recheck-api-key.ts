@@ -35,6 +35,7 @@ export async function recheckApiKey(uid: string, provider: Provider, vault: ApiK
       await vault.audit(uid, provider, { event: "verify", outcome: "model_unavailable" });
       throw modelUnavailable(model, "checking");
     case "unreachable":
+    case "no_answer":
       await vault.audit(uid, provider, { event: "verify", outcome: "provider_unreachable" });
       throw aiUnavailable("Google could not be reached to check your key. Nothing was changed; try again in a moment.");
   }

@@ -5,8 +5,11 @@ import { classifyGeminiFailure } from "../ai/gemini-errors";
 
 export type VerifiedKeyState = "active" | "quota_exhausted";
 
-/** Google's answer about a key: usable, genuine but out of quota, refused, the model not served to it, or no answer. */
-export type GeminiKeyCheck = "valid" | "quota_exhausted" | "rejected_by_provider" | "model_unavailable" | "unreachable";
+/**
+ * Google's answer about a key: usable, genuine but out of quota, refused, the model not served to it, an
+ * error of Google's own (`unreachable`), or no answer at all (`no_answer`: not reached, timed out, redirected).
+ */
+export type GeminiKeyCheck = "valid" | "quota_exhausted" | "rejected_by_provider" | "model_unavailable" | "unreachable" | "no_answer";
 
 /**
  * Asks Google about a key by requesting the model the app runs on (`models.get` spends no tokens), so a
@@ -24,7 +27,7 @@ export async function checkGeminiKey(apiKey: string, options: { baseUrl: string;
       signal: AbortSignal.timeout(options.timeoutMs),
     });
   } catch {
-    return "unreachable";
+    return "no_answer";
   }
   if (response.ok) {
     await response.body?.cancel();
@@ -63,6 +66,8 @@ export async function verifyGeminiKey(
       throw keyInvalid("saving", isRetiredKeyShape("googleai", apiKey));
     case "model_unavailable":
       throw modelUnavailable(options.model, "saving");
+    case "no_answer":
+      throw aiUnavailable("Could not reach Google to check this key. Nothing was saved; try again in a moment.");
     case "unreachable":
       throw aiUnavailable("Google could not check this key right now. Nothing was saved; try again in a moment.");
   }
