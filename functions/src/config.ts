@@ -1,6 +1,7 @@
 import { defineBoolean, defineInt, defineSecret, defineString } from "firebase-functions/params";
 import { aiUnavailable, keyStoreUnavailable } from "./errors";
 import * as logs from "./logs";
+import { providerInfo, type Provider } from "./providers";
 
 /**
  * Every setting the functions read, in one place. Params are read with `.value()` only inside
@@ -20,6 +21,27 @@ export const geminiModel = defineString("GEMINI_MODEL", {
   default: "gemini-flash-latest",
   description: "Gemini model used by generateQuestions and generateFeedback",
 });
+
+/**
+ * OpenAI model the AI flows call on an OpenAI key. OpenAI keeps no moving alias for its cheap models, so
+ * this names a current one (docs/openai-anthropic-api.md §4); setApiKey confirms a key can use it.
+ */
+export const openAiModel = defineString("OPENAI_MODEL", {
+  default: "gpt-6-luna",
+  description: "OpenAI model used by generateQuestions and generateFeedback on an OpenAI key",
+});
+
+/** Anthropic model the AI flows call on an Anthropic key; pinned, as Anthropic's ids are (no `latest` alias). */
+export const anthropicModel = defineString("ANTHROPIC_MODEL", {
+  default: "claude-haiku-5-5",
+  description: "Anthropic model used by generateQuestions and generateFeedback on an Anthropic key",
+});
+
+/** The model the app runs on for `provider`'s keys (read per call, like every param). */
+export function modelFor(provider: Provider): string {
+  const model = { googleai: geminiModel, openai: openAiModel, anthropic: anthropicModel }[provider];
+  return model.value();
+}
 
 /** Whether users without a key of their own may use the project's key (bounded by the daily cap). */
 export const allowDefaultKey = defineBoolean("ALLOW_DEFAULT_KEY", {
@@ -88,19 +110,32 @@ export function runsOnEmulator(env: NodeJS.ProcessEnv = process.env): boolean {
   return env.FUNCTIONS_EMULATOR === "true";
 }
 
+/** Each provider's API origin, and the variable that points it elsewhere (a loopback stand-in in tests). */
+const providerEndpoints: Record<Provider, { variable: string; url: string }> = {
+  googleai: { variable: "GEMINI_API_BASE_URL", url: "https://generativelanguage.googleapis.com" },
+  openai: { variable: "OPENAI_API_BASE_URL", url: "https://api.openai.com" },
+  anthropic: { variable: "ANTHROPIC_API_BASE_URL", url: "https://api.anthropic.com" },
+};
+
 /**
- * Google's endpoint unless GEMINI_API_BASE_URL points elsewhere (the loopback stand-in in tests). Outside
- * the emulator only an https URL is taken: every user's key travels in the request's header, and a
- * plaintext endpoint left in a deployed environment would send it in the clear. Refused: AI_UNAVAILABLE,
- * and an error log naming the variable for the operator.
+ * The provider's API origin unless its variable (GEMINI_API_BASE_URL, OPENAI_API_BASE_URL,
+ * ANTHROPIC_API_BASE_URL) points elsewhere. Outside the emulator only an https URL is taken: every
+ * user's key travels in the request's header, and a plaintext endpoint left in a deployed environment
+ * would send it in the clear. Refused: AI_UNAVAILABLE, and an error log naming the variable for the operator.
  */
-export function geminiApiBaseUrl(env: NodeJS.ProcessEnv = process.env): string {
-  const url = (env.GEMINI_API_BASE_URL || "https://generativelanguage.googleapis.com").replace(/\/+$/, "");
+export function providerApiBaseUrl(provider: Provider, env: NodeJS.ProcessEnv = process.env): string {
+  const { variable, url: defaultUrl } = providerEndpoints[provider];
+  const url = (env[variable] || defaultUrl).replace(/\/+$/, "");
   if (!runsOnEmulator(env) && !isHttpsUrl(url)) {
-    logs.endpointRefused("GEMINI_API_BASE_URL");
-    throw aiUnavailable("Gemini cannot be reached just now. Nothing was changed; we have been alerted.");
+    logs.endpointRefused(variable);
+    throw aiUnavailable(`${providerInfo[provider].label} cannot be reached just now. Nothing was changed; we have been alerted.`);
   }
   return url;
+}
+
+/** Google's endpoint (see providerApiBaseUrl): the googleAI plugin takes it once, when Genkit starts. */
+export function geminiApiBaseUrl(env: NodeJS.ProcessEnv = process.env): string {
+  return providerApiBaseUrl("googleai", env);
 }
 
 /**

@@ -16,6 +16,7 @@ export type Reason =
   | "INVALID_INPUT"
   | "KEY_FORMAT"
   | "KEY_INVALID"
+  | "KEY_NOT_PERMITTED"
   | "KEY_MISSING"
   | "QUOTA_EXCEEDED"
   | "RATE_LIMITED"
@@ -78,14 +79,23 @@ export interface ApiKeyStatus {
  * - `rewrap`: the re-wrap job moved the key's data key to the current KMS key version (or found it unreadable).
  * - `expire`: the key reached the expiry its owner chose and was deleted.
  * - `remove`: the owner removed the key (`absent`: there was none), or their account was deleted.
+ * `not_permitted`: the provider took the key but it lacks a permission the app needs (a restricted key).
  */
 export type KeyEvent =
   | {
       event: "set";
-      outcome: "stored" | "replaced" | "rejected_format" | "rejected_by_provider" | "model_unavailable" | "provider_unreachable" | "store_failed";
+      outcome:
+        | "stored"
+        | "replaced"
+        | "rejected_format"
+        | "rejected_by_provider"
+        | "not_permitted"
+        | "model_unavailable"
+        | "provider_unreachable"
+        | "store_failed";
       state?: KeyState;
     }
-  | { event: "verify"; outcome: "valid" | "rejected_by_provider" | "quota_exhausted" | "model_unavailable" | "provider_unreachable"; state?: KeyState }
+  | { event: "verify"; outcome: "valid" | "rejected_by_provider" | "quota_exhausted" | "not_permitted" | "model_unavailable" | "provider_unreachable"; state?: KeyState }
   | { event: "use"; outcome: "rejected_by_provider" | "quota_exhausted"; state?: KeyState }
   | { event: "state_change"; outcome: KeyState }
   | { event: "rewrap"; outcome: "rewrapped" | "unreadable" }
@@ -94,6 +104,21 @@ export type KeyEvent =
 
 /** A key event as `apiKeyActivity` returns it; `at` is an ISO time. */
 export type KeyActivityEvent = KeyEvent & { at: string };
+
+/**
+ * `apiKeyStatus({})`, without a provider: every provider's status in the registry's order, and the
+ * provider the user prefers for AI calls (null: none chosen, the first with a usable key pays).
+ */
+export interface ApiKeyStatuses {
+  statuses: ApiKeyStatus[];
+  preferredProvider: Provider | null;
+}
+
+/** `removeApiKey`'s result. With `provider: "all"`, `removedProviders` names the keys that were removed. */
+export interface RemoveApiKeyResult {
+  removed: boolean;
+  removedProviders?: Provider[];
+}
 
 /** What a client sends (defaults not yet applied, so optional fields stay optional). */
 export type GenerateQuestionsRequest = z.input<typeof GenerateQuestionsInputSchema>;

@@ -1,7 +1,6 @@
 import { HttpsError, type FunctionsErrorCode } from "firebase-functions/v2/https";
 import type { ErrorAction, ErrorDetails, Reason } from "./contract";
 import { unexpectedError } from "./logs";
-import { keyShapesByProvider, type Provider } from "./providers";
 
 export type { Reason } from "./contract";
 
@@ -10,6 +9,7 @@ export const codeForReason: Record<Reason, FunctionsErrorCode> = {
   INVALID_INPUT: "invalid-argument",
   KEY_FORMAT: "invalid-argument",
   KEY_INVALID: "failed-precondition",
+  KEY_NOT_PERMITTED: "failed-precondition",
   KEY_MISSING: "failed-precondition",
   QUOTA_EXCEEDED: "resource-exhausted",
   RATE_LIMITED: "resource-exhausted",
@@ -49,8 +49,8 @@ const retryAfter = (seconds: number | undefined) => (seconds === undefined ? {} 
 
 export const invalidInput = (message: string) => new AppError("INVALID_INPUT", message);
 
-export const keyFormat = (provider: Provider) =>
-  new AppError("KEY_FORMAT", `That does not look like a valid key. ${keyShapesByProvider[provider].formatHint}`);
+/** The key is not one `provider` can run on; `problem` says what was pasted instead (providers.ts, checkKeyFormat). */
+export const keyFormat = (problem: string) => new AppError("KEY_FORMAT", problem);
 
 /**
  * Google refused the key, at save time or when it was used. A key of a retired shape ("AIza") needs to

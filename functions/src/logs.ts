@@ -82,7 +82,7 @@ export function modelUnavailable(model: string, during: "key_check" | "generatio
 }
 
 /** For the operator: an endpoint override meant for the emulators is set in a deployed environment, and refused. */
-export function endpointRefused(variable: "GEMINI_API_BASE_URL" | "KMS_EMULATOR_HOST"): void {
+export function endpointRefused(variable: string): void {
   logger.error(`${variable} is set to a local or plaintext endpoint outside the emulator: refused. Unset it in this environment.`, { variable });
 }
 

@@ -1,15 +1,21 @@
 /**
  * Pure and dependency-free: the web app imports it too, to check a key's format before sending it.
  *
- * The AI providers a user can bring a key for, and the one place that knows what their keys look like.
- * The format check anchors these shapes; log scrubbing, the test run's log scan and every leak check
- * search for them. Only Google AI (Gemini) exists today; the vault, the callables and the status shape
- * are keyed by provider so another can be added here.
+ * The AI providers a user can bring a key for, and the one place that knows what their keys look like
+ * and what the user calls them. The format check anchors these shapes; log scrubbing, the test run's log
+ * scan and every leak check search for them. What each provider's API answers lives with its adapter
+ * (functions/src/ai/provider-apis/); facts and sources are in docs/gemini-api.md and
+ * docs/openai-anthropic-api.md.
  */
-export const providers = ["googleai"] as const;
+
+/**
+ * Every provider, in the order the AI callables try them for a user who has chosen no preferred provider
+ * (the first with a usable key pays): Gemini first, as the app began on it.
+ */
+export const providers = ["googleai", "openai", "anthropic"] as const;
 export type Provider = (typeof providers)[number];
 
-/** One shape of key a provider issues. */
+/** One shape of key (or of something else a person might paste) a provider issues. */
 export interface KeyShape {
   /** What the provider calls this kind of key. */
   kind: string;
@@ -22,6 +28,26 @@ export interface KeyShape {
    * provider for the verdict; a refusal then gets advice about the retirement, not about a typo.
    */
   retired?: true;
+  /**
+   * This kind cannot call models (an admin key, an OAuth token): refused at the format check with these
+   * words, which say what was pasted. It is still a secret, so log scrubbing knows its shape too.
+   */
+  cannotCallModels?: string;
+}
+
+/** What the user knows a provider by, and where its keys and its quotas are managed. */
+export interface ProviderInfo {
+  /** The product the key is for, e.g. "Gemini". */
+  label: string;
+  /** Who answers for the key, as messages say it: "Google rejected this key". */
+  company: string;
+  /** The page where a user creates a key. */
+  keysUrl: string;
+  /** The page about the key's quota, credit or billing. */
+  quotaUrl: string;
+  /** How a well-formed key looks, in one sentence. */
+  formatHint: string;
+  shapes: readonly KeyShape[];
 }
 
 /**
@@ -35,20 +61,81 @@ const googleAiKeyShapes: readonly KeyShape[] = [
   { kind: "standard key", prefixes: ["AIza"], body: "[0-9A-Za-z_-]{35}", retired: true },
 ];
 
-/** Every provider's key shapes, and what a person needs to hear to paste the right thing. */
-export const keyShapesByProvider: Record<Provider, { shapes: readonly KeyShape[]; formatHint: string }> = {
+/**
+ * OpenAI keys (docs/openai-anthropic-api.md §1): project and service-account keys, and legacy user keys
+ * ("sk-" alone). Lengths vary between generations (51 to 172 characters seen), so the body is a range,
+ * not a pinned length.
+ */
+const openAiKeyShapes: readonly KeyShape[] = [
+  { kind: "project key", prefixes: ["sk-proj-"], body: "[0-9A-Za-z_-]{40,220}" },
+  { kind: "service account key", prefixes: ["sk-svcacct-"], body: "[0-9A-Za-z_-]{40,220}" },
+  { kind: "user key", prefixes: ["sk-"], body: "[0-9A-Za-z_-]{40,220}" },
+  {
+    kind: "admin key",
+    prefixes: ["sk-admin-"],
+    body: "[0-9A-Za-z_-]{40,220}",
+    cannotCallModels: "This is an OpenAI admin key: it can manage an organization but cannot call models.",
+  },
+];
+
+/**
+ * Anthropic keys (docs/openai-anthropic-api.md §1): API keys "sk-ant-api03-" + 95 characters today; a
+ * future "apiNN" family is one more prefix. Admin keys and Claude subscription OAuth tokens look alike
+ * and cannot call the API.
+ */
+const anthropicKeyShapes: readonly KeyShape[] = [
+  { kind: "API key", prefixes: ["sk-ant-api03-"], body: "[0-9A-Za-z_-]{80,120}" },
+  {
+    kind: "Admin API key",
+    prefixes: ["sk-ant-admin01-"],
+    body: "[0-9A-Za-z_-]{80,120}",
+    cannotCallModels: "This is an Anthropic Admin API key: it can manage an organization but cannot call models.",
+  },
+  {
+    kind: "OAuth token",
+    prefixes: ["sk-ant-oat01-", "sk-ant-ort01-"],
+    body: "[0-9A-Za-z_-]{40,120}",
+    cannotCallModels: "This is a Claude subscription sign-in token, not an API key: the Anthropic API does not accept it.",
+  },
+];
+
+export const providerInfo: Record<Provider, ProviderInfo> = {
   googleai: {
-    shapes: googleAiKeyShapes,
+    label: "Gemini",
+    company: "Google",
+    keysUrl: "https://aistudio.google.com/app/apikey",
+    quotaUrl: "https://ai.google.dev/gemini-api/docs/rate-limits",
     formatHint: "Gemini API keys from Google AI Studio start with “AQ.” and are 53 characters long.",
+    shapes: googleAiKeyShapes,
+  },
+  openai: {
+    label: "OpenAI",
+    company: "OpenAI",
+    keysUrl: "https://platform.openai.com/api-keys",
+    quotaUrl: "https://platform.openai.com/settings/organization/billing/overview",
+    formatHint: "OpenAI API keys start with “sk-proj-” (or “sk-svcacct-”, or “sk-” for older ones).",
+    shapes: openAiKeyShapes,
+  },
+  anthropic: {
+    label: "Anthropic",
+    company: "Anthropic",
+    keysUrl: "https://console.anthropic.com/settings/keys",
+    quotaUrl: "https://console.anthropic.com/settings/billing",
+    formatHint: "Anthropic API keys from the Claude Console start with “sk-ant-api03-”.",
+    shapes: anthropicKeyShapes,
   },
 };
+
+export function isProvider(value: unknown): value is Provider {
+  return typeof value === "string" && (providers as readonly string[]).includes(value);
+}
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const shapeSource = (shape: KeyShape) => `(?:${shape.prefixes.map(escapeRegExp).join("|")})${shape.body}`;
 
 /** Any key of any provider, anywhere in a text (not global: safe to `.test` repeatedly). */
 export const anyKeyShape = new RegExp(
-  Object.values(keyShapesByProvider)
+  Object.values(providerInfo)
     .flatMap(({ shapes }) => shapes.map(shapeSource))
     .join("|"),
 );
@@ -58,13 +145,47 @@ export function anyKeyShapeGlobal(): RegExp {
   return new RegExp(anyKeyShape.source, "g");
 }
 
-/** The shape `apiKey` has exactly, or undefined when it has none of the provider's shapes. */
+/** Which provider's shape a whole text has, and which prefix of it: the most specific prefix wins. */
+function bestShapeMatch(apiKey: string): { provider: Provider; shape: KeyShape; prefix: string } | undefined {
+  let best: { provider: Provider; shape: KeyShape; prefix: string } | undefined;
+  for (const provider of providers) {
+    for (const shape of providerInfo[provider].shapes) {
+      if (!new RegExp(`^${shapeSource(shape)}$`).test(apiKey)) continue;
+      const prefix = shape.prefixes.filter((candidate) => apiKey.startsWith(candidate)).sort((a, b) => b.length - a.length)[0] ?? "";
+      if (!best || prefix.length > best.prefix.length) best = { provider, shape, prefix };
+    }
+  }
+  return best;
+}
+
+/**
+ * The format check: a key of `provider`'s that can call models, or why not in words that say what was
+ * pasted — another provider's key ("sk-ant-api03-…" is Anthropic's, though OpenAI's legacy "sk-" shape
+ * would take it: the longest matching prefix decides), a kind that cannot call models, or no key at all.
+ */
+export type KeyFormatCheck = { ok: true; shape: KeyShape } | { ok: false; problem: string };
+
+export function checkKeyFormat(provider: Provider, apiKey: string): KeyFormatCheck {
+  const match = bestShapeMatch(apiKey);
+  if (!match) return { ok: false, problem: `That does not look like a valid key. ${providerInfo[provider].formatHint}` };
+  if (match.shape.cannotCallModels) return { ok: false, problem: `${match.shape.cannotCallModels} ${providerInfo[match.provider].formatHint}` };
+  if (match.provider !== provider) {
+    const owner = providerInfo[match.provider];
+    return { ok: false, problem: `This looks like ${articleFor(owner.label)} ${owner.label} key: add it under ${owner.label}, not ${providerInfo[provider].label}.` };
+  }
+  return { ok: true, shape: match.shape };
+}
+
+const articleFor = (word: string) => (/^[AEIOU]/.test(word) ? "an" : "a");
+
+/** The shape `apiKey` has exactly, as `provider`'s key that can call models, or undefined. */
 export function keyShapeOf(provider: Provider, apiKey: string): KeyShape | undefined {
-  return keyShapesByProvider[provider].shapes.find((shape) => new RegExp(`^${shapeSource(shape)}$`).test(apiKey));
+  const check = checkKeyFormat(provider, apiKey);
+  return check.ok ? check.shape : undefined;
 }
 
 export function isWellFormedKey(provider: Provider, apiKey: string): boolean {
-  return keyShapeOf(provider, apiKey) !== undefined;
+  return checkKeyFormat(provider, apiKey).ok;
 }
 
 /** Whether `apiKey` is of a kind the provider has retired (it may still be well-formed). */

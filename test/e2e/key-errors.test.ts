@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { keyShapesByProvider } from "../../functions/src/providers";
+import { providerInfo } from "../../functions/src/providers";
 import { geminiStandIn } from "../support/hooks";
 import { fakeGeminiKey } from "../support/keys";
 import { alertText, browserSessions, generateQuestions, keyField, saveKey, screenshot, signUp } from "./browser";
@@ -40,7 +40,7 @@ describe("web app: key problems, as the user sees them (browser)", function () {
     // The registry's own wording, which the server's KEY_FORMAT message uses too.
     await page
       .locator("#api-key-error")
-      .getByText(`That does not look like a valid key. ${keyShapesByProvider.googleai.formatHint}`)
+      .getByText(`That does not look like a valid key. ${providerInfo.googleai.formatHint}`)
       .waitFor();
     assert.equal(session.requestUrls.filter((url) => url.endsWith("/setApiKey")).length, sentBefore);
     assert.equal(await keyField(page).inputValue(), "");

@@ -24,3 +24,23 @@ export function fakeGeminiKey(marker = "", shape: keyof typeof geminiKeyShapes =
   const { prefix, length } = geminiKeyShapes[shape];
   return `${prefix}${marker}${randomKeyCharacters(length - marker.length)}`;
 }
+
+/**
+ * A fresh, fake OpenAI key of the given kind (functions/src/providers.ts), with `marker` (an OpenAI
+ * stand-in behaviour word) in its random part: a project key as OpenAI issues by default, a legacy user
+ * key ("sk-" alone), or an admin key, which cannot call models.
+ */
+export function fakeOpenAiKey(marker = "", kind: "project" | "legacy" | "admin" = "project"): string {
+  const prefix = { project: "sk-proj-", legacy: "sk-", admin: "sk-admin-" }[kind];
+  const body = randomKeyCharacters(156 - marker.length);
+  return `${prefix}${marker}${body.slice(0, 70)}T3BlbkFJ${body.slice(70)}`;
+}
+
+/**
+ * A fresh, fake Anthropic key of the given kind, with `marker` (an Anthropic stand-in behaviour word) in
+ * its random part: an API key ("sk-ant-api03-" + 93 + "AA"), an Admin API key or a Claude OAuth token.
+ */
+export function fakeAnthropicKey(marker = "", kind: "api" | "admin" | "oauth" = "api"): string {
+  const prefix = { api: "sk-ant-api03-", admin: "sk-ant-admin01-", oauth: "sk-ant-oat01-" }[kind];
+  return `${prefix}${marker}${randomKeyCharacters(93 - marker.length)}AA`;
+}

@@ -4,7 +4,7 @@ import { Console } from "node:console";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { repoRoot } from "../../dev/stack-config";
-import { keyShapesByProvider } from "../../functions/src/providers";
+import { providerInfo } from "../../functions/src/providers";
 import { maxHeldBack, redactKeysInWrites } from "../../functions/src/redact-keys-in-writes";
 import { fakeGeminiKey, keyShaped } from "../support/keys";
 
@@ -86,7 +86,7 @@ describe("key redaction in stdout/stderr writes", () => {
   });
 
   it("holds back enough for the longest key shape in providers.ts", () => {
-    for (const { shapes } of Object.values(keyShapesByProvider)) {
+    for (const { shapes } of Object.values(providerInfo)) {
       for (const shape of shapes) {
         const bodyLength = /\{(\d+)\}$/.exec(shape.body);
         assert.ok(bodyLength, `cannot tell the length of shape ${shape.kind}: update this test`);

@@ -94,7 +94,7 @@ export async function generateQuestionsForUser(
   const { result, keySource } = await runOnCallerKey(caller, "interviewQuestions", deps, (context) =>
     interviewQuestionsFlow.run(input, { context, onChunk: caller.progress }),
   );
-  return { ...result, keySource };
+  return { ...result, keySource, provider };
 }
 
 export async function generateFeedbackForUser(
@@ -105,7 +105,7 @@ export async function generateFeedbackForUser(
   const { result, keySource } = await runOnCallerKey(caller, "answerFeedback", deps, (context) =>
     answerFeedbackFlow.run(input, { context, onChunk: caller.progress }),
   );
-  return { ...result, keySource };
+  return { ...result, keySource, provider };
 }
 
 async function runOnCallerKey<Result>(

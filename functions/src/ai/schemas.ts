@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { providers, type Provider } from "../providers";
 import { inputLimits } from "./input-limits";
 
 /**
@@ -9,6 +10,8 @@ import { inputLimits } from "./input-limits";
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const questionId = z.string().min(1).max(64);
+/** Whose provider runs the call; absent: the user's preferred provider, else the first with a usable key. */
+const provider = z.enum(providers).optional();
 
 export const interviewTypes = ["behavioral", "technical", "mixed"] as const;
 export const seniorities = ["junior", "mid", "senior"] as const;
@@ -20,6 +23,7 @@ export const GenerateQuestionsInputSchema = z
     interviewType: z.enum(interviewTypes),
     seniority: z.enum(seniorities).optional(),
     count: z.number().int().min(inputLimits.questionCount.min).max(inputLimits.questionCount.max).default(inputLimits.questionCount.default),
+    provider,
   })
   .strict();
 export type GenerateQuestionsInput = z.infer<typeof GenerateQuestionsInputSchema>;
@@ -57,6 +61,7 @@ export const GenerateFeedbackInputSchema = z
       )
       .min(1)
       .max(inputLimits.feedbackItems),
+    provider,
   })
   .strict();
 export type GenerateFeedbackInput = z.infer<typeof GenerateFeedbackInputSchema>;
@@ -87,8 +92,14 @@ export type AnswerFeedback = z.infer<typeof AnswerFeedbackSchema>;
 /** Whose key paid for a generation. */
 export type KeySource = "user" | "default";
 
-export type GenerateQuestionsResult = InterviewQuestions & { keySource: KeySource };
-export type GenerateFeedbackResult = AnswerFeedback & { keySource: KeySource };
+/** Who paid for a generation: whose key (`keySource`) of which provider. */
+export interface PaidBy {
+  keySource: KeySource;
+  provider: Provider;
+}
+
+export type GenerateQuestionsResult = InterviewQuestions & PaidBy;
+export type GenerateFeedbackResult = AnswerFeedback & PaidBy;
 
 /**
  * One streamed progress chunk of an AI callable (the web app renders `message` and may key on `step`).

@@ -1,6 +1,6 @@
 import { geminiApiBaseUrl, geminiModel } from "../config";
 import { AppError, keyFormat } from "../errors";
-import { isWellFormedKey } from "../providers";
+import { checkKeyFormat } from "../providers";
 import type { ApiKeyStatus, ApiKeyVault, KeyState } from "../vault/api-key-vault";
 import { countKeyCall } from "./key-call-limits";
 import { withTodaysUsage } from "./key-usage";
@@ -17,9 +17,10 @@ const verifyTimeoutMs = 8_000;
 export async function saveApiKey(uid: string, { apiKey, provider, verify, expiresInDays }: SetApiKeyInput, vault: ApiKeyVault): Promise<ApiKeyStatus> {
   await countKeyCall(uid, "setApiKey");
 
-  if (!isWellFormedKey(provider, apiKey)) {
+  const format = checkKeyFormat(provider, apiKey);
+  if (!format.ok) {
     await vault.audit(uid, provider, { event: "set", outcome: "rejected_format" });
-    throw keyFormat(provider);
+    throw keyFormat(format.problem);
   }
 
   let verification: { state: KeyState; verifiedAt?: Date } = { state: "unverified" };

@@ -17,9 +17,21 @@ export const SetApiKeyInputSchema = z
   .strict();
 export type SetApiKeyInput = z.infer<typeof SetApiKeyInputSchema>;
 
-/** `removeApiKey`, `apiKeyStatus` and `verifyApiKey`: which provider's key. */
+/** `verifyApiKey`: which provider's key. */
 export const ProviderInputSchema = z.object({ provider }).strict();
 export type ProviderInput = z.infer<typeof ProviderInputSchema>;
+
+/** `apiKeyStatus`: one provider's status, or without `provider` every provider's (and the preferred one). */
+export const ApiKeyStatusInputSchema = z.object({ provider: z.enum(providers).optional() }).strict();
+export type ApiKeyStatusInput = z.infer<typeof ApiKeyStatusInputSchema>;
+
+/** `removeApiKey`: one provider's key, or `"all"` of the user's keys at once. */
+export const RemoveApiKeyInputSchema = z.object({ provider: z.enum([...providers, "all"]).default("googleai") }).strict();
+export type RemoveApiKeyInput = z.infer<typeof RemoveApiKeyInputSchema>;
+
+/** `setPreferredProvider`: the provider AI calls use when they name none; null clears the choice. */
+export const SetPreferredProviderInputSchema = z.object({ provider: z.enum(providers).nullable() }).strict();
+export type SetPreferredProviderInput = z.infer<typeof SetPreferredProviderInputSchema>;
 
 /** `apiKeyActivity`: which provider's key, and how many of its most recent events. */
 export const ApiKeyActivityInputSchema = z

@@ -1,7 +1,7 @@
 import { FirebaseError } from "firebase/app";
 import type { ErrorAction, ErrorDetails, Reason } from "../../../functions/src/contract";
 // The server's key registry (a pure module), so the browser's format check says what the server's does.
-import { keyShapesByProvider } from "../../../functions/src/providers";
+import { providerInfo } from "../../../functions/src/providers";
 import { ConnectionLostError } from "./callables";
 import { paths } from "./router";
 
@@ -46,7 +46,7 @@ const keyFieldReasons: ReadonlySet<Reason> = new Set<Reason>(["KEY_FORMAT", "KEY
  */
 export const keyFormatError: ErrorDescription = {
   field: "apiKey",
-  message: `That does not look like a valid key. ${keyShapesByProvider.googleai.formatHint}`,
+  message: `That does not look like a valid key. ${providerInfo.googleai.formatHint}`,
 };
 
 /** `details` as the functions send it; anything else (an older or foreign server) reads as absent. */

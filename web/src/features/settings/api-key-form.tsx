@@ -5,7 +5,7 @@ import { ErrorNotice, NextStepLink } from "../../ui/error-notice";
 import { describedBy, Field } from "../../ui/field";
 // The server's own key registry (a pure module): checking here too means a wrong paste, which might
 // be some other secret, never leaves the browser.
-import { isWellFormedKey, keyShapesByProvider } from "../../../../functions/src/providers";
+import { isWellFormedKey, providerInfo } from "../../../../functions/src/providers";
 
 /** When a saved key is deleted by itself: never, or after one of these spans (setApiKey takes 1–365 days). */
 const expiryChoices = [
@@ -17,7 +17,7 @@ const expiryChoices = [
 ] as const;
 
 /** How the keys AI Studio issues today start ("AQ."), from the registry, so a new prefix is one change there. */
-const currentKeyPrefix = keyShapesByProvider.googleai.shapes.find((shape) => !shape.retired)?.prefixes[0] ?? "";
+const currentKeyPrefix = providerInfo.googleai.shapes.find((shape) => !shape.retired)?.prefixes[0] ?? "";
 
 /**
  * Saves a key after Google has verified it. The key is read from the field only when the form is

@@ -1,0 +1,52 @@
+import type { GenerateRequest, GenerateResponseData } from "genkit/model";
+
+/**
+ * What the app needs of a provider's API, implemented once per provider in provider-apis/<provider>/.
+ * Types only here: the key check must load without Genkit or any provider SDK (key management never
+ * loads them), so each half is its own module.
+ */
+
+/** Where and how long: the provider's endpoint (GEMINI_API_BASE_URL and the like), the configured model. */
+export interface KeyCheckOptions {
+  /** Origin of the provider's API, without a path or trailing slash, e.g. "https://api.openai.com". */
+  baseUrl: string;
+  /** The model the app runs on for this provider: the check confirms the key can use it. */
+  model: string;
+  timeoutMs: number;
+}
+
+/**
+ * The provider's answer about a key, asked without spending tokens: usable; genuine but out of quota or
+ * credit; refused; genuine but lacking a permission the app needs; the model not served to it; an error
+ * of the provider's own (`unreachable`); or no answer at all (`no_answer`: not reached, timed out, redirected).
+ */
+export type KeyCheck = "valid" | "quota_exhausted" | "rejected_by_provider" | "not_permitted" | "model_unavailable" | "unreachable" | "no_answer";
+
+/**
+ * Asks the provider about a key. Never follows a redirect (it would carry the key's header elsewhere),
+ * never reads or passes on message text.
+ */
+export type CheckKey = (apiKey: string, options: KeyCheckOptions) => Promise<KeyCheck>;
+
+/** One upstream request of a generation, with the caller's key. */
+export interface ProviderCall {
+  apiKey: string;
+  baseUrl: string;
+  model: string;
+  /** The cap on output (thinking included where the provider bills it as output). */
+  maxOutputTokens: number;
+  /** Cut when the attempt's deadline passes or the caller goes away: the request in flight must stop. */
+  abortSignal: AbortSignal;
+}
+
+/**
+ * Sends one request (no retries of its own: SDK retries are off, the caller's budget decides) and
+ * returns the model's answer as Genkit's model data, or throws an UpstreamCallError with the
+ * classification of what the provider answered. A request that got no answer (network error, abort) may
+ * throw anything else: the caller tells a cancellation from a timeout itself.
+ *
+ * Structured output: when `request.output?.schema` is set, the provider is asked for JSON of that schema
+ * with its native structured output where the model has it; the answer is returned as text for Genkit to
+ * parse and validate. A refusal or safety stop is `blocked`.
+ */
+export type GenerateOnce = (request: GenerateRequest, call: ProviderCall) => Promise<GenerateResponseData>;
