@@ -57,7 +57,7 @@ describe("the user's own key activity (apiKeyActivity)", function () {
     assert.equal((await activityOf(alice)).length, 3);
     assert.deepEqual(await activityOf(await signUpNewUser()), []);
 
-    for (const data of [{ limit: 0 }, { limit: 51 }, { limit: 2.5 }, { provider: "openai" }, { uid: bob.uid }]) {
+    for (const data of [{ limit: 0 }, { limit: 51 }, { limit: 2.5 }, { provider: "mistral" }, { uid: bob.uid }]) {
       await assertCallFails(alice.call("apiKeyActivity", data), { code: "invalid-argument", reason: "INVALID_INPUT" });
     }
     await assertCallFails(signedOutCaller().call("apiKeyActivity", {}), { code: "unauthenticated" });

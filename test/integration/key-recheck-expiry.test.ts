@@ -73,7 +73,7 @@ describe("re-checking a stored key (verifyApiKey)", function () {
 
   it("refuses malformed input", async () => {
     const user = await userWithKey();
-    await assertCallFails(user.call("verifyApiKey", { provider: "openai" }), { code: "invalid-argument", reason: "INVALID_INPUT" });
+    await assertCallFails(user.call("verifyApiKey", { provider: "mistral" }), { code: "invalid-argument", reason: "INVALID_INPUT" });
     await assertCallFails(user.call("verifyApiKey", { apiKey: user.apiKey }), { code: "invalid-argument", reason: "INVALID_INPUT" });
   });
 });

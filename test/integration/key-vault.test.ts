@@ -125,7 +125,7 @@ describe("key vault callables", function () {
       ["an array for apiKey", (key) => ({ apiKey: [key] }), "INVALID_INPUT"],
       ["a huge string", () => ({ apiKey: "A".repeat(200_000) }), "INVALID_INPUT"],
       ["an extra field", (key) => ({ apiKey: key, admin: true }), "INVALID_INPUT"],
-      ["an unknown provider", (key) => ({ apiKey: key, provider: "openai" }), "INVALID_INPUT"],
+      ["an unknown provider", (key) => ({ apiKey: key, provider: "mistral" }), "INVALID_INPUT"],
       ["a string for verify", (key) => ({ apiKey: key, verify: "no" }), "INVALID_INPUT"],
       ["a key with a wrong prefix", (key) => ({ apiKey: `AIzb${key.slice(4)}` }), "KEY_FORMAT"],
       ["a key one character short", (key) => ({ apiKey: key.slice(0, -1) }), "KEY_FORMAT"],
@@ -168,7 +168,7 @@ describe("key vault callables", function () {
     it("refuses malformed input to removeApiKey and apiKeyStatus", async () => {
       const user = await signUpNewUser();
       await setKey(user, { apiKey: fakeGeminiKey() });
-      await assertCallFails(user.call("removeApiKey", { provider: "openai" }), { code: "invalid-argument", reason: "INVALID_INPUT" });
+      await assertCallFails(user.call("removeApiKey", { provider: "mistral" }), { code: "invalid-argument", reason: "INVALID_INPUT" });
       await assertCallFails(user.call("removeApiKey", { provider: "googleai", force: true }), { code: "invalid-argument", reason: "INVALID_INPUT" });
       await assertCallFails(user.call("apiKeyStatus", { provider: 7 }), { code: "invalid-argument", reason: "INVALID_INPUT" });
       assert.equal((await statusOf(user)).hasKey, true);

@@ -56,7 +56,7 @@ describe("key format and input validation", () => {
     }
     assert.match(invalidInputMessage({ apiKey: 42 }), /apiKey must be string/);
     assert.match(invalidInputMessage({}), /apiKey is required/);
-    assert.match(invalidInputMessage({ apiKey: key, provider: "openai" }), /provider must be one of googleai/);
+    assert.match(invalidInputMessage({ apiKey: key, provider: "mistral" }), /provider must be one of googleai, openai, anthropic/);
     assert.match(invalidInputMessage({ apiKey: key, extra: true }), /unexpected fields/);
     assert.match(invalidInputMessage({ apiKey: "x".repeat(10_000) }), /at most 512 characters/);
   });
