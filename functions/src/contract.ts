@@ -37,6 +37,8 @@ export type ErrorAction = "settings" | "provider_keys" | "provider_quota";
 export interface ErrorDetails {
   reason: Reason;
   action?: ErrorAction;
+  /** Whose key or API the failure is about: `provider_keys` and `provider_quota` lead to that provider's pages. */
+  provider?: Provider;
   retryAfterSeconds?: number;
 }
 
