@@ -3,12 +3,15 @@ import { loadFunctions } from "./firebase";
 
 import type {
   ApiKeyStatus,
+  ApiKeyStatuses,
   KeyActivityEvent,
   GenerateFeedbackRequest,
   GenerateFeedbackResult,
   GenerateQuestionsRequest,
   GenerateQuestionsResult,
   Progress,
+  Provider,
+  RemoveApiKeyResult,
 } from "../../../functions/src/contract";
 
 /**
@@ -18,6 +21,7 @@ import type {
 
 export type {
   ApiKeyStatus,
+  ApiKeyStatuses,
   GenerateFeedbackRequest,
   GenerateFeedbackResult,
   GenerateQuestionsRequest,
@@ -27,6 +31,7 @@ export type {
   KeySource,
   KeyState,
   Progress,
+  Provider,
   Seniority,
 } from "../../../functions/src/contract";
 
@@ -80,36 +85,50 @@ export class ConnectionLostError extends Error {
 }
 
 /**
- * Stores (replacing any previous) and, first, verifies the signed-in user's Gemini key; with
+ * Stores (replacing any previous) and, first, verifies the signed-in user's key for `provider`; with
  * `expiresInDays` (1–365) the key is treated as removed that many days later.
  */
-export async function setApiKey(apiKey: string, { expiresInDays }: { expiresInDays?: number } = {}): Promise<ApiKeyStatus> {
-  const request = { apiKey, verify: true, ...(expiresInDays === undefined ? {} : { expiresInDays }) };
+export async function setApiKey(provider: Provider, apiKey: string, { expiresInDays }: { expiresInDays?: number } = {}): Promise<ApiKeyStatus> {
+  const request = { apiKey, provider, verify: true, ...(expiresInDays === undefined ? {} : { expiresInDays }) };
   return (await call<typeof request, { status: ApiKeyStatus }>("setApiKey", request, "limitedUse")).status;
 }
 
-/** Asks Google about the stored key now; Google refusing it is a status (`invalid`), not an error. */
-export async function verifyApiKey(): Promise<ApiKeyStatus> {
-  return (await call<Record<string, never>, { status: ApiKeyStatus }>("verifyApiKey", {}, "cached")).status;
+/** Asks the provider about the stored key now; the provider refusing it is a status (`invalid`), not an error. */
+export async function verifyApiKey(provider: Provider): Promise<ApiKeyStatus> {
+  return (await call<{ provider: Provider }, { status: ApiKeyStatus }>("verifyApiKey", { provider }, "cached")).status;
 }
 
-/** The signed-in user's own recent key events, newest first. */
-export async function apiKeyActivity(limit = 20): Promise<KeyActivityEvent[]> {
-  return (await call<{ limit: number }, { events: KeyActivityEvent[] }>("apiKeyActivity", { limit }, "cached")).events;
+/** The signed-in user's own recent events of one provider's key, newest first. */
+export async function apiKeyActivity(provider: Provider, limit = 20): Promise<KeyActivityEvent[]> {
+  const request = { provider, limit };
+  return (await call<typeof request, { events: KeyActivityEvent[] }>("apiKeyActivity", request, "cached")).events;
 }
 
-/** Deletes the signed-in user's key; `false` when there was none. */
-export async function removeApiKey(): Promise<boolean> {
-  return (await call<Record<string, never>, { removed: boolean }>("removeApiKey", {}, "cached")).removed;
+/** Deletes the signed-in user's key for `provider`; `false` when there was none. */
+export async function removeApiKey(provider: Provider): Promise<boolean> {
+  return (await call<{ provider: Provider }, RemoveApiKeyResult>("removeApiKey", { provider }, "cached")).removed;
 }
 
-/** Sets (a number) or clears (null) the signed-in user's daily limit on AI calls with their key. */
-export async function setDailyLimit(dailyLimit: number | null): Promise<ApiKeyStatus> {
-  return (await call<{ dailyLimit: number | null }, { status: ApiKeyStatus }>("setDailyLimit", { dailyLimit }, "cached")).status;
+/** Deletes every key of the signed-in user at once; resolves with the providers whose key was removed. */
+export async function removeAllApiKeys(): Promise<Provider[]> {
+  return (await call<{ provider: "all" }, RemoveApiKeyResult>("removeApiKey", { provider: "all" }, "cached")).removedProviders ?? [];
 }
 
-export async function apiKeyStatus(): Promise<ApiKeyStatus> {
-  return (await call<Record<string, never>, { status: ApiKeyStatus }>("apiKeyStatus", {}, "cached")).status;
+/** Sets (a number) or clears (null) the signed-in user's daily limit on AI calls with their key for `provider`. */
+export async function setDailyLimit(provider: Provider, dailyLimit: number | null): Promise<ApiKeyStatus> {
+  const request = { provider, dailyLimit };
+  return (await call<typeof request, { status: ApiKeyStatus }>("setDailyLimit", request, "cached")).status;
+}
+
+/** Every provider's key status (the registry's order) and the provider the user prefers, if any. */
+export async function apiKeyStatuses(): Promise<ApiKeyStatuses> {
+  return call<Record<string, never>, ApiKeyStatuses>("apiKeyStatus", {}, "cached");
+}
+
+/** Chooses the provider whose key pays for AI calls that name none; null: the first with a usable key. */
+export async function setPreferredProvider(provider: Provider | null): Promise<Provider | null> {
+  const request = { provider };
+  return (await call<typeof request, { preferredProvider: Provider | null }>("setPreferredProvider", request, "cached")).preferredProvider;
 }
 
 export function generateQuestions(

@@ -1,8 +1,9 @@
 import { FirebaseError } from "firebase/app";
 import type { ErrorAction, ErrorDetails, Reason } from "../../../functions/src/contract";
 // The server's key registry (a pure module), so the browser's format check says what the server's does.
-import { providerInfo } from "../../../functions/src/providers";
+import { checkKeyFormat, isProvider, providerInfo, type Provider } from "../../../functions/src/providers";
 import { ConnectionLostError } from "./callables";
+import { providerPages } from "./provider-pages";
 import { paths } from "./router";
 
 /**
@@ -26,37 +27,47 @@ export interface ErrorDescription {
   field?: "apiKey";
 }
 
-export const aiStudioKeyUrl = "https://aistudio.google.com/app/apikey";
-const quotaDocsUrl = "https://ai.google.dev/gemini-api/docs/rate-limits";
-
-/** Where each next step the server names (`details.action`) leads. */
-const linkForAction: Record<ErrorAction, ErrorLink> = {
-  settings: { label: "Go to Settings", href: paths.settings },
-  provider_keys: { label: "Open Google AI Studio", href: aiStudioKeyUrl },
-  provider_quota: { label: "About Gemini quotas", href: quotaDocsUrl },
-};
-
-/** Reasons that, while a key is being saved, are about that key. */
-const keyFieldReasons: ReadonlySet<Reason> = new Set<Reason>(["KEY_FORMAT", "KEY_INVALID", "MODEL_UNAVAILABLE"]);
+const errorActions: ReadonlySet<string> = new Set<ErrorAction>(["settings", "provider_keys", "provider_quota"]);
 
 /**
- * A key of the wrong shape, as the browser's own check reports it before anything is sent. It uses the
- * server's words (`keyFormat` in functions/src/errors.ts) and the registry's format hint, so the browser
- * and the server never describe keys differently.
+ * Where a next step the server names (`details.action`) leads: Settings, or the pages of the provider the
+ * failure is about (`details.provider`; Gemini's when a server names none, as servers before OpenAI and
+ * Anthropic did).
  */
-export const keyFormatError: ErrorDescription = {
-  field: "apiKey",
-  message: `That does not look like a valid key. ${providerInfo.googleai.formatHint}`,
-};
+function linkForAction(action: ErrorAction, provider: Provider = "googleai"): ErrorLink {
+  switch (action) {
+    case "settings":
+      return { label: "Go to Settings", href: paths.settings };
+    case "provider_keys":
+      return { label: `Open ${providerPages[provider].keysSite}`, href: providerInfo[provider].keysUrl };
+    case "provider_quota":
+      return { label: providerPages[provider].quotaLinkLabel, href: providerInfo[provider].quotaUrl };
+  }
+}
+
+/** Reasons that, while a key is being saved, are about that key. */
+const keyFieldReasons: ReadonlySet<Reason> = new Set<Reason>(["KEY_FORMAT", "KEY_INVALID", "KEY_NOT_PERMITTED", "MODEL_UNAVAILABLE"]);
+
+/**
+ * The browser's own check of a key for `provider` before anything is sent: undefined when it is
+ * well-formed, else the problem beside the key field. The words are the server's registry's
+ * (`checkKeyFormat`, which the server's KEY_FORMAT message uses too), so the browser and the server
+ * never describe keys differently.
+ */
+export function keyFormatError(provider: Provider, apiKey: string): ErrorDescription | undefined {
+  const check = checkKeyFormat(provider, apiKey);
+  return check.ok ? undefined : { field: "apiKey", message: check.problem };
+}
 
 /** `details` as the functions send it; anything else (an older or foreign server) reads as absent. */
 function readDetails(error: FirebaseError): Partial<ErrorDetails> {
   const details = (error as FirebaseError & { details?: unknown }).details;
   if (typeof details !== "object" || details === null) return {};
-  const { reason, action } = details as Record<string, unknown>;
+  const { reason, action, provider } = details as Record<string, unknown>;
   return {
     reason: typeof reason === "string" ? (reason as Reason) : undefined,
-    action: typeof action === "string" && Object.hasOwn(linkForAction, action) ? (action as ErrorAction) : undefined,
+    action: typeof action === "string" && errorActions.has(action) ? (action as ErrorAction) : undefined,
+    provider: isProvider(provider) ? provider : undefined,
   };
 }
 
@@ -73,13 +84,13 @@ export function describeError(error: unknown, context: ErrorContext): ErrorDescr
   if (!(error instanceof FirebaseError) || !error.code.startsWith("functions/")) {
     return { message: "Something went wrong. Reload the page and try again." };
   }
-  const { reason, action } = readDetails(error);
+  const { reason, action, provider } = readDetails(error);
   // Some upstream messages end in a status code such as " [400]"; it means nothing to the user.
   const message = error.message.replace(/\s*\[\d+\]$/, "");
   if (reason && message) {
     // A link to Settings from Settings would lead nowhere.
     const described: ErrorDescription = { message };
-    if (action && !(action === "settings" && context !== "ai")) described.action = linkForAction[action];
+    if (action && !(action === "settings" && context !== "ai")) described.action = linkForAction(action, provider);
     if (context === "saveKey" && keyFieldReasons.has(reason)) described.field = "apiKey";
     return described;
   }

@@ -1,10 +1,12 @@
-import type { KeyActivityEvent } from "../../lib/callables";
+import { providerInfo } from "../../../../functions/src/providers";
+import type { KeyActivityEvent, Provider } from "../../lib/callables";
 
 /**
- * One key event as a sentence for "Recent activity". Pure, so every event the server can record has a
- * wording checked by the type system; an outcome this version does not know still reads sensibly.
+ * One event of `provider`'s key as a sentence for "Recent activity". Pure, so every event the server can
+ * record has a wording checked by the type system; an outcome this version does not know still reads sensibly.
  */
-export function describeActivity(event: KeyActivityEvent): string {
+export function describeActivity(event: KeyActivityEvent, provider: Provider): string {
+  const { label, company } = providerInfo[provider];
   switch (event.event) {
     case "set":
       switch (event.outcome) {
@@ -13,13 +15,15 @@ export function describeActivity(event: KeyActivityEvent): string {
         case "replaced":
           return "Key replaced with a new one";
         case "rejected_format":
-          return "A key was not saved: it did not look like a Gemini key";
+          return `A key was not saved: it did not look like ${articleFor(label)} ${label} key`;
         case "rejected_by_provider":
-          return "A key was not saved: Google rejected it";
+          return `A key was not saved: ${company} rejected it`;
+        case "not_permitted":
+          return "A key was not saved: it lacks a permission Interview AI needs";
         case "model_unavailable":
           return "A key was not saved: it cannot use Interview AI's model";
         case "provider_unreachable":
-          return "A key was not saved: Google could not check it";
+          return `A key was not saved: ${company} could not check it`;
         case "store_failed":
           return "A key was not saved: the key store was unavailable";
       }
@@ -27,19 +31,21 @@ export function describeActivity(event: KeyActivityEvent): string {
     case "verify":
       switch (event.outcome) {
         case "valid":
-          return "Checked with Google: the key works";
+          return `Checked with ${company}: the key works`;
         case "rejected_by_provider":
-          return "Checked with Google: the key was rejected";
+          return `Checked with ${company}: the key was rejected`;
         case "quota_exhausted":
-          return "Checked with Google: the key is out of quota";
+          return `Checked with ${company}: the key is out of quota`;
+        case "not_permitted":
+          return `Checked with ${company}: the key lacks a permission Interview AI needs`;
         case "model_unavailable":
           return "Check not possible: the model is unavailable to the key";
         case "provider_unreachable":
-          return "Check not possible: Google could not be reached";
+          return `Check not possible: ${company} could not be reached`;
       }
       break;
     case "use":
-      return event.outcome === "quota_exhausted" ? "Used: the key was out of quota" : "Used: Google rejected the key";
+      return event.outcome === "quota_exhausted" ? "Used: the key was out of quota" : `Used: ${company} rejected the key`;
     case "state_change":
       switch (event.outcome) {
         case "active":
@@ -63,3 +69,5 @@ export function describeActivity(event: KeyActivityEvent): string {
   }
   return "Key event";
 }
+
+const articleFor = (word: string) => (/^[AEIOU]/.test(word) ? "an" : "a");

@@ -1,11 +1,13 @@
 import { useState, type FormEvent, type RefObject } from "react";
-import { setApiKey, type ApiKeyStatus } from "../../lib/callables";
+import { providerInfo } from "../../../../functions/src/providers";
+import { setApiKey, type ApiKeyStatus, type Provider } from "../../lib/callables";
+// The format check uses the server's own key registry (a pure module): checking here too means a wrong
+// paste, which might be some other secret or another provider's key, never leaves the browser.
 import { describeError, keyFormatError, type ErrorDescription } from "../../lib/error-messages";
+import { currentKeyPrefix, providerPages } from "../../lib/provider-pages";
 import { ErrorNotice, NextStepLink } from "../../ui/error-notice";
 import { describedBy, Field } from "../../ui/field";
-// The server's own key registry (a pure module): checking here too means a wrong paste, which might
-// be some other secret, never leaves the browser.
-import { isWellFormedKey, providerInfo } from "../../../../functions/src/providers";
+import { ProviderSuffix } from "./provider-suffix";
 
 /** When a saved key is deleted by itself: never, or after one of these spans (setApiKey takes 1–365 days). */
 const expiryChoices = [
@@ -16,21 +18,20 @@ const expiryChoices = [
   { value: "365", label: "After a year", days: 365 },
 ] as const;
 
-/** How the keys AI Studio issues today start ("AQ."), from the registry, so a new prefix is one change there. */
-const currentKeyPrefix = providerInfo.googleai.shapes.find((shape) => !shape.retired)?.prefixes[0] ?? "";
-
 /**
- * Saves a key after Google has verified it. The key is read from the field only when the form is
+ * Saves a key for `provider` after the provider has verified it. The key is read from the field only when the form is
  * submitted and is never held in React state; the field is emptied after every attempt, failed or
  * not, so a key never lingers in the page (the user pastes it again to retry).
  */
 export function ApiKeyForm({
+  provider,
   replacing,
   inputRef,
   onAttempt,
   onSaved,
   onSettled,
 }: {
+  provider: Provider;
   replacing: boolean;
   inputRef: RefObject<HTMLInputElement | null>;
   /** Called when the user submits, so older confirmations can be withdrawn. */
@@ -39,6 +40,9 @@ export function ApiKeyForm({
   /** Called once the server has answered, saved or not (the attempt is in the activity either way). */
   onSettled?: () => void;
 }) {
+  const { label, company } = providerInfo[provider];
+  const keyFieldId = `${provider}-api-key`;
+  const expiryFieldId = `${provider}-key-expiry`;
   const [visible, setVisible] = useState(false);
   const [expiry, setExpiry] = useState<(typeof expiryChoices)[number]["value"]>("never");
   const [saving, setSaving] = useState(false);
@@ -58,16 +62,17 @@ export function ApiKeyForm({
       setVisible(false);
     };
     const apiKey = input.value.trim();
-    if (!apiKey) return fail({ field: "apiKey", message: "Paste your Gemini API key first." });
-    if (!isWellFormedKey("googleai", apiKey)) {
+    if (!apiKey) return fail({ field: "apiKey", message: `Paste your ${label} API key first.` });
+    const formatError = keyFormatError(provider, apiKey);
+    if (formatError) {
       clearField();
-      return fail(keyFormatError);
+      return fail(formatError);
     }
     setSaving(true);
     setError(undefined);
     const expiresInDays = expiryChoices.find((choice) => choice.value === expiry)?.days;
     try {
-      onSaved(await setApiKey(apiKey, expiresInDays === undefined ? {} : { expiresInDays }));
+      onSaved(await setApiKey(provider, apiKey, expiresInDays === undefined ? {} : { expiresInDays }));
     } catch (failure) {
       fail(describeError(failure, "saveKey"));
     } finally {
@@ -77,6 +82,7 @@ export function ApiKeyForm({
     }
   };
 
+  const keyPrefix = currentKeyPrefix(provider);
   const fieldError = error?.field === "apiKey" && (
     <>
       {error.message}{" "}
@@ -86,17 +92,17 @@ export function ApiKeyForm({
   return (
     <form className="stack" noValidate onSubmit={(event) => void submit(event)} aria-busy={saving}>
       <Field
-        id="api-key"
-        label={replacing ? "Replace with a new key" : "Gemini API key"}
-        hint={`Create a key in Google AI Studio (it starts with “${currentKeyPrefix}”). It is checked with Google, then encrypted and stored, and can't be shown again after saving.`}
+        id={keyFieldId}
+        label={replacing ? `Replace with a new ${label} key` : `${label} API key`}
+        hint={`Create a key ${providerPages[provider].keysSiteWithPreposition} (it starts with “${keyPrefix}”). It is checked with ${company}, then encrypted and stored, and can't be shown again after saving.`}
         error={fieldError}
       >
         <div className="input-with-button">
           <input
-            {...describedBy("api-key", { hint: true, error: fieldError })}
+            {...describedBy(keyFieldId, { hint: true, error: fieldError })}
             ref={inputRef}
             type={visible ? "text" : "password"}
-            placeholder={`${currentKeyPrefix}…`}
+            placeholder={`${keyPrefix}…`}
             // Chrome ignores "off" on password fields and offers to save the key as a password.
             autoComplete="new-password"
             autoCapitalize="none"
@@ -106,18 +112,24 @@ export function ApiKeyForm({
             data-1p-ignore
             data-lpignore="true"
           />
-          <button type="button" className="button button-secondary" onClick={() => setVisible(!visible)} aria-controls="api-key">
+          <button type="button" className="button button-secondary" onClick={() => setVisible(!visible)} aria-controls={keyFieldId}>
             {visible ? "Hide key" : "Show key"}
+            <ProviderSuffix provider={provider} />
           </button>
         </div>
       </Field>
       <Field
-        id="key-expiry"
-        label="Delete this key automatically"
+        id={expiryFieldId}
+        label={
+          <>
+            Delete this key automatically
+            <ProviderSuffix provider={provider} />
+          </>
+        }
         hint="For a key you only need for a while: from then on Interview AI treats it as removed and deletes it."
       >
         <select
-          {...describedBy("key-expiry", { hint: true })}
+          {...describedBy(expiryFieldId, { hint: true })}
           value={expiry}
           onChange={(event) => setExpiry(event.target.value as typeof expiry)}
         >
@@ -132,6 +144,7 @@ export function ApiKeyForm({
       <div className="actions">
         <button type="submit" className="button button-primary" aria-disabled={saving || undefined}>
           {saving ? "Verifying…" : "Save and verify"}
+          <ProviderSuffix provider={provider} />
         </button>
       </div>
     </form>

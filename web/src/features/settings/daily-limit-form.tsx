@@ -1,16 +1,20 @@
 import { useState, type FormEvent } from "react";
+import { providerInfo } from "../../../../functions/src/providers";
 import { setDailyLimit, type ApiKeyStatus } from "../../lib/callables";
 import { describeError, type ErrorDescription } from "../../lib/error-messages";
 import { ErrorNotice } from "../../ui/error-notice";
 import { describedBy, Field } from "../../ui/field";
+import { ProviderSuffix } from "./provider-suffix";
 // The server's own range (a pure module), so the browser refuses what the server would.
 import { dailyLimitRange } from "../../../../functions/src/keys/daily-limit-range";
 
 /**
- * The user's own daily limit on AI requests made with their key: set, change or remove it. Requests
- * beyond it are refused by the server before Gemini is asked, until midnight UTC.
+ * The user's own daily limit on AI requests made with their key of `status.provider`: set, change or
+ * remove it. Requests beyond it are refused by the server before the provider is asked, until midnight UTC.
  */
 export function DailyLimitForm({ status, onSaved }: { status: ApiKeyStatus; onSaved: (status: ApiKeyStatus) => void }) {
+  const { provider } = status;
+  const fieldId = `${provider}-daily-limit`;
   const [draft, setDraft] = useState(status.dailyLimit === undefined ? "" : String(status.dailyLimit));
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<ErrorDescription>();
@@ -24,7 +28,7 @@ export function DailyLimitForm({ status, onSaved }: { status: ApiKeyStatus; onSa
     setFieldError(undefined);
     setConfirmation("");
     try {
-      const saved = await setDailyLimit(dailyLimit);
+      const saved = await setDailyLimit(provider, dailyLimit);
       onSaved(saved);
       setDraft(saved.dailyLimit === undefined ? "" : String(saved.dailyLimit));
       setConfirmation(saved.dailyLimit === undefined ? "Daily limit removed." : `Daily limit set to ${saved.dailyLimit} request${saved.dailyLimit === 1 ? "" : "s"} a day.`);
@@ -54,14 +58,19 @@ export function DailyLimitForm({ status, onSaved }: { status: ApiKeyStatus; onSa
   return (
     <form className="stack" noValidate onSubmit={submit} aria-busy={saving}>
       <Field
-        id="daily-limit"
-        label="Daily limit on AI requests with your key"
-        hint="Interview AI stops sending requests with your key after this many a day (the day ends at midnight UTC), before Gemini is asked. Leave it empty for no limit."
+        id={fieldId}
+        label={
+          <>
+            Daily limit on AI requests with your key
+            <ProviderSuffix provider={provider} />
+          </>
+        }
+        hint={`Interview AI stops sending requests with your key after this many a day (the day ends at midnight UTC), before ${providerInfo[provider].label} is asked. Leave it empty for no limit.`}
         error={fieldError}
       >
         <div className="input-with-button">
           <input
-            {...describedBy("daily-limit", { hint: true, error: fieldError })}
+            {...describedBy(fieldId, { hint: true, error: fieldError })}
             type="number"
             inputMode="numeric"
             min={dailyLimitRange.min}
@@ -73,6 +82,7 @@ export function DailyLimitForm({ status, onSaved }: { status: ApiKeyStatus; onSa
           />
           <button type="submit" className="button button-secondary" aria-disabled={saving || undefined}>
             Save limit
+            <ProviderSuffix provider={provider} />
           </button>
         </div>
       </Field>
@@ -81,6 +91,7 @@ export function DailyLimitForm({ status, onSaved }: { status: ApiKeyStatus; onSa
         <div className="actions">
           <button type="button" className="button button-quiet" onClick={() => void save(null)} aria-disabled={saving || undefined}>
             Remove limit
+            <ProviderSuffix provider={provider} />
           </button>
         </div>
       )}

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
-import { apiKeyActivity, type KeyActivityEvent } from "../../lib/callables";
+import { providerInfo } from "../../../../functions/src/providers";
+import { apiKeyActivity, type KeyActivityEvent, type Provider } from "../../lib/callables";
 import { describeError, type ErrorDescription } from "../../lib/error-messages";
 import { ErrorNotice } from "../../ui/error-notice";
 import { describeActivity } from "./activity-text";
@@ -7,16 +8,17 @@ import { describeActivity } from "./activity-text";
 const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 
 /**
- * "Recent activity": the user's own key events, newest first, as the server's audit trail has them.
- * Loads again whenever `version` changes (after a save, a check or a removal).
+ * "Recent activity" of one provider's key: the user's own key events, newest first, as the server's
+ * audit trail has them. Loads again whenever `version` changes (after a save, a check or a removal).
  */
-export function KeyActivity({ version }: { version: number }) {
+export function KeyActivity({ provider, version }: { provider: Provider; version: number }) {
   const [events, setEvents] = useState<KeyActivityEvent[]>();
   const [error, setError] = useState<ErrorDescription>();
+  const { label } = providerInfo[provider];
 
   useEffect(() => {
     let current = true;
-    apiKeyActivity().then(
+    apiKeyActivity(provider).then(
       (loaded) => {
         if (!current) return;
         setEvents(loaded);
@@ -29,12 +31,12 @@ export function KeyActivity({ version }: { version: number }) {
     return () => {
       current = false;
     };
-  }, [version]);
+  }, [provider, version]);
 
   return (
-    <section className="card stack" aria-labelledby="activity-heading">
-      <h2 id="activity-heading">Recent activity</h2>
-      <p>What happened to your key lately, newest first. Only you can see this; it never shows the key itself.</p>
+    <section className="stack" aria-labelledby={`${provider}-activity-heading`}>
+      <h3 id={`${provider}-activity-heading`}>Recent activity</h3>
+      <p>What happened to your {label} key lately, newest first. Only you can see this; it never shows the key itself.</p>
       {error ? (
         <ErrorNotice error={error} />
       ) : !events ? (
@@ -44,12 +46,12 @@ export function KeyActivity({ version }: { version: number }) {
       ) : events.length === 0 ? (
         <p className="muted">Nothing yet.</p>
       ) : (
-        <ol className="activity-list" aria-label="Key events, newest first">
+        <ol className="activity-list" aria-label={`${label} key events, newest first`}>
           {events.map((event, index) => (
             // Events have no id of their own and the list is replaced as a whole on every load.
             <li key={`${event.at}-${index}`}>
               <time dateTime={event.at}>{timeFormat.format(new Date(event.at))}</time>
-              <span>{describeActivity(event)}</span>
+              <span>{describeActivity(event, provider)}</span>
             </li>
           ))}
         </ol>

@@ -1,24 +1,34 @@
 import type { ReactNode } from "react";
+import { providerInfo } from "../../../../functions/src/providers";
 import type { KeyState, ApiKeyStatus } from "../../lib/callables";
+import { providerPages } from "../../lib/provider-pages";
 import { todaysUsage } from "./todays-usage";
 
-const stateLabels: Record<KeyState, { label: string; explanation?: string }> = {
-  active: { label: "Active" },
-  unverified: { label: "Not verified", explanation: "Google hasn't checked this key yet; that happens when it is first used." },
-  invalid: {
-    label: "Invalid",
-    explanation: "Google rejected this key the last time it was used. Save a valid key below to keep practising.",
-  },
-  quota_exhausted: {
-    label: "Quota exhausted",
-    explanation: "This key ran out of quota the last time it was used. Check the plan and billing of its Google project.",
-  },
-  unreadable: {
-    label: "Can't be read",
-    explanation:
-      "Your saved key can no longer be read from the secure key store, so it can't be used. Trying again won't change that: enter your key again below.",
-  },
-};
+/** What each state means, in the words of the company that runs the provider ("Google rejected this key"). */
+function stateLabel(state: KeyState, company: string, billedTo: string): { label: string; explanation?: string } {
+  switch (state) {
+    case "active":
+      return { label: "Active" };
+    case "unverified":
+      return { label: "Not verified", explanation: `${company} hasn't checked this key yet; that happens when it is first used.` };
+    case "invalid":
+      return {
+        label: "Invalid",
+        explanation: `${company} rejected this key the last time it was used. Save a valid key below to keep practising with it.`,
+      };
+    case "quota_exhausted":
+      return {
+        label: "Quota exhausted",
+        explanation: `This key ran out of quota the last time it was used. Check the plan and billing of ${billedTo}.`,
+      };
+    case "unreadable":
+      return {
+        label: "Can't be read",
+        explanation:
+          "Your saved key can no longer be read from the secure key store, so it can't be used. Trying again won't change that: enter your key again below.",
+      };
+  }
+}
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 
@@ -29,15 +39,16 @@ function When({ iso, otherwise }: { iso: string | undefined; otherwise: string }
 
 /** What the server knows about the stored key. Only its hint is ever shown; the key cannot be read back. */
 export function KeyStatusCard({ status, actions }: { status: ApiKeyStatus; actions?: ReactNode }) {
+  const { label, company } = providerInfo[status.provider];
   if (!status.hasKey) {
     return (
       <div className="key-status key-status-empty">
         <p className="key-status-title">No key saved yet</p>
-        <p>Add your Gemini API key below to start practising.</p>
+        <p>Add your {label} API key below to practise with {label}.</p>
       </div>
     );
   }
-  const state = status.state ? stateLabels[status.state] : undefined;
+  const state = status.state ? stateLabel(status.state, company, providerPages[status.provider].billedTo) : undefined;
   return (
     <div className="key-status">
       <p className="key-status-title">
@@ -54,8 +65,8 @@ export function KeyStatusCard({ status, actions }: { status: ApiKeyStatus; actio
       {state?.explanation && <p className="key-status-explanation">{state.explanation}</p>}
       {status.rotationDue && (
         <p className="notice notice-warning key-rotation-due">
-          Time for a fresh key: this one was added on <When iso={status.createdAt} otherwise="—" />. Create a new key in
-          Google AI Studio, save it below, then delete this one there.
+          Time for a fresh key: this one was added on <When iso={status.createdAt} otherwise="—" />. Create a new key{" "}
+          {providerPages[status.provider].keysSiteWithPreposition}, save it below, then delete this one there.
         </p>
       )}
       <dl className="key-facts">

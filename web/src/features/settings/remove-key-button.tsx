@@ -1,13 +1,16 @@
 import { useRef, useState } from "react";
-import { removeApiKey } from "../../lib/callables";
+import { providerInfo } from "../../../../functions/src/providers";
+import { removeApiKey, type Provider } from "../../lib/callables";
 import { describeError, type ErrorDescription } from "../../lib/error-messages";
 import { ErrorNotice } from "../../ui/error-notice";
+import { ProviderSuffix } from "./provider-suffix";
 
-/** "Remove key", confirmed in a modal dialog (which keeps focus inside it and closes on Escape). */
-export function RemoveKeyButton({ onRemoved }: { onRemoved: () => void }) {
+/** "Remove key" of one provider, confirmed in a modal dialog (which keeps focus inside it and closes on Escape). */
+export function RemoveKeyButton({ provider, onRemoved }: { provider: Provider; onRemoved: () => void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [removing, setRemoving] = useState(false);
   const [error, setError] = useState<ErrorDescription>();
+  const { label } = providerInfo[provider];
 
   const open = () => {
     setError(undefined);
@@ -19,7 +22,7 @@ export function RemoveKeyButton({ onRemoved }: { onRemoved: () => void }) {
     setRemoving(true);
     setError(undefined);
     try {
-      await removeApiKey();
+      await removeApiKey(provider);
       dialog.current?.close();
       onRemoved();
     } catch (failure) {
@@ -33,10 +36,16 @@ export function RemoveKeyButton({ onRemoved }: { onRemoved: () => void }) {
     <>
       <button type="button" className="button button-danger-quiet" onClick={open}>
         Remove key
+        <ProviderSuffix provider={provider} />
       </button>
-      <dialog ref={dialog} className="dialog" aria-labelledby="remove-key-title" aria-describedby="remove-key-text">
-        <h2 id="remove-key-title">Remove your Gemini key?</h2>
-        <p id="remove-key-text">
+      <dialog
+        ref={dialog}
+        className="dialog"
+        aria-labelledby={`${provider}-remove-key-title`}
+        aria-describedby={`${provider}-remove-key-text`}
+      >
+        <h2 id={`${provider}-remove-key-title`}>Remove your {label} key?</h2>
+        <p id={`${provider}-remove-key-text`}>
           Interview AI will delete it from its key store and stop using it straight away. You can add a key again at any time.
         </p>
         <ErrorNotice error={error} />

@@ -1,109 +1,83 @@
-import { useRef, useState } from "react";
-import type { ErrorDescription } from "../../lib/error-messages";
-import { aiStudioKeyUrl } from "../../lib/error-messages";
+import { useState } from "react";
+import { providerInfo, providers } from "../../../../functions/src/providers";
 import { ErrorNotice } from "../../ui/error-notice";
-import { ExternalLink } from "../../ui/link";
 import { Page } from "../../ui/page";
-import { ApiKeyForm } from "./api-key-form";
-import { CheckKeyButton } from "./check-key-button";
-import { DailyLimitForm } from "./daily-limit-form";
-import { KeyActivity } from "./key-activity";
-import { KeyStatusCard } from "./key-status-card";
-import { RemoveKeyButton } from "./remove-key-button";
-import { useKeyStatus } from "./use-key-status";
+import { PreferredProviderForm } from "./preferred-provider-form";
+import { ProviderKeyCard } from "./provider-key-card";
+import { RemoveAllKeysButton } from "./remove-all-keys-button";
+import { useKeyStatuses } from "./use-key-statuses";
 
-/** Settings: the user's Gemini key — its status, checking it again, saving a new one, removing it — and its recent activity. */
+/** "Gemini, OpenAI or Anthropic" */
+const providerList = providers.map((provider) => providerInfo[provider].label).join(", ").replace(/, ([^,]*)$/, " or $1");
+
+/**
+ * Settings: which key pays for practice, then one card per provider with its key — status, checking it
+ * again, saving a new one, removing it, its daily limit, its recent activity — and removing every key at once.
+ */
 export default function SettingsPage() {
-  const { status, setStatus, loadError, reload } = useKeyStatus();
+  const { statuses, setStatus, setPreferredProvider, loadError, reload } = useKeyStatuses();
   const [confirmation, setConfirmation] = useState("");
-  const [checkError, setCheckError] = useState<ErrorDescription>();
-  // Bumped after every action, so "Recent activity" shows what just happened.
-  const [activityVersion, setActivityVersion] = useState(0);
-  const keyInput = useRef<HTMLInputElement>(null);
-  const activityChanged = () => setActivityVersion((version) => version + 1);
+  // Bumped when every key was removed at once: each card starts afresh (its messages, its activity).
+  const [removedAll, setRemovedAll] = useState(0);
+
+  const keyCount = statuses ? providers.filter((provider) => statuses.byProvider[provider].hasKey).length : 0;
 
   return (
     <Page title="Settings">
-      <section className="card stack" aria-labelledby="key-heading">
-        <h2 id="key-heading">Your Gemini API key</h2>
-        <p>
-          Interview AI runs on your own Gemini API key. It is encrypted before it is stored and is never shown again, not
-          even to you: you will only see its first and last characters.
-        </p>
-        <p>
-          <ExternalLink href={aiStudioKeyUrl}>Get a key in Google AI Studio</ExternalLink>: sign in with your Google account,
-          choose “Create API key”, then paste the key below.
-        </p>
-        {loadError ? (
-          <div>
-            <ErrorNotice error={loadError} />
-            <button type="button" className="button button-secondary" onClick={() => void reload()}>
-              Try again
-            </button>
-          </div>
-        ) : status ? (
-          <KeyStatusCard
-            status={status}
-            actions={
-              <>
-                <CheckKeyButton
-                  onChecked={(checked, message) => {
-                    setStatus(checked);
-                    setConfirmation(message);
-                    activityChanged();
-                  }}
-                  onError={(error) => {
-                    setCheckError(error);
-                    if (error) {
-                      setConfirmation("");
-                      activityChanged();
-                    }
-                  }}
-                />
-                <RemoveKeyButton
-                  onRemoved={() => {
-                    setStatus({ provider: status.provider, hasKey: false });
-                    setCheckError(undefined);
-                    setConfirmation("Your key was removed.");
-                    activityChanged();
-                    // The button that had the focus is gone; the next thing to do is add a key.
-                    keyInput.current?.focus();
-                  }}
-                />
-              </>
-            }
+      <p>
+        Interview AI runs on your own API key for {providerList}. Each key is encrypted before it is stored and is never
+        shown again, not even to you: you will only see its first and last characters.
+      </p>
+      {loadError && (
+        <div>
+          <ErrorNotice error={loadError} />
+          <button type="button" className="button button-secondary" onClick={() => void reload()}>
+            Try again
+          </button>
+        </div>
+      )}
+      <p className="confirmation" role="status">
+        {confirmation}
+      </p>
+      {statuses && (keyCount > 1 || statuses.preferredProvider) && (
+        <section className="card stack" aria-labelledby="preferred-heading">
+          <h2 id="preferred-heading">Which key pays</h2>
+          <PreferredProviderForm
+            key={removedAll}
+            statuses={statuses.byProvider}
+            preferredProvider={statuses.preferredProvider}
+            onSaved={setPreferredProvider}
           />
-        ) : (
-          <p className="loading" role="status">
-            <span className="spinner" aria-hidden="true" /> Checking your key…
-          </p>
-        )}
-        <ErrorNotice error={checkError} />
-        <p className="confirmation" role="status">
-          {confirmation}
-        </p>
-        <ApiKeyForm
-          replacing={status?.hasKey ?? false}
-          inputRef={keyInput}
-          onAttempt={() => {
-            setConfirmation("");
-            setCheckError(undefined);
-          }}
-          onSaved={(saved) => {
-            setStatus(saved);
-            setConfirmation(`Your key ${saved.hint ?? ""} was verified and saved.`);
-          }}
-          onSettled={activityChanged}
-        />
-      </section>
-      {status?.hasKey && (
-        <section className="card stack" aria-labelledby="limit-heading">
-          <h2 id="limit-heading">Daily limit</h2>
-          <p>Your key's Google project pays for every request. A daily limit caps how many Interview AI may send with it.</p>
-          <DailyLimitForm status={status} onSaved={setStatus} />
         </section>
       )}
-      <KeyActivity version={activityVersion} />
+      {providers.map((provider, index) => (
+        <ProviderKeyCard
+          key={`${provider}-${removedAll}`}
+          provider={provider}
+          status={statuses?.byProvider[provider]}
+          loading={!statuses && !loadError}
+          onStatus={(status) => {
+            setConfirmation("");
+            setStatus(status);
+          }}
+          focusKeyFieldOnMount={removedAll > 0 && index === 0}
+        />
+      ))}
+      {keyCount > 0 && (
+        <section className="card stack" aria-labelledby="remove-all-heading">
+          <h2 id="remove-all-heading">Remove all keys</h2>
+          <p>Delete every key you saved here, for every provider, in one step.</p>
+          <div className="actions">
+            <RemoveAllKeysButton
+              onRemoved={() => {
+                for (const provider of providers) setStatus({ provider, hasKey: false });
+                setRemovedAll((count) => count + 1);
+                setConfirmation("All your keys were removed.");
+              }}
+            />
+          </div>
+        </section>
+      )}
     </Page>
   );
 }
