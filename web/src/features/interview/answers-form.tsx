@@ -40,7 +40,7 @@ export function AnswersForm({
         <p>
           {interview.setup.jobTitle} · answer as you would in the interview. Questions you leave blank are skipped.
         </p>
-        <KeySourceNote keySource={interview.keySource} />
+        <KeySourceNote keySource={interview.keySource} provider={interview.provider} />
       </div>
       <ol className="questions">
         {questions.map((question, index) => {

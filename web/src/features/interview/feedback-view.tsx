@@ -51,7 +51,7 @@ export function FeedbackView({
           <Score score={feedback.overallScore} large />
           <p className="summary">{feedback.summary}</p>
         </div>
-        <KeySourceNote keySource={feedback.keySource} />
+        <KeySourceNote keySource={feedback.keySource} provider={feedback.provider} />
       </section>
       <ol className="questions">
         {feedback.items.map((item, index) => (

@@ -7,11 +7,13 @@ import { FeedbackView } from "./feedback-view";
 import { GenerationProgress } from "./generation-progress";
 import { SetupForm } from "./setup-form";
 import { useInterview } from "./use-interview";
+import { useKeyStatuses } from "./use-key-statuses";
 
 /** Practice: set up an interview, answer its questions, read the feedback. */
 export default function PracticePage({ visible }: { visible: boolean }) {
   const session = useInterview();
   const { interview, feedback, running, error } = session;
+  const keys = useKeyStatuses(visible);
   // Back from an interview, the setup heading takes the focus; on arrival the page heading has it.
   const [startedOver, setStartedOver] = useState(false);
   const startOver = () => {
@@ -61,7 +63,7 @@ export default function PracticePage({ visible }: { visible: boolean }) {
         <FocusHeading id="setup-heading" focusOnMount={startedOver}>
           New interview
         </FocusHeading>
-        <SetupForm initial={session.setup} busy={Boolean(running)} onSubmit={(input) => void session.start(input)} />
+        <SetupForm initial={session.setup} keys={keys} busy={Boolean(running)} onSubmit={(input) => void session.start(input)} />
         {status}
       </section>
     );

@@ -1,7 +1,9 @@
 import { useState, type FormEvent } from "react";
-import type { GenerateQuestionsRequest, InterviewType, Seniority } from "../../lib/callables";
+import type { ApiKeyStatuses, GenerateQuestionsRequest, InterviewType, Provider, Seniority } from "../../lib/callables";
 import { describedBy, Field } from "../../ui/field";
 import { characterCount, limits } from "./limits";
+import { PayerChoice } from "./payer-choice";
+import { defaultPayer, usableProviders, type Payer } from "./who-pays";
 
 const interviewTypes: { value: InterviewType; label: string; description: string }[] = [
   { value: "behavioral", label: "Behavioral", description: "Past situations: teamwork, conflict, ownership." },
@@ -16,13 +18,16 @@ const seniorities: { value: Seniority | ""; label: string }[] = [
   { value: "senior", label: "Senior" },
 ];
 
-/** The interview to practise: the role, what kind of questions, how many. */
+/** The interview to practise: the role, what kind of questions, how many, and whose key pays. */
 export function SetupForm({
   initial,
+  keys,
   busy,
   onSubmit,
 }: {
   initial: GenerateQuestionsRequest;
+  /** The user's keys; undefined while unknown, and then the server alone decides who pays. */
+  keys: ApiKeyStatuses | undefined;
   busy: boolean;
   onSubmit: (input: GenerateQuestionsRequest) => void;
 }) {
@@ -32,6 +37,16 @@ export function SetupForm({
   const [seniority, setSeniority] = useState<Seniority | "">(initial.seniority ?? "");
   const [count, setCount] = useState(initial.count ?? limits.questionCount.default);
   const [titleError, setTitleError] = useState<string>();
+  // The provider picked for this practice; until then (or once its key is gone) the default one pays. Not
+  // carried over from the last round: a choice made in Settings since then must count.
+  const [chosenProvider, setChosenProvider] = useState<Provider>();
+  let payer: Payer | undefined;
+  if (keys) {
+    payer =
+      chosenProvider && usableProviders(keys).includes(chosenProvider)
+        ? { keySource: "user", provider: chosenProvider }
+        : defaultPayer(keys);
+  }
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -50,6 +65,8 @@ export function SetupForm({
       count,
       ...(description && { jobDescription: description }),
       ...(seniority && { seniority }),
+      // Named, so that the key the page said would pay is the one that does.
+      ...(payer?.keySource === "user" && { provider: payer.provider }),
     });
   };
 
@@ -127,6 +144,7 @@ export function SetupForm({
           </select>
         </Field>
       </div>
+      {keys && payer && <PayerChoice keys={keys} payer={payer} onChoose={setChosenProvider} />}
       <div className="actions">
         <button type="submit" className="button button-primary" aria-disabled={busy || undefined}>
           Generate questions

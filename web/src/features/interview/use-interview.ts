@@ -77,7 +77,16 @@ export function useInterview() {
       .map((question) => ({ questionId: question.id, question: question.text, answer: (answers[question.id] ?? "").trim() }))
       .filter((item) => item.answer);
     const result = await track("feedback", (onProgress, signal) =>
-      generateFeedback({ jobTitle: interview.setup.jobTitle, items }, onProgress, signal),
+      generateFeedback(
+        {
+          jobTitle: interview.setup.jobTitle,
+          items,
+          // The feedback runs on the key that wrote the questions (the shared key is the server's choice).
+          ...(interview.keySource === "user" && { provider: interview.provider }),
+        },
+        onProgress,
+        signal,
+      ),
     );
     if (result) setFeedback(result);
   };

@@ -1,0 +1,26 @@
+import { useEffect, useState } from "react";
+import { apiKeyStatuses, type ApiKeyStatuses } from "../../lib/callables";
+
+/**
+ * The user's keys as Practice needs them (which providers have one, which is preferred), read again each
+ * time the page is shown, so a key added or a choice made in Settings counts at once. Undefined until
+ * the first answer; a failure to read them blocks nothing (knowing who pays helps, but practice works without).
+ */
+export function useKeyStatuses(visible: boolean): ApiKeyStatuses | undefined {
+  const [keys, setKeys] = useState<ApiKeyStatuses>();
+  useEffect(() => {
+    if (!visible) return;
+    let current = true;
+    apiKeyStatuses().then(
+      (loaded) => {
+        if (current) setKeys(loaded);
+      },
+      // What was known stays: the server decides who pays in any case, and a failed call says why.
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, [visible]);
+  return keys;
+}
