@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { chromium, type Page } from "playwright-core";
 import { httpUrl, loadStackConfig, repoRoot } from "../../dev/stack-config";
+import { providerInfo, type Provider } from "../../functions/src/providers";
 
 /**
  * The browser side of the e2e tests: Debian's Chromium (never a downloaded browser) with a fresh
@@ -101,14 +102,22 @@ export async function signUp(page: Page): Promise<{ email: string; password: str
   return account;
 }
 
-/** The Settings key field (a password input, which has no ARIA role of its own). */
-export const keyField = (page: Page) => page.getByLabel(/^(Gemini API key|Replace with a new key)$/);
+/** One provider's card on Settings ("Your Gemini API key"), which holds everything about that key. */
+export const providerCard = (page: Page, provider: Provider = "googleai") =>
+  page.getByRole("region", { name: `Your ${providerInfo[provider].label} API key`, exact: true });
 
-/** Saves `apiKey` on the Settings page and waits for the confirmation. */
-export async function saveKey(page: Page, apiKey: string): Promise<void> {
-  await keyField(page).fill(apiKey);
-  await page.getByRole("button", { name: "Save and verify" }).click();
-  await page.getByRole("status").filter({ hasText: "was verified and saved" }).waitFor();
+/** A provider's key field on Settings (a password input, which has no ARIA role of its own). */
+export const keyField = (page: Page, provider: Provider = "googleai") => {
+  const { label } = providerInfo[provider];
+  return page.getByLabel(new RegExp(`^(${label} API key|Replace with a new ${label} key)$`));
+};
+
+/** Saves `apiKey` as `provider`'s key on the Settings page and waits for the confirmation. */
+export async function saveKey(page: Page, apiKey: string, provider: Provider = "googleai"): Promise<void> {
+  const card = providerCard(page, provider);
+  await keyField(page, provider).fill(apiKey);
+  await card.getByRole("button", { name: "Save and verify" }).click();
+  await card.getByRole("status").filter({ hasText: "was verified and saved" }).waitFor();
 }
 
 /** Goes to Practice and asks for questions; resolves once the request has been sent. */

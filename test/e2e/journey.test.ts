@@ -7,6 +7,7 @@ import {
   generateQuestions,
   keyField,
   pageAndStorageContents,
+  providerCard,
   saveKey,
   screenshot,
   signUp,
@@ -22,7 +23,7 @@ describe("web app: the practice journey (browser)", function () {
     await page.getByRole("heading", { level: 1, name: "Sign in" }).waitFor();
 
     await signUp(page);
-    await page.getByText("No key saved yet").waitFor();
+    await providerCard(page).getByText("No key saved yet").waitFor();
     // The field describes the keys AI Studio issues today, and is no password for the browser to offer to save.
     await page.getByText(/Create a key in Google AI Studio \(it starts with “AQ\.”\)/).waitFor();
     assert.equal(await keyField(page).getAttribute("placeholder"), "AQ.…");
@@ -32,7 +33,7 @@ describe("web app: the practice journey (browser)", function () {
     await saveKey(page, apiKey);
     await page.getByText(`AQ.…${apiKey.slice(-4)}`, { exact: true }).waitFor();
     await page.getByText(/^Status:\s*Active$/).waitFor();
-    assert.equal(await page.getByLabel("Replace with a new key").inputValue(), "", "the key field is emptied after saving");
+    assert.equal(await page.getByLabel("Replace with a new Gemini key").inputValue(), "", "the key field is emptied after saving");
     await screenshot(page, "settings");
     await page.setViewportSize({ width: 375, height: 800 });
     await screenshot(page, "settings-phone");
@@ -73,7 +74,7 @@ describe("web app: the practice journey (browser)", function () {
     const apiKey = fakeGeminiKey();
 
     await saveKey(page, apiKey);
-    await page.getByRole("button", { name: "Show key" }).click(); // shows the (now empty) field's text
+    await providerCard(page).getByRole("button", { name: "Show key" }).click(); // shows the (now empty) field's text
 
     const stored = await pageAndStorageContents(page);
     assert.ok(!stored.includes(apiKey), "the key is not in the DOM or web storage");

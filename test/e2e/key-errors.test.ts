@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { providerInfo } from "../../functions/src/providers";
 import { geminiStandIn } from "../support/hooks";
 import { fakeGeminiKey } from "../support/keys";
-import { alertText, browserSessions, generateQuestions, keyField, saveKey, screenshot, signUp } from "./browser";
+import { alertText, browserSessions, generateQuestions, keyField, providerCard, saveKey, screenshot, signUp } from "./browser";
 
 const aiStudioKeysPage = "https://aistudio.google.com/app/apikey";
 
@@ -16,17 +16,17 @@ describe("web app: key problems, as the user sees them (browser)", function () {
     await signUp(page);
 
     await keyField(page).fill(fakeGeminiKey("invalidkey"));
-    await page.getByRole("button", { name: "Save and verify" }).click();
-    const fieldError = page.locator("#api-key-error");
+    await providerCard(page).getByRole("button", { name: "Save and verify" }).click();
+    const fieldError = page.locator("#googleai-api-key-error");
     await fieldError.getByText("Google rejected this key, so it was not saved.").waitFor();
     assert.equal(await keyField(page).getAttribute("aria-invalid"), "true");
     assert.equal(await fieldError.getByRole("link", { name: /Open Google AI Studio/ }).getAttribute("href"), aiStudioKeysPage);
     assert.equal(await keyField(page).inputValue(), "", "a refused key does not stay in the field");
-    await page.getByText("No key saved yet").waitFor();
+    await providerCard(page).getByText("No key saved yet").waitFor();
 
     await page.reload();
     await page.getByRole("heading", { level: 1, name: "Settings" }).waitFor();
-    await page.getByText("No key saved yet").waitFor();
+    await providerCard(page).getByText("No key saved yet").waitFor();
   });
 
   it("keeps a malformed key in the browser: it is never sent", async () => {
@@ -36,10 +36,10 @@ describe("web app: key problems, as the user sees them (browser)", function () {
     const sentBefore = session.requestUrls.filter((url) => url.endsWith("/setApiKey")).length;
 
     await keyField(page).fill("AQ.too-short");
-    await page.getByRole("button", { name: "Save and verify" }).click();
+    await providerCard(page).getByRole("button", { name: "Save and verify" }).click();
     // The registry's own wording, which the server's KEY_FORMAT message uses too.
     await page
-      .locator("#api-key-error")
+      .locator("#googleai-api-key-error")
       .getByText(`That does not look like a valid key. ${providerInfo.googleai.formatHint}`)
       .waitFor();
     assert.equal(session.requestUrls.filter((url) => url.endsWith("/setApiKey")).length, sentBefore);
@@ -50,24 +50,24 @@ describe("web app: key problems, as the user sees them (browser)", function () {
     const session = await openSession();
     const { page } = session;
     await signUp(page);
-    await page.getByText("No key saved yet").waitFor();
+    await providerCard(page).getByText("No key saved yet").waitFor();
 
     // Well-formed, so it goes to Google, which refuses every standard key since the 2026 cut-off.
     await keyField(page).fill(fakeGeminiKey("", "standard"));
-    await page.getByRole("button", { name: "Save and verify" }).click();
-    const fieldError = page.locator("#api-key-error");
+    await providerCard(page).getByRole("button", { name: "Save and verify" }).click();
+    const fieldError = page.locator("#googleai-api-key-error");
     await fieldError.getByText(/Google no longer accepts keys that start with “AIza”.*Create a new key in Google AI Studio \(it starts with “AQ\.”\)/).waitFor();
     assert.doesNotMatch(await fieldError.innerText(), /Check it in Google AI Studio/, "not the advice for a mistyped key");
     assert.equal(await fieldError.getByRole("link", { name: /Open Google AI Studio/ }).getAttribute("href"), aiStudioKeysPage);
     assert.equal(await keyField(page).getAttribute("aria-invalid"), "true");
     assert.equal(await page.getByRole("alert").filter({ hasText: /\S/ }).count(), 0, "the message sits beside the field, not above the form");
     assert.equal(await keyField(page).inputValue(), "", "a refused key does not stay in the field");
-    await page.getByText("No key saved yet").waitFor();
+    await providerCard(page).getByText("No key saved yet").waitFor();
     await screenshot(page, "settings-retired-key");
 
     await page.reload();
     await page.getByRole("heading", { level: 1, name: "Settings" }).waitFor();
-    await page.getByText("No key saved yet").waitFor();
+    await providerCard(page).getByText("No key saved yet").waitFor();
   });
 
   it("explains that a quota belongs to the key's Google project", async () => {
@@ -106,8 +106,8 @@ describe("web app: key problems, as the user sees them (browser)", function () {
     await page.getByRole("button", { name: "Remove key" }).click();
     const dialog = page.getByRole("dialog", { name: "Remove your Gemini key?" });
     await dialog.getByRole("button", { name: "Remove key" }).click();
-    await page.getByRole("status").filter({ hasText: "Your key was removed." }).waitFor();
-    await page.getByText("No key saved yet").waitFor();
+    await page.getByRole("status").filter({ hasText: "Your Gemini key was removed." }).waitFor();
+    await providerCard(page).getByText("No key saved yet").waitFor();
 
     await generateQuestions(page);
     assert.match(await alertText(page), /You haven't added a Gemini API key yet\. Interview AI runs on your own key: add it in Settings\./);
@@ -115,6 +115,6 @@ describe("web app: key problems, as the user sees them (browser)", function () {
     const heading = page.getByRole("heading", { level: 1, name: "Settings" });
     await heading.waitFor();
     assert.ok(await heading.evaluate((element) => element === document.activeElement), "the new page's heading has the focus");
-    await page.getByText("No key saved yet").waitFor();
+    await providerCard(page).getByText("No key saved yet").waitFor();
   });
 });

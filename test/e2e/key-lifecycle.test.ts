@@ -3,7 +3,17 @@ import { Timestamp } from "firebase-admin/firestore";
 import { adminDb, uidOf } from "../support/admin";
 import { geminiStandIn } from "../support/hooks";
 import { fakeGeminiKey } from "../support/keys";
-import { alertText, browserSessions, generateQuestions, keyField, pageAndStorageContents, saveKey, screenshot, signUp } from "./browser";
+import {
+  alertText,
+  browserSessions,
+  generateQuestions,
+  keyField,
+  pageAndStorageContents,
+  providerCard,
+  saveKey,
+  screenshot,
+  signUp,
+} from "./browser";
 
 const keyDoc = (uid: string) => adminDb().doc(`apiKeys/${uid}/providers/googleai`);
 
@@ -45,8 +55,9 @@ describe("web app: the key's lifecycle in Settings (browser)", function () {
     const session = await openSession();
     const { page } = session;
     await signUp(page);
-    assert.equal(await page.getByLabel("Delete this key automatically").inputValue(), "never");
-    await page.getByLabel("Delete this key automatically").selectOption({ label: "After 30 days" });
+    const expiry = providerCard(page).getByLabel("Delete this key automatically");
+    assert.equal(await expiry.inputValue(), "never");
+    await expiry.selectOption({ label: "After 30 days" });
     const savedAt = Date.now();
     await saveKey(page, fakeGeminiKey());
 

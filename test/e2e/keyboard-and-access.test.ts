@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { httpUrl, loadStackConfig } from "../../dev/stack-config";
 import { fakeGeminiKey } from "../support/keys";
-import { alertText, appUrl, browserSessions, keyField, signUp } from "./browser";
+import { alertText, appUrl, browserSessions, keyField, providerCard, signUp } from "./browser";
 
 /** The accessible name and role of the focused element, e.g. "button: Save and verify". */
 const focused = (page: Page) =>
@@ -10,10 +10,12 @@ const focused = (page: Page) =>
     const element = document.activeElement as HTMLElement | null;
     if (!element) return "";
     const label = element.id ? document.querySelector(`label[for="${element.id}"]`)?.textContent : undefined;
-    return `${element.tagName.toLowerCase()}: ${(label ?? element.innerText ?? "").trim()}`;
+    // Text for screen readers only sits in a block of its own, which innerText sets on a line of its own.
+    return `${element.tagName.toLowerCase()}: ${(label ?? element.innerText ?? "").replace(/\s+/g, " ").trim()}`;
   });
 
-async function tabUntil(page: Page, target: string, limit = 15): Promise<void> {
+/** Presses Tab until `target` has the focus; the limit spans a round trip of Settings with every provider's card. */
+async function tabUntil(page: Page, target: string, limit = 40): Promise<void> {
   for (let presses = 0; presses < limit; presses++) {
     if ((await focused(page)) === target) return;
     await page.keyboard.press("Tab");
@@ -29,38 +31,39 @@ describe("web app: keyboard use and access (browser)", function () {
     const session = await openSession();
     const { page } = session;
     await signUp(page);
-    await page.getByText("No key saved yet").waitFor();
+    await providerCard(page).getByText("No key saved yet").waitFor();
     assert.equal(await focused(page), "h1: Settings", "after navigation the page heading has the focus");
 
     const apiKey = fakeGeminiKey();
     await tabUntil(page, "input: Gemini API key");
     await page.keyboard.type(apiKey);
     await page.keyboard.press("Tab");
-    assert.equal(await focused(page), "button: Show key");
+    // Each card's buttons say whose key they act on, for screen readers (the visible text is the same in every card).
+    assert.equal(await focused(page), "button: Show key (Gemini)");
     await page.keyboard.press("Space");
     assert.equal(await keyField(page).getAttribute("type"), "text", "Show reveals the key");
     await page.keyboard.press("Enter");
     assert.equal(await keyField(page).getAttribute("type"), "password", "Hide masks it again");
     await page.keyboard.press("Tab");
-    assert.equal(await focused(page), "select: Delete this key automatically");
+    assert.equal(await focused(page), "select: Delete this key automatically (Gemini)");
     await page.keyboard.press("Tab");
-    assert.equal(await focused(page), "button: Save and verify");
+    assert.equal(await focused(page), "button: Save and verify (Gemini)");
     await page.keyboard.press("Enter");
     await page.getByRole("status").filter({ hasText: "was verified and saved" }).waitFor();
     assert.equal(await keyField(page).inputValue(), "");
 
     await page.keyboard.press("Shift+Tab");
-    await tabUntil(page, "button: Check again");
+    await tabUntil(page, "button: Check again (Gemini)");
     await page.keyboard.press("Enter");
     await page.getByRole("status").filter({ hasText: "Checked with Google just now: your key works." }).waitFor();
-    await tabUntil(page, "button: Remove key");
+    await tabUntil(page, "button: Remove key (Gemini)");
     await page.keyboard.press("Enter");
     const dialog = page.getByRole("dialog", { name: "Remove your Gemini key?" });
     await dialog.waitFor();
     assert.equal(await focused(page), "button: Cancel", "the dialog opens on its safe choice");
     await page.keyboard.press("Escape");
     await dialog.waitFor({ state: "hidden" });
-    assert.equal(await focused(page), "button: Remove key", "focus returns to the button that opened it");
+    assert.equal(await focused(page), "button: Remove key (Gemini)", "focus returns to the button that opened it");
     await page.getByText(`AQ.…${apiKey.slice(-4)}`, { exact: true }).waitFor();
   });
 
