@@ -19,9 +19,9 @@ const expiryChoices = [
 ] as const;
 
 /**
- * Saves a key for `provider` after the provider has verified it. The key is read from the field only when the form is
- * submitted and is never held in React state; the field is emptied after every attempt, failed or
- * not, so a key never lingers in the page (the user pastes it again to retry).
+ * Saves a key for `provider` after the provider has verified it. The key is read from the field only
+ * when the form is submitted and is never held in React state; the field is emptied after every
+ * attempt, failed or not, so a key never lingers in the page (the user pastes it again to retry).
  */
 export function ApiKeyForm({
   provider,
