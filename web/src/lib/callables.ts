@@ -109,7 +109,7 @@ export async function setDailyLimit(dailyLimit: number | null): Promise<ApiKeySt
 }
 
 export async function apiKeyStatus(): Promise<ApiKeyStatus> {
-  return (await call<Record<string, never>, { status: ApiKeyStatus }>("apiKeyStatus", {}, "cached")).status;
+  return (await call<{ provider: "googleai" }, { status: ApiKeyStatus }>("apiKeyStatus", { provider: "googleai" }, "cached")).status;
 }
 
 export function generateQuestions(
