@@ -18,7 +18,7 @@ export const anthropicCheckApiVersion = "2023-06-01";
  *
  * A 429 rate limit means the key authenticated and is only asking too fast: `valid` (the key is good; the
  * next call will find out whether the limit has lifted). A 429 for a spend cap, or a 402, is
- * `quota_exhausted`. Upstream text is never read or passed on, and redirects are refused, not followed: a
+ * `quota_exhausted`. Message text is never read or passed on, and redirects are refused, not followed: a
  * redirected request would carry the key's header to wherever it points.
  */
 export const checkAnthropicKey: CheckKey = async (apiKey, options) => {
