@@ -96,7 +96,8 @@ const anthropicKeyShapes: readonly KeyShape[] = [
   {
     kind: "OAuth token",
     prefixes: ["sk-ant-oat01-", "sk-ant-ort01-"],
-    body: "[0-9A-Za-z_-]{40,120}",
+    // Refresh tokens run longer than access tokens; 240 keeps the longest within what log redaction holds back.
+    body: "[0-9A-Za-z_-]{40,240}",
     cannotCallModels: "This is a Claude subscription sign-in token, not an API key: the Anthropic API does not accept it.",
   },
 ];

@@ -7,13 +7,15 @@ import { UpstreamCallError } from "./upstream-failure";
  * and an AI instance loads only the SDK of the providers its callers use.
  */
 
-// Until the OpenAI and Anthropic adapters land, their providers answer as unreachable.
+// Until the OpenAI adapter lands, its provider answers as unreachable.
 const keyCheckers: Partial<Record<Provider, () => Promise<CheckKey>>> = {
   googleai: async () => (await import("./gemini/check-key.js")).checkGeminiKey,
+  anthropic: async () => (await import("./anthropic/check-key.js")).checkAnthropicKey,
 };
 
 const generators: Partial<Record<Provider, () => Promise<GenerateOnce>>> = {
   googleai: async () => (await import("./gemini/generate.js")).generateGeminiOnce,
+  anthropic: async () => (await import("./anthropic/generate.js")).generateAnthropicOnce,
 };
 
 const unreachable: CheckKey = () => Promise.resolve("unreachable");
