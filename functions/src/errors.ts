@@ -1,6 +1,7 @@
 import { HttpsError, type FunctionsErrorCode } from "firebase-functions/v2/https";
 import type { ErrorAction, ErrorDetails, Reason } from "./contract";
 import { unexpectedError } from "./logs";
+import { providerInfo, type Provider } from "./providers";
 
 export type { Reason } from "./contract";
 
@@ -30,7 +31,7 @@ export class AppError extends Error {
   constructor(
     readonly reason: Reason,
     message: string,
-    readonly extra: { retryAfterSeconds?: number; action?: ErrorAction } = {},
+    readonly extra: { retryAfterSeconds?: number; action?: ErrorAction; provider?: Provider } = {},
   ) {
     super(message);
     this.name = "AppError";
@@ -53,39 +54,74 @@ export const invalidInput = (message: string) => new AppError("INVALID_INPUT", m
 export const keyFormat = (problem: string) => new AppError("KEY_FORMAT", problem);
 
 /**
- * Google refused the key, at save time or when it was used. A key of a retired shape ("AIza") needs to
- * hear that Google retired such keys, not "check your key": no check will make it work again.
+ * The provider refused the key, at save time or when it was used. A key of a retired shape (Google's
+ * "AIza") needs to hear that Google retired such keys, not "check your key": no check will make it work again.
  */
-export function keyInvalid(when: "saving" | "using", retiredShape: boolean): AppError {
+export function keyInvalid(provider: Provider, when: "saving" | "using", retiredShape = false): AppError {
+  const { company, label, console } = providerInfo[provider];
+  const extra = { action: when === "saving" ? ("provider_keys" as const) : ("settings" as const), provider };
   if (retiredShape) {
     return new AppError(
       "KEY_INVALID",
       when === "saving"
         ? "Google no longer accepts keys that start with “AIza” (it retired them in 2026), so this key was not saved. Create a new key in Google AI Studio (it starts with “AQ.”) and paste that one."
         : "Your saved key starts with “AIza”, a kind of key Google retired in 2026. Create a new key in Google AI Studio (it starts with “AQ.”) and replace the saved one in Settings.",
-      { action: when === "saving" ? "provider_keys" : "settings" },
+      extra,
     );
   }
   return new AppError(
     "KEY_INVALID",
     when === "saving"
-      ? "Google rejected this key, so it was not saved. Check it in Google AI Studio, or create a new one there."
-      : "Google rejected your saved Gemini key. It may have been deleted, restricted or suspended: replace it in Settings.",
-    { action: when === "saving" ? "provider_keys" : "settings" },
+      ? `${company} rejected this key, so it was not saved. Check it in ${console}, or create a new one there.`
+      : `${company} rejected your saved ${label} key. It may have been deleted, restricted or suspended: replace it in Settings.`,
+    extra,
   );
 }
 
-export const keyMissing = () =>
-  new AppError("KEY_MISSING", "You haven't added a Gemini API key yet. Interview AI runs on your own key: add it in Settings.", {
-    action: "settings",
-  });
+/**
+ * The provider took the key, but it lacks a permission the app needs (an OpenAI restricted key without
+ * access to models, an Anthropic key its workspace does not allow the model). Not a bad key: a wider one.
+ */
+export function keyNotPermitted(provider: Provider, when: "saving" | "using" | "checking"): AppError {
+  const { company, label, console } = providerInfo[provider];
+  const fix = `Give the key access to models in ${console} (or create a key with full access)`;
+  const messages = {
+    saving: `${company} accepted this key, but it lacks a permission Interview AI needs to use ${label} models, so it was not saved. ${fix}, then paste it again.`,
+    using: `${company} accepted your saved ${label} key, but it lacks a permission Interview AI needs to use ${label} models. ${fix}, then try again.`,
+    checking: `${company} accepted your saved ${label} key, but it lacks a permission Interview AI needs to use ${label} models. ${fix}, then check again.`,
+  };
+  return new AppError("KEY_NOT_PERMITTED", messages[when], { action: "provider_keys", provider });
+}
 
-export const quotaExceeded = (retryAfterSeconds?: number) =>
+/** No key to run on: for one provider the caller named, or (none named) for any provider. */
+export const keyMissing = (provider?: Provider) =>
+  new AppError(
+    "KEY_MISSING",
+    provider
+      ? `You haven't added ${articleFor(providerInfo[provider].label)} ${providerInfo[provider].label} API key yet. Interview AI runs on your own key: add it in Settings.`
+      : "You haven't added an API key yet. Interview AI runs on your own key (Gemini, OpenAI or Anthropic): add one in Settings.",
+    { action: "settings", ...(provider ? { provider } : {}) },
+  );
+
+const articleFor = (word: string) => (/^[AEIOU]/.test(word) ? "an" : "a");
+
+/** The key's quota, credit or spend limit is used up: the provider's account, not Interview AI. */
+export function quotaExceeded(provider: Provider, retryAfterSeconds?: number): AppError {
+  const { company, label } = providerInfo[provider];
+  const message =
+    provider === "googleai"
+      ? "Your Gemini key has run out of quota. The quota belongs to your key's Google project, not to Interview AI: " +
+        `check that project's plan and billing, or try again ${inTime(retryAfterSeconds)} if it is a per-minute limit.`
+      : `Your ${label} key has run out of credit or reached its spend limit. That belongs to your ${company} account, not to Interview AI: check its billing and limits.`;
+  return new AppError("QUOTA_EXCEEDED", message, { action: "provider_quota", provider, ...retryAfter(retryAfterSeconds) });
+}
+
+/** The key's account hit the provider's per-minute rate limit: the key is fine, a moment's wait is the fix. */
+export const providerRateLimited = (provider: Provider, retryAfterSeconds?: number) =>
   new AppError(
     "QUOTA_EXCEEDED",
-    "Your Gemini key has run out of quota. The quota belongs to your key's Google project, not to Interview AI: " +
-      `check that project's plan and billing, or try again ${inTime(retryAfterSeconds)} if it is a per-minute limit.`,
-    { action: "provider_quota", ...retryAfter(retryAfterSeconds) },
+    `Your ${providerInfo[provider].label} key has reached its rate limit at ${providerInfo[provider].company} for the moment. Try again ${inTime(retryAfterSeconds)}.`,
+    { action: "provider_quota", provider, ...retryAfter(retryAfterSeconds) },
   );
 
 /** The daily allowance on the project's key is used up: the user's own key is the way on. */
@@ -132,16 +168,20 @@ export const rateLimited = (retryAfterSeconds: number) =>
   new AppError("RATE_LIMITED", `That's a lot of requests in a short time. Try again ${inTime(retryAfterSeconds)}.`, { retryAfterSeconds });
 
 /**
- * The configured model is not served (retired, renamed, or not open to this key's project). That is the
- * operator's or Google's to fix, not the user's key, which stays as it was.
+ * The configured model is not served (retired, renamed, or not open to this key). That is the operator's
+ * or the provider's to fix, not the user's key, which stays as it was.
  */
-export function modelUnavailable(model: string, when: "saving" | "using" | "checking"): AppError {
+export function modelUnavailable(provider: Provider, model: string, when: "saving" | "using" | "checking"): AppError {
+  const { company, console } = providerInfo[provider];
   const messages = {
-    saving: `Google says this key cannot use the model Interview AI runs on (${model}), so it was not saved. If the key's Google project is restricted, create a key in AI Studio in a project with Gemini API access; otherwise we have been alerted and are on it.`,
+    saving:
+      provider === "googleai"
+        ? `Google says this key cannot use the model Interview AI runs on (${model}), so it was not saved. If the key's Google project is restricted, create a key in AI Studio in a project with Gemini API access; otherwise we have been alerted and are on it.`
+        : `${company} says this key cannot use the model Interview AI runs on (${model}), so it was not saved. If the key is limited to certain models, allow this one in ${console}; otherwise we have been alerted and are on it.`,
     using: `The AI model Interview AI runs on (${model}) is not available right now. Your key is fine and nothing was spent; we have been alerted — try again later.`,
-    checking: `Google says your key cannot use the model Interview AI runs on (${model}) right now, so it could not be confirmed. Its status was left as it was; we have been alerted — try again later.`,
+    checking: `${company} says your key cannot use the model Interview AI runs on (${model}) right now, so it could not be confirmed. Its status was left as it was; we have been alerted — try again later.`,
   };
-  return new AppError("MODEL_UNAVAILABLE", messages[when], when === "saving" ? { action: "provider_keys" } : {});
+  return new AppError("MODEL_UNAVAILABLE", messages[when], { ...(when === "saving" ? { action: "provider_keys" as const } : {}), provider });
 }
 
 export const keyStoreUnavailable = () =>
@@ -151,14 +191,14 @@ export const keyStoreUnavailable = () =>
  * A stored record that will never decrypt again: the KMS key version that wrapped it is disabled or
  * destroyed, or it does not authenticate (tampered or moved). Not an outage, so not "try again".
  */
-export const keyUnreadable = () =>
+export const keyUnreadable = (provider: Provider) =>
   new AppError(
     "KEY_UNREADABLE",
-    "Your saved Gemini key can no longer be read, so it can't be used, and trying again won't change that. Enter your key again in Settings.",
-    { action: "settings" },
+    `Your saved ${providerInfo[provider].label} key can no longer be read, so it can't be used, and trying again won't change that. Enter your key again in Settings.`,
+    { action: "settings", provider },
   );
 
-export const aiUnavailable = (message = "Gemini is temporarily unavailable. Nothing is lost; try again in a moment.") =>
+export const aiUnavailable = (message = "The AI provider is temporarily unavailable. Nothing is lost; try again in a moment.") =>
   new AppError("AI_UNAVAILABLE", message);
 
 /**

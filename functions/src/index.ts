@@ -8,6 +8,7 @@ import { generateQuestions as generateQuestionsCallable } from "./callables/gene
 import { removeApiKey as removeApiKeyCallable } from "./callables/remove-api-key";
 import { setApiKey as setApiKeyCallable } from "./callables/set-api-key";
 import { setDailyLimit as setDailyLimitCallable } from "./callables/set-daily-limit";
+import { setPreferredProvider as setPreferredProviderCallable } from "./callables/set-preferred-provider";
 import { verifyApiKey as verifyApiKeyCallable } from "./callables/verify-api-key";
 import { apiKeyActivity as apiKeyActivityCallable } from "./callables/api-key-activity";
 
@@ -16,6 +17,7 @@ export const apiKeyStatus = guardCallableProtocol(apiKeyStatusCallable);
 export const removeApiKey = guardCallableProtocol(removeApiKeyCallable);
 export const setApiKey = guardCallableProtocol(setApiKeyCallable);
 export const setDailyLimit = guardCallableProtocol(setDailyLimitCallable);
+export const setPreferredProvider = guardCallableProtocol(setPreferredProviderCallable);
 export const generateFeedback = guardCallableProtocol(generateFeedbackCallable);
 export const generateQuestions = guardCallableProtocol(generateQuestionsCallable);
 export const verifyApiKey = guardCallableProtocol(verifyApiKeyCallable);

@@ -1,6 +1,7 @@
 import { logger } from "firebase-functions";
 import type { ProtocolProblem } from "./callable-protocol-guard";
-import type { Provider } from "./providers";
+import type { UpstreamCallFailure } from "./provider-apis/upstream-failure";
+import { providerInfo, type Provider } from "./providers";
 import type { AuditEvent } from "./vault/api-key-store";
 import type { RewrapCounts } from "./vault/rewrap";
 
@@ -66,19 +67,21 @@ export function aiGeneration(
   uid: string,
   flow: string,
   keySource: "user" | "default",
-  outcome: "ok" | "key_invalid" | "quota" | "model_unavailable" | "transient" | "unexpected" | "blocked" | "malformed" | "no_answer" | "cancelled",
+  provider: Provider,
+  outcome: "ok" | "malformed" | UpstreamCallFailure["kind"],
 ): void {
-  const entry = { uid, flow, keySource, outcome };
+  const entry = { uid, flow, keySource, provider, outcome };
   if (outcome === "ok" || outcome === "blocked" || outcome === "cancelled") logger.info("ai generation", entry);
   else logger.warn("ai generation failed", entry);
 }
 
 /**
- * For the operator: Google does not serve the configured model (GEMINI_MODEL), to everyone or to this
- * key's project. Users cannot fix this; a retired or misspelt model name can.
+ * For the operator: the provider does not serve the configured model (GEMINI_MODEL, OPENAI_MODEL or
+ * ANTHROPIC_MODEL), to everyone or to this key. Users cannot fix this; a retired or misspelt model name can.
  */
-export function modelUnavailable(model: string, during: "key_check" | "generation"): void {
-  logger.error("configured Gemini model not available: check GEMINI_MODEL", { model, during });
+export function modelUnavailable(provider: Provider, model: string, during: "key_check" | "generation"): void {
+  const param = { googleai: "GEMINI_MODEL", openai: "OPENAI_MODEL", anthropic: "ANTHROPIC_MODEL" }[provider];
+  logger.error(`configured ${providerInfo[provider].label} model not available: check ${param}`, { provider, model, during });
 }
 
 /** For the operator: an endpoint override meant for the emulators is set in a deployed environment, and refused. */

@@ -41,6 +41,8 @@ export interface ProviderInfo {
   label: string;
   /** Who answers for the key, as messages say it: "Google rejected this key". */
   company: string;
+  /** Where the user manages their keys, as a sentence names it: "Check it in Google AI Studio". */
+  console: string;
   /** The page where a user creates a key. */
   keysUrl: string;
   /** The page about the key's quota, credit or billing. */
@@ -94,7 +96,8 @@ const anthropicKeyShapes: readonly KeyShape[] = [
   {
     kind: "OAuth token",
     prefixes: ["sk-ant-oat01-", "sk-ant-ort01-"],
-    body: "[0-9A-Za-z_-]{40,120}",
+    // Refresh tokens run longer than access tokens; 240 keeps the longest within what log redaction holds back.
+    body: "[0-9A-Za-z_-]{40,240}",
     cannotCallModels: "This is a Claude subscription sign-in token, not an API key: the Anthropic API does not accept it.",
   },
 ];
@@ -103,6 +106,7 @@ export const providerInfo: Record<Provider, ProviderInfo> = {
   googleai: {
     label: "Gemini",
     company: "Google",
+    console: "Google AI Studio",
     keysUrl: "https://aistudio.google.com/app/apikey",
     quotaUrl: "https://ai.google.dev/gemini-api/docs/rate-limits",
     formatHint: "Gemini API keys from Google AI Studio start with “AQ.” and are 53 characters long.",
@@ -111,6 +115,7 @@ export const providerInfo: Record<Provider, ProviderInfo> = {
   openai: {
     label: "OpenAI",
     company: "OpenAI",
+    console: "the OpenAI dashboard",
     keysUrl: "https://platform.openai.com/api-keys",
     quotaUrl: "https://platform.openai.com/settings/organization/billing/overview",
     formatHint: "OpenAI API keys start with “sk-proj-” (or “sk-svcacct-”, or “sk-” for older ones).",
@@ -119,6 +124,7 @@ export const providerInfo: Record<Provider, ProviderInfo> = {
   anthropic: {
     label: "Anthropic",
     company: "Anthropic",
+    console: "the Claude Console",
     keysUrl: "https://console.anthropic.com/settings/keys",
     quotaUrl: "https://console.anthropic.com/settings/billing",
     formatHint: "Anthropic API keys from the Claude Console start with “sk-ant-api03-”.",

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { interviewQuestionsFlow } from "../../functions/src/ai/flows/interview-questions";
-import { GeminiCallError } from "../../functions/src/ai/gemini-call-error";
-import { geminiCallContext } from "../../functions/src/ai/user-key-model";
+import { UpstreamCallError } from "../../functions/src/provider-apis/upstream-failure";
+import { providerCallContext } from "../../functions/src/ai/user-key-model";
+import { providerApiBaseUrl } from "../../functions/src/config";
 import { geminiStandIn } from "../support/hooks";
 import { fakeGeminiKey } from "../support/keys";
 
@@ -19,9 +20,9 @@ describe("AI flows: a Gemini call that hangs", function () {
     // not wait for the answer. No clock is read, so a busy machine cannot make this flaky.
     geminiStandIn().setBehaviour(apiKey, { outcome: "ok", delayMs: 10 * 60_000 });
     const error = await interviewQuestionsFlow
-      .run(input, { context: geminiCallContext({ apiKey, model: "gemini-flash-latest", timeoutMs: 300, retry: { maxAttempts: 3, baseDelayMs: 10 } }) })
+      .run(input, { context: providerCallContext({ provider: "googleai", baseUrl: providerApiBaseUrl("googleai"), apiKey, model: "gemini-flash-latest", timeoutMs: 300, retry: { maxAttempts: 3, baseDelayMs: 10 } }) })
       .then(() => assert.fail("expected a timeout"), (e: unknown) => e);
-    assert.ok(error instanceof GeminiCallError);
+    assert.ok(error instanceof UpstreamCallError);
     assert.deepEqual(error.failure, { kind: "no_answer" });
     // Cut, not waited for: the stand-in sees the connection close before its answer (within the test's timeout).
     while (!requestsWith(apiKey)[0].abandoned) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -33,13 +34,13 @@ describe("AI flows: a Gemini call that hangs", function () {
     geminiStandIn().setBehaviour(apiKey, { outcome: "ok", delayMs: 60_000 });
     const callerGone = new AbortController();
     const run = interviewQuestionsFlow
-      .run(input, { context: geminiCallContext({ apiKey, model: "gemini-flash-latest", signal: callerGone.signal }) })
+      .run(input, { context: providerCallContext({ provider: "googleai", baseUrl: providerApiBaseUrl("googleai"), apiKey, model: "gemini-flash-latest", signal: callerGone.signal }) })
       .then(() => assert.fail("expected the call to be cut"), (e: unknown) => e);
     while (requestsWith(apiKey).length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
     callerGone.abort();
 
     const error = await run;
-    assert.ok(error instanceof GeminiCallError);
+    assert.ok(error instanceof UpstreamCallError);
     assert.deepEqual(error.failure, { kind: "cancelled" });
     while (!requestsWith(apiKey)[0].abandoned) await new Promise((resolve) => setTimeout(resolve, 10));
     assert.equal(requestsWith(apiKey).length, 1);

@@ -6,7 +6,8 @@ import { InMemorySpanExporter, SimpleSpanProcessor, type BasicTracerProvider, ty
 import { answerFeedbackFlow } from "../../functions/src/ai/flows/answer-feedback";
 import { interviewQuestionsFlow } from "../../functions/src/ai/flows/interview-questions";
 import { ai, telemetryReady } from "../../functions/src/ai/genkit";
-import { geminiCallContext } from "../../functions/src/ai/user-key-model";
+import { providerCallContext } from "../../functions/src/ai/user-key-model";
+import { providerApiBaseUrl } from "../../functions/src/config";
 import { geminiStandIn } from "../support/hooks";
 import { fakeGeminiKey, keyShaped } from "../support/keys";
 
@@ -76,14 +77,14 @@ describe("AI flows: the key stays out of spans and logs", function () {
     const output = await capturingOutput(async () => {
       for (const [name, apiKey] of Object.entries(keys)) {
         if (name === "malformed") standIn.corruptNextAnswers(2, "malformed-json");
-        const context = geminiCallContext({ apiKey, model: "gemini-flash-latest", retry: { maxAttempts: 2, baseDelayMs: 10 } });
+        const context = providerCallContext({ provider: "googleai", baseUrl: providerApiBaseUrl("googleai"), apiKey, model: "gemini-flash-latest", retry: { maxAttempts: 2, baseDelayMs: 10 } });
         outcomes[name] = await interviewQuestionsFlow
           .run({ jobTitle: "Site reliability engineer", interviewType: "mixed", count: 2 }, { context })
           .then(() => "ok", (error: Error) => error.name + ":" + error.message);
       }
       await answerFeedbackFlow.run(
         { jobTitle: "Site reliability engineer", items: [{ question: "Tell me about an outage.", answer: "We rolled back first." }] },
-        { context: geminiCallContext({ apiKey: keys.ok, model: "gemini-flash-latest" }) },
+        { context: providerCallContext({ provider: "googleai", baseUrl: providerApiBaseUrl("googleai"), apiKey: keys.ok, model: "gemini-flash-latest" }) },
       );
     });
 
@@ -100,7 +101,7 @@ describe("AI flows: the key stays out of spans and logs", function () {
 
     const finished = spans.getFinishedSpans();
     const names = new Set(finished.map((span) => span.name));
-    for (const expected of ["interviewQuestions", "answerFeedback", "generate", "interviewAi/userKeyGemini"]) {
+    for (const expected of ["interviewQuestions", "answerFeedback", "generate", "interviewAi/userKeyModel"]) {
       assert.ok(names.has(expected), `a ${expected} span was recorded (got ${[...names].join(", ")})`);
     }
     assert.ok(![...names].some((name) => name.startsWith("googleai/")), "the keyed plugin call records no span");
@@ -109,7 +110,7 @@ describe("AI flows: the key stays out of spans and logs", function () {
       const recorded = serialise(span);
       assert.ok(!keyShaped.test(recorded), `span ${span.name} holds a key-shaped string`);
     }
-    const modelSpan = finished.find((span) => span.name === "interviewAi/userKeyGemini")!;
+    const modelSpan = finished.find((span) => span.name === "interviewAi/userKeyModel")!;
     assert.ok(!String(modelSpan.attributes["genkit:input"]).includes("apiKey"), "the model's recorded input has no apiKey");
     const flowSpan = finished.find((span) => span.name === "interviewQuestions")!;
     assert.match(String(flowSpan.attributes["genkit:metadata:context"]), /"secrets":"<redacted>"/, "the key travelled in the redacted context");

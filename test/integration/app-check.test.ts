@@ -11,6 +11,7 @@ const validRequests = () => ({
   apiKeyStatus: {},
   removeApiKey: {},
   setDailyLimit: { dailyLimit: 5 },
+  setPreferredProvider: { provider: "openai" },
   verifyApiKey: {},
   apiKeyActivity: {},
   setApiKey: { apiKey: fakeGeminiKey() },

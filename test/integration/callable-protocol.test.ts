@@ -15,7 +15,7 @@ import { fakeGeminiKey, keyShaped } from "../support/keys";
  */
 
 const config = loadStackConfig();
-const callables = ["apiKeyStatus", "removeApiKey", "setApiKey", "setDailyLimit", "verifyApiKey", "apiKeyActivity", "generateQuestions", "generateFeedback"] as const;
+const callables = ["apiKeyStatus", "removeApiKey", "setApiKey", "setDailyLimit", "setPreferredProvider", "verifyApiKey", "apiKeyActivity", "generateQuestions", "generateFeedback"] as const;
 const urlOf = (name: string) => `${httpUrl(config.functions)}/${config.projectId}/us-central1/${name}`;
 const refusalLine = "malformed callable request refused";
 

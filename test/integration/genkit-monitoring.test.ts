@@ -72,7 +72,7 @@ describe("Genkit Monitoring (production telemetry, in-memory exporters): the key
     }
 
     const names = new Set(result.spans.map((span) => span.name));
-    for (const expected of ["interviewQuestions", "interviewAi/userKeyGemini"]) {
+    for (const expected of ["interviewQuestions", "interviewAi/userKeyModel"]) {
       assert.ok(names.has(expected), `Monitoring exported a ${expected} span (got ${[...names].join(", ")})`);
     }
     const flowSpans = result.spans.filter((span) => span.name === "interviewQuestions");

@@ -76,7 +76,7 @@ describe("re-wrap: moving stored keys to the current KMS key version", function 
     const oldEnvelopes = await Promise.all(before.map((user) => envelopeOf(user.uid)));
     for (const envelope of oldEnvelopes) assert.equal(envelope.kmsKeyVersion, oldVersion);
     for (const user of after) assert.equal((await envelopeOf(user.uid)).kmsKeyVersion, newVersion);
-    const statusesBefore = await Promise.all(before.map(keyStatusOf));
+    const statusesBefore = await Promise.all(before.map((user) => keyStatusOf(user)));
 
     const run = await runRewrapCommand("--max-kms-calls", "100000");
     assert.equal(run.code, 0, run.output);

@@ -5,7 +5,7 @@ import { CustomProvider, initializeAppCheck } from "firebase/app-check";
 import { connectAuthEmulator, createUserWithEmailAndPassword, deleteUser, getAuth } from "firebase/auth";
 import { connectFunctionsEmulator, FunctionsError, getFunctions, httpsCallable } from "firebase/functions";
 import { loadStackConfig } from "../../dev/stack-config";
-import type { ApiKeyStatus, Progress } from "../../functions/src/contract";
+import type { ApiKeyStatus, Provider, Progress } from "../../functions/src/contract";
 import { emulatorAppCheckProvider } from "../../web/src/lib/emulator-app-check";
 
 /**
@@ -111,9 +111,9 @@ export function assertCallError(error: unknown, expected: { code: string; reason
   return error;
 }
 
-/** What apiKeyStatus tells this caller about their key. */
-export async function keyStatusOf(caller: Caller): Promise<ApiKeyStatus> {
-  return (await caller.call<{ status: ApiKeyStatus }>("apiKeyStatus", {})).status;
+/** What apiKeyStatus tells this caller about their key for `provider` (Gemini unless named). */
+export async function keyStatusOf(caller: Caller, provider: Provider = "googleai"): Promise<ApiKeyStatus> {
+  return (await caller.call<{ status: ApiKeyStatus }>("apiKeyStatus", { provider })).status;
 }
 
 export async function disposeClients(): Promise<void> {

@@ -31,13 +31,14 @@ async function main() {
   await telemetryReady;
   const { logger } = await import("genkit/logging");
   const { interviewQuestionsFlow } = await import("../../functions/src/ai/flows/interview-questions.js");
-  const { geminiCallContext } = await import("../../functions/src/ai/user-key-model.js");
+  const { providerCallContext } = await import("../../functions/src/ai/user-key-model.js");
+  const { providerApiBaseUrl } = await import("../../functions/src/config.js");
 
   // A log line that carries a key on purpose: the capture must see it, redacted.
   logger.info(`probe canary ${keys.ok}`);
   const outcomes: Record<string, string> = {};
   for (const [name, apiKey] of Object.entries(keys)) {
-    const context = geminiCallContext({ apiKey, model: "gemini-flash-latest", retry: { maxAttempts: 2, baseDelayMs: 10 } });
+    const context = providerCallContext({ provider: "googleai", baseUrl: providerApiBaseUrl("googleai"), apiKey, model: "gemini-flash-latest", retry: { maxAttempts: 2, baseDelayMs: 10 } });
     outcomes[name] = await interviewQuestionsFlow
       .run({ jobTitle: "Site reliability engineer", interviewType: "mixed", count: 2 }, { context })
       .then(() => "ok", (error: Error) => `${error.name}:${error.message}`);

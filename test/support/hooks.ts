@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startAnthropicStandIn, type AnthropicStandIn } from "../../dev/anthropic-stand-in/server";
 import { startGeminiStandIn, type GeminiStandIn } from "../../dev/gemini-stand-in/server";
 import { startLocalKms, type LocalKms } from "../../dev/local-kms/server";
 import { loadStackConfig } from "../../dev/stack-config";
@@ -18,6 +19,7 @@ process.env.FUNCTIONS_EMULATOR = "true";
 
 let kms: LocalKms | undefined;
 let standIn: GeminiStandIn | undefined;
+let anthropic: AnthropicStandIn | undefined;
 let kmsDataDir: string | undefined;
 
 export const mochaHooks = {
@@ -28,6 +30,7 @@ export const mochaHooks = {
     kms = await startLocalKms({ ...config.kms, dataDir: kmsDataDir });
     await kms.ensureCryptoKey(config.kmsKeyName);
     standIn = await startGeminiStandIn({ ...config.geminiStandIn });
+    anthropic = await startAnthropicStandIn({ ...config.anthropicStandIn });
   },
   async afterEach() {
     kms?.clearFaults();
@@ -35,6 +38,7 @@ export const mochaHooks = {
   async afterAll() {
     await kms?.stop();
     await standIn?.stop();
+    await anthropic?.stop();
     if (kmsDataDir) rmSync(kmsDataDir, { recursive: true, force: true });
   },
 };
@@ -47,4 +51,9 @@ export function localKms(): LocalKms {
 export function geminiStandIn(): GeminiStandIn {
   if (!standIn) throw new Error("The Gemini stand-in is started by test/support/hooks.ts (run through npm test).");
   return standIn;
+}
+
+export function anthropicStandIn(): AnthropicStandIn {
+  if (!anthropic) throw new Error("The Anthropic stand-in is started by test/support/hooks.ts (run through npm test).");
+  return anthropic;
 }

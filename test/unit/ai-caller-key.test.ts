@@ -1,11 +1,25 @@
 import assert from "node:assert/strict";
 import { mayUseSharedKey, resolveCallerKey, type CallerAccount, type DefaultKeyPolicy, type OwnKeyPolicy } from "../../functions/src/ai/caller-key";
 import { AppError, keyStoreUnavailable, ownKeyDailyLimitReached, rateLimited } from "../../functions/src/errors";
-import { fakeGeminiKey } from "../support/keys";
+import type { Provider } from "../../functions/src/providers";
+import { fakeGeminiKey, fakeOpenAiKey } from "../support/keys";
 
-const vaultWith = (apiKey: string | null, dailyLimit?: number) => ({
-  readApiKey: async () => (apiKey === null ? null : { apiKey, keyId: "key-1", ...(dailyLimit === undefined ? {} : { dailyLimit }) }),
-});
+/** A vault holding one key (or none) for `provider`; it records which read was asked for. */
+const vaultWith = (apiKey: string | null, dailyLimit?: number, provider: Provider = "googleai") => {
+  const stored = apiKey === null ? null : { apiKey, keyId: "key-1", ...(dailyLimit === undefined ? {} : { dailyLimit }) };
+  const reads: string[] = [];
+  return {
+    reads,
+    readApiKey: async (_uid: string, asked: Provider) => {
+      reads.push(asked);
+      return asked === provider ? stored : null;
+    },
+    readPreferredApiKey: async () => {
+      reads.push("preferred");
+      return stored && { ...stored, provider };
+    },
+  };
+};
 const policy = (overrides: Partial<DefaultKeyPolicy> = {}): DefaultKeyPolicy => ({
   allowed: false,
   dailyCap: 3,
@@ -18,10 +32,11 @@ const uncountedOwnKey: OwnKeyPolicy = { countCall: async () => undefined };
 /** resolveCallerKey, counting nothing on the own key unless a test says otherwise. */
 const resolve = (
   caller: Parameters<typeof resolveCallerKey>[0],
-  vault: Parameters<typeof resolveCallerKey>[1],
+  vault: Parameters<typeof resolveCallerKey>[2],
   defaultKey: DefaultKeyPolicy,
   ownKey: OwnKeyPolicy = uncountedOwnKey,
-) => resolveCallerKey(caller, vault, defaultKey, ownKey);
+  requested?: Provider,
+) => resolveCallerKey(caller, requested, vault, defaultKey, ownKey);
 const verified: CallerAccount = { emailVerified: true, signInProvider: "password" };
 const alice = { uid: "alice", account: verified };
 const reasonOf = (error: unknown) => (error instanceof AppError ? error.reason : String(error));
@@ -31,7 +46,7 @@ describe("resolveCallerKey", () => {
     const own = fakeGeminiKey();
     let allowanceUsed = false;
     const resolved = await resolve(alice, vaultWith(own), policy({ allowed: true, readKey: () => fakeGeminiKey(), consumeAllowance: async () => void (allowanceUsed = true) }));
-    assert.deepEqual(resolved, { apiKey: own, keyId: "key-1", keySource: "user" });
+    assert.deepEqual(resolved, { apiKey: own, keyId: "key-1", provider: "googleai", keySource: "user" });
     assert.equal(allowanceUsed, false);
   });
 
@@ -43,7 +58,7 @@ describe("resolveCallerKey", () => {
     const projectKey = fakeGeminiKey();
     const counted: Array<[string, number]> = [];
     const resolved = await resolve(alice, vaultWith(null), policy({ allowed: true, readKey: () => projectKey, consumeAllowance: async (uid, cap) => void counted.push([uid, cap]) }));
-    assert.deepEqual(resolved, { apiKey: projectKey, keySource: "default" });
+    assert.deepEqual(resolved, { apiKey: projectKey, provider: "googleai", keySource: "default" });
     assert.deepEqual(counted, [["alice", 3]]);
   });
 
@@ -60,7 +75,7 @@ describe("resolveCallerKey", () => {
   });
 
   it("passes a key-store failure on as KEY_STORE_UNAVAILABLE", async () => {
-    const failingVault = { readApiKey: async () => { throw keyStoreUnavailable(); } };
+    const failingVault = { readApiKey: async () => { throw keyStoreUnavailable(); }, readPreferredApiKey: async () => { throw keyStoreUnavailable(); } };
     await assert.rejects(resolve(alice, failingVault, policy({ allowed: true })), (e) => reasonOf(e) === "KEY_STORE_UNAVAILABLE");
   });
 
@@ -99,13 +114,13 @@ describe("resolveCallerKey", () => {
   });
 
   it("counts each call on the user's own key, with the daily limit they set (or none)", async () => {
-    const counted: Array<[string, number | undefined]> = [];
-    const counting: OwnKeyPolicy = { countCall: async (uid, dailyLimit) => void counted.push([uid, dailyLimit]) };
+    const counted: Array<[string, Provider, number | undefined]> = [];
+    const counting: OwnKeyPolicy = { countCall: async (uid, provider, dailyLimit) => void counted.push([uid, provider, dailyLimit]) };
     const resolved = await resolve(alice, vaultWith(fakeGeminiKey(), 30), policy(), counting);
     assert.equal(resolved.keySource, "user");
     assert.ok(!("dailyLimit" in resolved), "the limit is not part of the key handed on");
-    await resolve(alice, vaultWith(fakeGeminiKey()), policy(), counting);
-    assert.deepEqual(counted, [["alice", 30], ["alice", undefined]]);
+    await resolve(alice, vaultWith(fakeOpenAiKey(), undefined, "openai"), policy(), counting);
+    assert.deepEqual(counted, [["alice", "googleai", 30], ["alice", "openai", undefined]]);
   });
 
   it("passes the own key's daily limit refusal on, without falling back on the shared key", async () => {
@@ -113,5 +128,29 @@ describe("resolveCallerKey", () => {
     const error = await resolve(alice, vaultWith(fakeGeminiKey(), 30), policy({ allowed: true, readKey: () => fakeGeminiKey() }), refusing).catch((e: unknown) => e);
     assert.equal(reasonOf(error), "QUOTA_EXCEEDED");
     assert.match((error as Error).message, /30 AI requests your daily limit allows/);
+  });
+
+  it("without a provider named, takes the vault's choice (preferred, else first usable) and says which provider it is", async () => {
+    const own = fakeOpenAiKey();
+    const vault = vaultWith(own, undefined, "openai");
+    const resolved = await resolve(alice, vault, policy());
+    assert.deepEqual(resolved, { apiKey: own, keyId: "key-1", provider: "openai", keySource: "user" });
+    assert.deepEqual(vault.reads, ["preferred"]);
+  });
+
+  it("with a provider named, reads that provider's key only", async () => {
+    const own = fakeOpenAiKey();
+    const vault = vaultWith(own, undefined, "openai");
+    assert.equal((await resolve(alice, vault, policy(), uncountedOwnKey, "openai")).apiKey, own);
+    assert.deepEqual(vault.reads, ["openai"]);
+  });
+
+  it("never falls back on the shared (Gemini) key for a call that named another provider: KEY_MISSING naming that provider", async () => {
+    let allowanceUsed = false;
+    const generous = policy({ allowed: true, readKey: () => fakeGeminiKey(), consumeAllowance: async () => void (allowanceUsed = true) });
+    const error = await resolve(alice, vaultWith(null), generous, uncountedOwnKey, "anthropic").catch((e: unknown) => e);
+    assert.equal(reasonOf(error), "KEY_MISSING");
+    assert.match((error as Error).message, /Anthropic API key/);
+    assert.equal(allowanceUsed, false);
   });
 });

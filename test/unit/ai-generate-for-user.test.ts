@@ -88,6 +88,9 @@ function fakeVault(stored: { apiKey: string; keyId: string } | null) {
     async readApiKey() {
       return stored;
     },
+    async readPreferredApiKey() {
+      return stored && { ...stored, provider: "googleai" as const };
+    },
     async recordFailedUse(_uid: string, _provider: string, keyId: string, verdict: "rejected_by_provider" | "quota_exhausted") {
       if (this.failBookkeeping) throw new Error("Firestore unavailable");
       // The state the vault gives a key after that verdict.
@@ -125,7 +128,7 @@ function setUp(keySource: KeySource, userKeyShape: "auth" | "standard" = "auth")
     },
     ownKey: { countCall: async (uid) => void ownCallsCounted.push(uid) },
     sharedKey: { recordQuotaFailure: async (retryAfterSeconds) => void quotaFailures.push(retryAfterSeconds) },
-    model,
+    upstream: () => ({ model, baseUrl: "http://127.0.0.1:9" }),
     // The deployed number of attempts, without the backoff's wait.
     call: { retry: { ...defaultRetryPolicy, baseDelayMs: 1 } },
   };

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { GenkitError } from "genkit";
-import { classifyPluginError, GeminiCallError } from "../../functions/src/ai/gemini-call-error";
+import { classifyPluginError } from "../../functions/src/provider-apis/gemini/generate";
+import { UpstreamCallError } from "../../functions/src/provider-apis/upstream-failure";
 import { fakeGeminiKey } from "../support/keys";
 
 /** What the googleAI plugin (1.42) throws for an HTTP failure: its own status, Google's body in `detail`. */
@@ -34,11 +35,6 @@ describe("classifyPluginError (what the Gemini plugin threw for one call)", () =
     assert.deepEqual(classifyPluginError(pluginHttpError("UNKNOWN", undefined)), { kind: "transient" });
   });
 
-  it("treats a fetch that got no answer (failed or cut) as no_answer, which is never retried: it may have been billed", () => {
-    assert.deepEqual(classifyPluginError(new Error("Failed to fetch from …: This operation was aborted")), { kind: "no_answer" });
-    assert.deepEqual(classifyPluginError(new Error("Failed to fetch from …: fetch failed")), { kind: "no_answer" });
-  });
-
   it("treats 'no candidates' (the prompt itself was blocked) as blocked", () => {
     assert.deepEqual(classifyPluginError(new GenkitError({ status: "FAILED_PRECONDITION", message: "No valid candidates returned." })), { kind: "blocked" });
   });
@@ -46,8 +42,8 @@ describe("classifyPluginError (what the Gemini plugin threw for one call)", () =
   it("produces an error that names the failure kind only, never Google's text", () => {
     const key = fakeGeminiKey("suspended");
     const body = { error: { code: 403, status: "PERMISSION_DENIED", message: `Consumer 'api_key:${key}' has been suspended.`, details: [] } };
-    const error = new GeminiCallError(classifyPluginError(pluginHttpError("UNKNOWN", body)));
-    assert.equal(error.message, "Gemini call failed: key_invalid");
+    const error = new UpstreamCallError(classifyPluginError(pluginHttpError("UNKNOWN", body)));
+    assert.equal(error.message, "Provider call failed: key_invalid");
     assert.ok(!JSON.stringify({ ...error, message: error.message, stack: error.stack }).includes(key));
   });
 });

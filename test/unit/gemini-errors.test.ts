@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { classifyGeminiFailure } from "../../functions/src/ai/gemini-errors";
+import { classifyGeminiFailure } from "../../functions/src/provider-apis/gemini/errors";
 
 /** Bodies as Google returns them (docs/gemini-api.md). */
 const errorInfo = (reason: string) => ({ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason, domain: "googleapis.com" });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { thinkingConfigFor } from "../../functions/src/ai/user-key-model";
+import { thinkingConfigFor } from "../../functions/src/provider-apis/gemini/generate";
 
 describe("generation bounds", () => {
   it("bounds Gemini 3 (and the -latest aliases that point at it) by thinking level, 2.5 models by budget", () => {

@@ -34,6 +34,7 @@ describe("functions entry point", () => {
       "rewrapApiKeys",
       "setApiKey",
       "setDailyLimit",
+      "setPreferredProvider",
       "verifyApiKey",
     ]);
     assert.deepEqual(loaded, []);

@@ -1,9 +1,15 @@
 import { AppError, defaultKeyCapReached, keyMissing, sharedKeyNeedsVerifiedAccount } from "../errors";
 import * as logs from "../logs";
+import type { Provider } from "../providers";
 import type { ApiKeyVault } from "../vault/api-key-vault";
 
-/** The key a generation runs on, and whose it is (a user's stored key also names its record). */
-export type CallerKey = { apiKey: string; keySource: "user"; keyId: string } | { apiKey: string; keySource: "default" };
+/**
+ * The key a generation runs on, which provider it is for, and whose it is (a user's stored key also
+ * names its record). The app's shared key is Gemini's.
+ */
+export type CallerKey =
+  | { apiKey: string; provider: Provider; keySource: "user"; keyId: string }
+  | { apiKey: string; provider: "googleai"; keySource: "default" };
 
 /** What the caller's ID token says about their account. */
 export interface CallerAccount {
@@ -24,8 +30,8 @@ export function mayUseSharedKey(account: CallerAccount): boolean {
 
 /** The user's own key: each call is counted for the day, against the daily limit they may have set. */
 export interface OwnKeyPolicy {
-  /** Counts one call; throws QUOTA_EXCEEDED once `dailyLimit` (when set) is reached. */
-  countCall: (uid: string, dailyLimit: number | undefined) => Promise<void>;
+  /** Counts one call on the user's key for `provider`; throws QUOTA_EXCEEDED once `dailyLimit` (when set) is reached. */
+  countCall: (uid: string, provider: Provider, dailyLimit: number | undefined) => Promise<void>;
 }
 
 export interface DefaultKeyPolicy {
@@ -47,29 +53,35 @@ export interface DefaultKeyPolicy {
 /**
  * The caller's own stored key — read and decrypted fresh on every call, so a removal takes effect at
  * once, and counted against the daily limit its owner may have set — or, when the project allows it and
- * the user has none, the project's key: only for a verified, non-anonymous account, while the shared key's
- * breaker is closed, within the user's daily cap and the project's daily budget. A stored key that can
- * never be decrypted again surfaces as KEY_UNREADABLE (the user has a key, so there is no fallback), other
- * vault failures as KEY_STORE_UNAVAILABLE; no key at all (or an expired one) as KEY_MISSING.
+ * the user has none, the project's (Gemini) key: only for a verified, non-anonymous account, while the
+ * shared key's breaker is closed, within the user's daily cap and the project's daily budget.
+ *
+ * Which provider: the one the call names; else the user's preferred provider if its key is usable, else
+ * the first usable key in the registry's order (vault.readPreferredApiKey). A stored key that can never be
+ * decrypted again surfaces as KEY_UNREADABLE (the user has a key, so there is no fallback), other vault
+ * failures as KEY_STORE_UNAVAILABLE; no key at all (or an expired one) as KEY_MISSING.
  */
 export async function resolveCallerKey(
   caller: { uid: string; account: CallerAccount },
-  vault: Pick<ApiKeyVault, "readApiKey">,
+  requested: Provider | undefined,
+  vault: Pick<ApiKeyVault, "readApiKey" | "readPreferredApiKey">,
   defaultKey: DefaultKeyPolicy,
   ownKey: OwnKeyPolicy,
 ): Promise<CallerKey> {
   const { uid } = caller;
-  const stored = await vault.readApiKey(uid, "googleai");
+  const stored = requested ? await vault.readApiKey(uid, requested).then((key) => key && { ...key, provider: requested }) : await vault.readPreferredApiKey(uid);
   if (stored) {
-    await ownKey.countCall(uid, stored.dailyLimit);
-    return { apiKey: stored.apiKey, keyId: stored.keyId, keySource: "user" };
+    await ownKey.countCall(uid, stored.provider, stored.dailyLimit);
+    return { apiKey: stored.apiKey, keyId: stored.keyId, provider: stored.provider, keySource: "user" };
   }
-  if (!defaultKey.allowed) throw keyMissing();
+  // The shared key is Gemini's: a call that asked for another provider has no fallback.
+  if (requested && requested !== "googleai") throw keyMissing(requested);
+  if (!defaultKey.allowed) throw keyMissing(requested);
   if (!mayUseSharedKey(caller.account)) throw sharedKeyNeedsVerifiedAccount();
   const projectKey = defaultKey.readKey();
   if (!projectKey) {
     logs.defaultKeyNotConfigured();
-    throw keyMissing();
+    throw keyMissing(requested);
   }
   await defaultKey.project.ensureClosed();
   try {
@@ -81,5 +93,5 @@ export async function resolveCallerKey(
     throw error;
   }
   await defaultKey.project.consumeBudget();
-  return { apiKey: projectKey, keySource: "default" };
+  return { apiKey: projectKey, provider: "googleai", keySource: "default" };
 }

@@ -1,14 +1,24 @@
 import type { ActionContext } from "genkit";
-import { allowDefaultKey, defaultGeminiApiKey, defaultKeyDailyCap, defaultKeyProjectDailyBudget, geminiModel } from "../config";
-import { AppError, aiUnavailable, defaultKeyOutOfQuota, invalidInput, keyInvalid, modelUnavailable, quotaExceeded } from "../errors";
+import { allowDefaultKey, defaultGeminiApiKey, defaultKeyDailyCap, defaultKeyProjectDailyBudget, modelFor, providerApiBaseUrl } from "../config";
+import {
+  AppError,
+  aiUnavailable,
+  defaultKeyOutOfQuota,
+  invalidInput,
+  keyInvalid,
+  keyNotPermitted,
+  modelUnavailable,
+  providerRateLimited,
+  quotaExceeded,
+} from "../errors";
 import { countOwnKeyCall } from "../keys/key-usage";
 import * as logs from "../logs";
-import { isRetiredKeyShape } from "../providers";
+import { UpstreamCallError } from "../provider-apis/upstream-failure";
+import { isRetiredKeyShape, providerInfo, type Provider } from "../providers";
 import { consumeRateLimit } from "../rate-limit";
 import { sharedKeyGuard, type SharedKeyGuard } from "../shared-key-budget";
 import { defaultVault, type ApiKeyVault } from "../vault/api-key-vault";
 import { resolveCallerKey, type CallerAccount, type CallerKey, type DefaultKeyPolicy, type OwnKeyPolicy } from "./caller-key";
-import { GeminiCallError } from "./gemini-call-error";
 import { answerFeedbackFlow } from "./flows/answer-feedback";
 import { interviewQuestionsFlow } from "./flows/interview-questions";
 import { MalformedAnswerError } from "./flows/structured-answer";
@@ -17,15 +27,15 @@ import type {
   GenerateFeedbackResult,
   GenerateQuestionsInput,
   GenerateQuestionsResult,
-  KeySource,
+  PaidBy,
   Progress,
 } from "./schemas";
 import { telemetryReady } from "./genkit";
-import { geminiCallContext, type GeminiCallSettings } from "./user-key-model";
+import { providerCallContext, type ProviderCallSettings } from "./user-key-model";
 
 /**
- * What the AI callables run, loaded by them lazily (`await import`), so that Genkit and the Gemini
- * plugin load only in instances that serve AI calls. Resolves whose key pays, runs the flow on it,
+ * What the AI callables run, loaded by them lazily (`await import`), so that Genkit and the provider
+ * SDKs load only in instances that serve AI calls. Resolves whose key pays, runs the flow on it,
  * keeps the key's status current and turns every failure into a reason the user can act on.
  */
 
@@ -37,7 +47,7 @@ export interface AiCaller {
   /** From the ID token: decides whether the app's shared key may be used for them. */
   account: CallerAccount;
   progress: ProgressSink;
-  /** Aborted when the client disconnects: the request in flight is cut and Gemini is asked nothing more. */
+  /** Aborted when the client disconnects: the request in flight is cut and the provider is asked nothing more. */
   signal?: AbortSignal;
 }
 
@@ -46,19 +56,19 @@ export interface AiCaller {
  * without Firestore, KMS or params. The callables pass nothing and get `deployedGenerationDeps()`.
  */
 export interface GenerationDeps {
-  vault: Pick<ApiKeyVault, "readApiKey" | "recordFailedUse" | "recordUse">;
+  vault: Pick<ApiKeyVault, "readApiKey" | "readPreferredApiKey" | "recordFailedUse" | "recordUse">;
   defaultKey: DefaultKeyPolicy;
   /** The user's own key's daily count (key-call-limits.ts). */
   ownKey: OwnKeyPolicy;
   /** The shared key's breaker, told about Google's 429s on it (shared-key-budget.ts). */
   sharedKey: Pick<SharedKeyGuard, "recordQuotaFailure">;
-  /** GEMINI_MODEL. */
-  model: string;
+  /** The model and API origin for a provider: GEMINI_MODEL, OPENAI_MODEL, ANTHROPIC_MODEL and their endpoints. */
+  upstream: (provider: Provider) => { model: string; baseUrl: string };
   /**
-   * Per-attempt timeout and transient retry of each Gemini call; the user-key model's defaults when
+   * Per-attempt timeout and transient retry of each provider call; the user-key model's defaults when
    * absent. The call's budget of upstream attempts is not among them: each call gets its own.
    */
-  call?: Pick<GeminiCallSettings, "timeoutMs" | "retry">;
+  call?: Pick<ProviderCallSettings, "timeoutMs" | "retry">;
 }
 
 /** The instance's vault, the deployed params and the Firestore counters; params are read here, per call. */
@@ -80,60 +90,60 @@ export function deployedGenerationDeps(): GenerationDeps {
     },
     ownKey: { countCall: countOwnKeyCall },
     sharedKey,
-    model: geminiModel.value(),
+    upstream: (provider) => ({ model: modelFor(provider), baseUrl: providerApiBaseUrl(provider) }),
   };
 }
 
-const provider = "googleai";
-
 export async function generateQuestionsForUser(
   caller: AiCaller,
-  input: GenerateQuestionsInput,
+  { provider, ...input }: GenerateQuestionsInput,
   deps?: GenerationDeps,
 ): Promise<GenerateQuestionsResult> {
-  const { result, keySource } = await runOnCallerKey(caller, "interviewQuestions", deps, (context) =>
+  const { result, paidBy } = await runOnCallerKey(caller, provider, "interviewQuestions", deps, (context) =>
     interviewQuestionsFlow.run(input, { context, onChunk: caller.progress }),
   );
-  return { ...result, keySource, provider };
+  return { ...result, ...paidBy };
 }
 
 export async function generateFeedbackForUser(
   caller: AiCaller,
-  input: GenerateFeedbackInput,
+  { provider, ...input }: GenerateFeedbackInput,
   deps?: GenerationDeps,
 ): Promise<GenerateFeedbackResult> {
-  const { result, keySource } = await runOnCallerKey(caller, "answerFeedback", deps, (context) =>
+  const { result, paidBy } = await runOnCallerKey(caller, provider, "answerFeedback", deps, (context) =>
     answerFeedbackFlow.run(input, { context, onChunk: caller.progress }),
   );
-  return { ...result, keySource, provider };
+  return { ...result, ...paidBy };
 }
 
 async function runOnCallerKey<Result>(
   { uid, account, progress, signal }: AiCaller,
+  requested: Provider | undefined,
   flow: string,
   givenDeps: GenerationDeps | undefined,
   run: (context: ActionContext) => Promise<{ result: Result }>,
-): Promise<{ result: Result; keySource: KeySource }> {
+): Promise<{ result: Result; paidBy: PaidBy }> {
   // Telemetry, and with it the key policy in front of Genkit's log sink, is in place before any flow runs.
   await telemetryReady;
-  const { vault, defaultKey, ownKey, sharedKey, model, call } = givenDeps ?? deployedGenerationDeps();
-  const callerKey = await resolveCallerKey({ uid, account }, vault, defaultKey, ownKey);
+  const { vault, defaultKey, ownKey, sharedKey, upstream, call } = givenDeps ?? deployedGenerationDeps();
+  const callerKey = await resolveCallerKey({ uid, account }, requested, vault, defaultKey, ownKey);
+  const { provider, keySource } = callerKey;
+  const { label } = providerInfo[provider];
   progress(
-    callerKey.keySource === "user"
-      ? { step: "key", message: "Using your Gemini API key." }
-      : { step: "key", message: "Using the app's shared Gemini key." },
+    keySource === "user" ? { step: "key", message: `Using your ${label} API key.` } : { step: "key", message: `Using the app's shared ${label} key.` },
   );
 
+  const { model, baseUrl } = upstream(provider);
   let result: Result;
   try {
     // One context per call: it carries the call's budget of upstream attempts and the client's signal.
-    ({ result } = await run(geminiCallContext({ ...call, apiKey: callerKey.apiKey, model, signal })));
+    ({ result } = await run(providerCallContext({ ...call, provider, apiKey: callerKey.apiKey, model, baseUrl, signal })));
   } catch (error) {
     throw await failureFor(error, { uid, flow, model, callerKey, vault, sharedKey });
   }
-  logs.aiGeneration(uid, flow, callerKey.keySource, "ok");
-  if (callerKey.keySource === "user") await bestEffort(uid, "recordUse", () => vault.recordUse(uid, provider, callerKey.keyId));
-  return { result, keySource: callerKey.keySource };
+  logs.aiGeneration(uid, flow, keySource, provider, "ok");
+  if (callerKey.keySource === "user") await bestEffort(uid, provider, "recordUse", () => vault.recordUse(uid, provider, callerKey.keyId));
+  return { result, paidBy: { keySource, provider } };
 }
 
 /** The AppError a failed generation becomes, after recording what it says about the stored key. */
@@ -141,19 +151,20 @@ async function failureFor(
   error: unknown,
   { uid, flow, model, callerKey, vault, sharedKey }: { uid: string; flow: string; model: string; callerKey: CallerKey; vault: GenerationDeps["vault"]; sharedKey: GenerationDeps["sharedKey"] },
 ): Promise<unknown> {
-  const { keySource } = callerKey;
+  const { keySource, provider } = callerKey;
+  const { label } = providerInfo[provider];
   const recordFailedUse = (verdict: "rejected_by_provider" | "quota_exhausted") =>
     callerKey.keySource === "user"
-      ? bestEffort(uid, "recordFailedUse", () => vault.recordFailedUse(uid, provider, callerKey.keyId, verdict))
+      ? bestEffort(uid, provider, "recordFailedUse", () => vault.recordFailedUse(uid, provider, callerKey.keyId, verdict))
       : Promise.resolve();
   if (error instanceof MalformedAnswerError) {
-    logs.aiGeneration(uid, flow, keySource, "malformed");
-    return aiUnavailable("Gemini's answer could not be used. Try again in a moment.");
+    logs.aiGeneration(uid, flow, keySource, provider, "malformed");
+    return aiUnavailable(`${label}'s answer could not be used. Try again in a moment.`);
   }
-  if (!(error instanceof GeminiCallError)) return error;
+  if (!(error instanceof UpstreamCallError)) return error;
 
   const failure = error.failure;
-  logs.aiGeneration(uid, flow, keySource, failure.kind);
+  logs.aiGeneration(uid, flow, keySource, provider, failure.kind);
   switch (failure.kind) {
     case "key_invalid":
       if (keySource === "default") {
@@ -163,7 +174,10 @@ async function failureFor(
         });
       }
       await recordFailedUse("rejected_by_provider");
-      return keyInvalid("using", isRetiredKeyShape(provider, callerKey.apiKey));
+      return keyInvalid(provider, "using", isRetiredKeyShape(provider, callerKey.apiKey));
+    case "key_not_permitted":
+      // The key is genuine; what it may do is its owner's choice, so its state stays as it is.
+      return keySource === "default" ? aiUnavailable() : keyNotPermitted(provider, "using");
     case "quota":
       if (keySource === "default") {
         logs.defaultKeyRejected("quota");
@@ -172,26 +186,34 @@ async function failureFor(
         return defaultKeyOutOfQuota(failure.retryAfterSeconds);
       }
       await recordFailedUse("quota_exhausted");
-      return quotaExceeded(failure.retryAfterSeconds);
+      return quotaExceeded(provider, failure.retryAfterSeconds);
+    case "rate_limited":
+      if (keySource === "default") {
+        logs.defaultKeyRejected("quota");
+        await sharedKey.recordQuotaFailure(failure.retryAfterSeconds);
+        return defaultKeyOutOfQuota(failure.retryAfterSeconds);
+      }
+      // A per-minute limit passes by itself: the key's state stays as it is.
+      return providerRateLimited(provider, failure.retryAfterSeconds);
     case "model_unavailable":
-      // The operator's configuration or Google's catalogue: the key's state stays as it is.
-      logs.modelUnavailable(model, "generation");
-      return modelUnavailable(model, "using");
+      // The operator's configuration or the provider's catalogue: the key's state stays as it is.
+      logs.modelUnavailable(provider, model, "generation");
+      return modelUnavailable(provider, model, "using");
     case "blocked":
-      return invalidInput("Gemini declined to answer because of its safety settings. Rephrase your input and try again.");
+      return invalidInput(`${label} declined to answer because of its safety settings. Rephrase your input and try again.`);
     case "no_answer":
-      return aiUnavailable("Gemini did not answer in time. It was not asked again, so nothing is charged twice; try again in a moment.");
+      return aiUnavailable(`${label} did not answer in time. It was not asked again, so nothing is charged twice; try again in a moment.`);
     case "cancelled":
       // The client is gone and will not read this; it only ends the handler without an "unexpected error".
       return aiUnavailable("The request was cancelled.");
     case "transient":
     case "unexpected":
-      return aiUnavailable();
+      return aiUnavailable(`${label} is temporarily unavailable. Nothing is lost; try again in a moment.`);
   }
 }
 
 /** Status bookkeeping must not turn a generation the user already paid for into a failure. */
-async function bestEffort(uid: string, operation: string, work: () => Promise<void>): Promise<void> {
+async function bestEffort(uid: string, provider: Provider, operation: string, work: () => Promise<void>): Promise<void> {
   try {
     await work();
   } catch (error) {

@@ -8,7 +8,7 @@ import { userCallable } from "./user-callable";
  * failed uses, state changes, re-wrapped, expired, removed.
  *
  * Who: any signed-in user; only ever their own events.
- * Input: `{ provider?: "googleai", limit?: 1..50 = 20 }`.
+ * Input: `{ provider?: "googleai"|"openai"|"anthropic" = "googleai", limit?: 1..50 = 20 }`.
  * Result: `{ events: [{ at, event, outcome, state? }] }`, newest first, `at` an ISO time. Outcomes and
  * states only: never a key, a hint or upstream text.
  * Fails: INVALID_INPUT, KEY_STORE_UNAVAILABLE.

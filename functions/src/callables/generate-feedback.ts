@@ -2,14 +2,14 @@ import { GenerateFeedbackInputSchema } from "../ai/schemas";
 import { aiCallable } from "./ai-callable";
 
 /**
- * Feedback on a candidate's interview answers, generated on the caller's own Gemini key.
+ * Feedback on a candidate's interview answers, generated on the caller's own key (Gemini, OpenAI or Anthropic).
  *
  * Who: any signed-in user; key as for generateQuestions (their own, or the capped project key).
- * Input: `{ jobTitle, items: [{ question, answer }] (1..10) }`; answers up to 4,000 characters.
+ * Input: `{ jobTitle, items: [{ question, answer }] (1..10), provider? }`; answers up to 4,000 characters.
  * Result: `{ overallScore: 0..100, summary, items: [{ question, score, strengths, improvements }],
- * keySource }`; a streaming caller also receives progress chunks `{ step, message }` first.
- * Fails: INVALID_INPUT (also for content Gemini's safety settings block), RATE_LIMITED, KEY_MISSING,
- * KEY_INVALID, KEY_UNREADABLE (enter the key again), QUOTA_EXCEEDED, MODEL_UNAVAILABLE, KEY_STORE_UNAVAILABLE,
+ * keySource, provider }`; a streaming caller also receives progress chunks `{ step, message }` first.
+ * Fails: INVALID_INPUT (also for content the provider's safety settings block), RATE_LIMITED, KEY_MISSING,
+ * KEY_INVALID, KEY_NOT_PERMITTED, KEY_UNREADABLE (enter the key again), QUOTA_EXCEEDED, MODEL_UNAVAILABLE, KEY_STORE_UNAVAILABLE,
  * AI_UNAVAILABLE, APP_CHECK_REPLAYED (each call consumes its App Check token).
  */
 export const generateFeedback = aiCallable(GenerateFeedbackInputSchema, (ai, call) => ai.generateFeedbackForUser(call, call.input));

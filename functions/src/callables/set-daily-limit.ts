@@ -9,7 +9,7 @@ import { userCallable } from "./user-callable";
  * the limit are refused with QUOTA_EXCEEDED until midnight UTC, before Gemini is asked.
  *
  * Who: any signed-in user, for their own key only.
- * Input: `{ dailyLimit: 1..10000 | null, provider?: "googleai" }`.
+ * Input: `{ dailyLimit: 1..10000 | null, provider?: "googleai"|"openai"|"anthropic" = "googleai" }`.
  * Result: `{ status }` (see apiKeyStatus), with `dailyLimit` and `callsToday`.
  * Fails: INVALID_INPUT, RATE_LIMITED (more than 20 calls in 10 minutes), KEY_MISSING (no key stored: the
  * limit belongs to one), KEY_STORE_UNAVAILABLE.

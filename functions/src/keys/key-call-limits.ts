@@ -14,6 +14,8 @@ export const keyCallLimits = {
   removeApiKey: { bucket: "remove-api-key", limit: 10, windowSeconds: 600 },
   /** Changing one's own daily limit: generous for someone trying figures, bounded for a script. */
   setDailyLimit: { bucket: "key-settings", limit: 20, windowSeconds: 600 },
+  /** Choosing the preferred provider is a setting like the daily limit, and shares its allowance. */
+  setPreferredProvider: { bucket: "key-settings", limit: 20, windowSeconds: 600 },
   /** Read whenever Settings opens: one every two seconds, sustained, is more than a person needs. */
   apiKeyStatus: { bucket: "key-status", limit: 30, windowSeconds: 60 },
 } as const;

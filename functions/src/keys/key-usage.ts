@@ -1,5 +1,6 @@
 import type { ApiKeyStatus } from "../contract";
 import { AppError, ownKeyDailyLimitReached } from "../errors";
+import type { Provider } from "../providers";
 import { consumeRateLimit, readWindowCount } from "../rate-limit";
 
 /**
@@ -7,12 +8,18 @@ import { consumeRateLimit, readWindowCount } from "../rate-limit";
  * optional daily limit the user sets in Settings. Counted whether or not a limit is set, so that a limit
  * set at noon already knows the morning's calls, and Settings can show "12 of 30 today".
  */
-const ownKeyDaily = { bucket: "own-key-daily", windowSeconds: 86_400 };
+const dailyWindowSeconds = 86_400;
+
+/** Each provider's key has its own count (Gemini's keeps the bucket it had before there were others). */
+const ownKeyDaily = (provider: Provider) => ({
+  bucket: provider === "googleai" ? "own-key-daily" : `own-key-daily-${provider}`,
+  windowSeconds: dailyWindowSeconds,
+});
 
 /** Counts one AI call on the user's own key; with a limit, the call over it is QUOTA_EXCEEDED until midnight UTC. */
-export async function countOwnKeyCall(uid: string, dailyLimit: number | undefined): Promise<void> {
+export async function countOwnKeyCall(uid: string, provider: Provider, dailyLimit: number | undefined): Promise<void> {
   try {
-    await consumeRateLimit({ uid, ...ownKeyDaily, limit: dailyLimit ?? Number.POSITIVE_INFINITY });
+    await consumeRateLimit({ uid, ...ownKeyDaily(provider), limit: dailyLimit ?? Number.POSITIVE_INFINITY });
   } catch (error) {
     if (error instanceof AppError && error.reason === "RATE_LIMITED" && dailyLimit !== undefined) {
       throw ownKeyDailyLimitReached(dailyLimit, error.extra.retryAfterSeconds ?? 3600);
@@ -28,6 +35,6 @@ export async function countOwnKeyCall(uid: string, dailyLimit: number | undefine
  */
 export async function withTodaysUsage(uid: string, status: ApiKeyStatus): Promise<ApiKeyStatus> {
   if (!status.hasKey) return status;
-  const callsToday = await readWindowCount({ uid, ...ownKeyDaily }).catch(() => undefined);
+  const callsToday = await readWindowCount({ uid, ...ownKeyDaily(status.provider) }).catch(() => undefined);
   return callsToday === undefined ? status : { ...status, callsToday };
 }

@@ -1,13 +1,10 @@
-import { geminiApiBaseUrl, geminiModel } from "../config";
 import { AppError, keyFormat } from "../errors";
 import { checkKeyFormat } from "../providers";
 import type { ApiKeyStatus, ApiKeyVault, KeyState } from "../vault/api-key-vault";
 import { countKeyCall } from "./key-call-limits";
 import { withTodaysUsage } from "./key-usage";
 import type { SetApiKeyInput } from "./schemas";
-import { verifyGeminiKey } from "./verify-gemini-key";
-
-const verifyTimeoutMs = 8_000;
+import { verifyKey } from "./verify-key";
 
 /**
  * Saves a user's key: counts the attempt, checks the format, checks the key live with the provider
@@ -26,7 +23,7 @@ export async function saveApiKey(uid: string, { apiKey, provider, verify, expire
   let verification: { state: KeyState; verifiedAt?: Date } = { state: "unverified" };
   if (verify) {
     try {
-      const state = await verifyGeminiKey(apiKey, { baseUrl: geminiApiBaseUrl(), model: geminiModel.value(), timeoutMs: verifyTimeoutMs });
+      const state = await verifyKey(provider, apiKey);
       verification = { state, verifiedAt: new Date() };
     } catch (error) {
       if (error instanceof AppError) await vault.audit(uid, provider, { event: "set", outcome: refusalOutcome(error) });
@@ -48,6 +45,8 @@ function refusalOutcome(error: AppError) {
   switch (error.reason) {
     case "KEY_INVALID":
       return "rejected_by_provider" as const;
+    case "KEY_NOT_PERMITTED":
+      return "not_permitted" as const;
     case "MODEL_UNAVAILABLE":
       return "model_unavailable" as const;
     default:

@@ -1,6 +1,6 @@
 import { FieldValue, Timestamp, type DocumentData, type DocumentReference, type Firestore } from "firebase-admin/firestore";
 import type { KeyActivityEvent, KeyEvent, KeyState } from "../contract";
-import type { Provider } from "../providers";
+import { isProvider, type Provider } from "../providers";
 import type { Envelope } from "./envelope";
 
 /**
@@ -52,6 +52,17 @@ export const apiKeyCollectionGroup = "providers";
 /** All of one user's key records: `apiKeys/{uid}` and everything under it. */
 export function userKeysDoc(db: Firestore, uid: string) {
   return db.collection("apiKeys").doc(uid);
+}
+
+/** What the user chose that is not a key, kept on `apiKeys/{uid}` itself (deleted with the account's key data). */
+export interface UserKeySettings {
+  /** The provider AI calls use when they name none; absent: the first provider with a usable key. */
+  preferredProvider: Provider | null;
+}
+
+export function userKeySettingsOf(document: DocumentData | undefined): UserKeySettings {
+  const preferred: unknown = document?.preferredProvider;
+  return { preferredProvider: isProvider(preferred) ? preferred : null };
 }
 
 /** Whose record a document of the collection group is, read back from its path `apiKeys/{uid}/providers/{provider}`. */

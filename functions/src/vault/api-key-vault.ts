@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { FieldValue, type Firestore } from "firebase-admin/firestore";
 import { firestore } from "../admin";
-import type { ApiKeyStatus, KeyActivityEvent, KeyEvent } from "../contract";
+import type { ApiKeyStatus, ApiKeyStatuses, KeyActivityEvent, KeyEvent } from "../contract";
 import { keyRotationReminderDays, kmsKeyName } from "../config";
 import { AppError, keyStoreUnavailable, keyUnreadable } from "../errors";
 import * as logs from "../logs";
-import { keyHint, type Provider } from "../providers";
+import { keyHint, providers, type Provider } from "../providers";
 import {
   activityOf,
   apiKeyDoc,
@@ -14,6 +14,8 @@ import {
   fromDocument,
   isExpired,
   toDocument,
+  userKeysDoc,
+  userKeySettingsOf,
   type ApiKeyRecord,
   type AuditEvent,
   type KeyState,
@@ -34,7 +36,15 @@ export interface StoredKey {
   dailyLimit?: number;
 }
 
-/** What Google said when a key was used or checked, in the audit trail's words. */
+/** A decrypted key and the provider it is for: the key an AI call that named no provider runs on. */
+export interface ProviderKey extends StoredKey {
+  provider: Provider;
+}
+
+/** States in which a stored key is worth trying: not known to be refused, not undecryptable. */
+const usableStates: ReadonlySet<KeyState> = new Set<KeyState>(["active", "unverified", "quota_exhausted"]);
+
+/** What the provider said when a key was used or checked, in the audit trail's words. */
 export type ProviderVerdict = "valid" | "rejected_by_provider" | "quota_exhausted";
 
 const stateForVerdict: Record<ProviderVerdict, KeyState> = {
@@ -57,8 +67,17 @@ export interface ApiKeyVault {
   ): Promise<ApiKeyStatus>;
   /** Deletes the record and with it the wrapped data key (crypto-shredding). Idempotent: nothing to remove writes nothing. */
   removeApiKey(uid: string, provider: Provider): Promise<boolean>;
+  /**
+   * Deletes every key the user has, each with its `remove` audit event, in one transaction: all go or
+   * none does. Resolves to the providers whose keys were removed (none: nothing written).
+   */
+  removeAllApiKeys(uid: string): Promise<Provider[]>;
   /** What the owner may know about their key; an expired key reads as no key. Needs no KMS. */
   status(uid: string, provider: Provider): Promise<ApiKeyStatus>;
+  /** Every provider's status, in the registry's order, and the preferred provider: two reads side by side, no KMS. */
+  statuses(uid: string): Promise<ApiKeyStatuses>;
+  /** Sets (or with null clears) the provider AI calls use when they name none. The same value again writes nothing. */
+  setPreferredProvider(uid: string, provider: Provider | null): Promise<Provider | null>;
   /**
    * Sets (a number) or clears (null) the user's daily limit on AI calls with their key. Resolves to the
    * new status, or null when no key is stored (the limit lives with the key). The same value again writes nothing.
@@ -70,6 +89,13 @@ export interface ApiKeyVault {
    * `unreadable` and fails KEY_UNREADABLE; an outage fails KEY_STORE_UNAVAILABLE and changes nothing.
    */
   readApiKey(uid: string, provider: Provider): Promise<StoredKey | null>;
+  /**
+   * The key an AI call runs on when it names no provider: the preferred provider's if it is usable, else
+   * the first usable one in the registry's order; when the user has keys but none is usable, the first
+   * of those (preferred first), so that its owner hears why it fails. Null when the user has no key. The
+   * user's records and settings are read side by side, and only the chosen key is decrypted.
+   */
+  readPreferredApiKey(uid: string): Promise<ProviderKey | null>;
   /**
    * Status updates after a call made with key `keyId`. They apply only while that key is still the
    * stored one: a call that fails after the user replaced the key must not mark the new key invalid.
@@ -108,7 +134,7 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, option
       if (error instanceof AppError) throw error;
       if (isUnreadableRecordError(error)) {
         logs.keyUnreadable(uid, provider, operation, error);
-        throw keyUnreadable();
+        throw keyUnreadable(provider);
       }
       logs.keyStoreFailure(uid, provider, operation, error);
       throw keyStoreUnavailable();
@@ -162,6 +188,17 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, option
       await changeState(uid, provider, keyId, "unreadable");
     } catch (error) {
       logs.keyBookkeepingFailed(uid, provider, "mark_unreadable", error);
+    }
+  }
+
+  /** Decrypts a record just read; one that can never be decrypted again is marked `unreadable` on the way. */
+  async function openRecord(uid: string, provider: Provider, record: ApiKeyRecord): Promise<StoredKey> {
+    try {
+      const apiKey = await openSecret(record.envelope, secretAad(uid, provider), wrapper);
+      return { apiKey, keyId: record.keyId, ...(record.dailyLimit === undefined ? {} : { dailyLimit: record.dailyLimit }) };
+    } catch (error) {
+      if (isUnreadableRecordError(error)) await markUnreadable(uid, provider, record.keyId);
+      throw error;
     }
   }
 
@@ -233,10 +270,51 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, option
         return event.outcome === "removed";
       }),
 
+    removeAllApiKeys: async (uid) => {
+      // Not one provider's operation: failures are reported for the first, as the store is the same for all.
+      const removed = await guarded(uid, providers[0], "remove_all", () =>
+        db.runTransaction(async (tx) => {
+          const records = await tx.get(userKeysDoc(db, uid).collection("providers"));
+          const at = now();
+          for (const record of records.docs) {
+            tx.delete(record.ref);
+            tx.create(db.collection(auditCollection).doc(), auditDocument(uid, record.id as Provider, { event: "remove", outcome: "removed" }, at));
+          }
+          return records.docs.map((record) => record.id as Provider);
+        }),
+      );
+      for (const provider of removed) logs.keyEvent(uid, provider, { event: "remove", outcome: "removed" });
+      return providers.filter((provider) => removed.includes(provider));
+    },
+
     status: (uid, provider) =>
       guarded(uid, provider, "status", async () => {
         const snapshot = await apiKeyDoc(db, uid, provider).get();
         return snapshot.exists ? statusOf(fromDocument(snapshot.data()!)) : { provider, hasKey: false };
+      }),
+
+    statuses: (uid) =>
+      guarded(uid, providers[0], "statuses", async () => {
+        const root = userKeysDoc(db, uid);
+        const [settings, records] = await Promise.all([root.get(), root.collection("providers").get()]);
+        const byProvider = new Map(records.docs.map((record) => [record.id, fromDocument(record.data())]));
+        return {
+          statuses: providers.map((provider) => {
+            const record = byProvider.get(provider);
+            return record ? statusOf(record) : { provider, hasKey: false };
+          }),
+          preferredProvider: userKeySettingsOf(settings.data()).preferredProvider,
+        };
+      }),
+
+    setPreferredProvider: (uid, provider) =>
+      guarded(uid, provider ?? providers[0], "set_preferred_provider", async () => {
+        const root = userKeysDoc(db, uid);
+        await db.runTransaction(async (tx) => {
+          const current = userKeySettingsOf((await tx.get(root)).data()).preferredProvider;
+          if (current !== provider) tx.set(root, { preferredProvider: provider }, { merge: true });
+        });
+        return provider;
       }),
 
     setDailyLimit: (uid, provider, dailyLimit) =>
@@ -263,12 +341,26 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, option
           await expireIfDue(db, uid, provider, record.keyId, now());
           return null;
         }
-        try {
-          return { apiKey: await openSecret(record.envelope, secretAad(uid, provider), wrapper), keyId: record.keyId, ...(record.dailyLimit === undefined ? {} : { dailyLimit: record.dailyLimit }) };
-        } catch (error) {
-          if (isUnreadableRecordError(error)) await markUnreadable(uid, provider, record.keyId);
-          throw error;
+        return openRecord(uid, provider, record);
+      }),
+
+    readPreferredApiKey: (uid) =>
+      guarded(uid, providers[0], "read_preferred", async () => {
+        const root = userKeysDoc(db, uid);
+        const [settings, snapshots] = await Promise.all([root.get(), root.collection("providers").get()]);
+        const at = now();
+        const records = new Map<Provider, ApiKeyRecord>();
+        for (const snapshot of snapshots.docs) {
+          const record = fromDocument(snapshot.data());
+          if (!isExpired(record, at)) records.set(snapshot.id as Provider, record);
+          // An expired key is no key; its deletion is left to the scheduled cleanup (or the next direct read).
         }
+        const { preferredProvider } = userKeySettingsOf(settings.data());
+        const order = preferredProvider ? [preferredProvider, ...providers.filter((provider) => provider !== preferredProvider)] : [...providers];
+        const withKey = order.filter((provider) => records.has(provider));
+        const chosen = withKey.find((provider) => usableStates.has(records.get(provider)!.state)) ?? withKey[0];
+        if (!chosen) return null;
+        return { provider: chosen, ...(await openRecord(uid, chosen, records.get(chosen)!)) };
       }),
 
     markState: (uid, provider, keyId, state) =>

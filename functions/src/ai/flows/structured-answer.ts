@@ -1,11 +1,11 @@
 import { GenerationBlockedError, GenkitError } from "genkit";
 import type { z } from "zod";
-import { GeminiCallError } from "../gemini-call-error";
+import { UpstreamCallError } from "../../provider-apis/upstream-failure";
 import { ai } from "../genkit";
 import type { Progress } from "../schemas";
-import { upstreamAttemptsLeft, userKeyGemini } from "../user-key-model";
+import { currentProviderLabel, upstreamAttemptsLeft, userKeyModel } from "../user-key-model";
 
-/** Gemini answered twice with something that does not fit the schema. Never returned half-parsed. */
+/** The model answered twice with something that does not fit the schema. Never returned half-parsed. */
 export class MalformedAnswerError extends Error {
   constructor() {
     super("The model's answer did not match the expected schema twice in a row");
@@ -16,7 +16,7 @@ export class MalformedAnswerError extends Error {
 export interface StructuredAnswerRequest<Schema extends z.ZodTypeAny> {
   system: string;
   prompt: string;
-  /** The shape the answer must have; sent to Gemini as its response schema and checked here again. */
+  /** The shape the answer must have; sent to the provider as its response schema and checked here again. */
   schema: Schema;
   /** Progress message while generating, e.g. "Writing 5 questions…". */
   generatingMessage: string;
@@ -27,7 +27,7 @@ export interface StructuredAnswerRequest<Schema extends z.ZodTypeAny> {
  * One structured generation on the user-key model: the answer is validated against `schema`; a
  * malformed answer (unparseable, or valid JSON of the wrong shape) is asked for once more if the call
  * has an upstream attempt left (transient retries draw from the same budget), then reported as
- * MalformedAnswerError. A safety block is a GeminiCallError of kind "blocked".
+ * MalformedAnswerError. A safety block or refusal is an UpstreamCallError of kind "blocked".
  */
 export async function generateStructuredAnswer<Schema extends z.ZodTypeAny>(request: StructuredAnswerRequest<Schema>): Promise<z.output<Schema>> {
   for (let attempt = 1; attempt <= 2; attempt++) {
@@ -35,12 +35,12 @@ export async function generateStructuredAnswer<Schema extends z.ZodTypeAny>(requ
     request.sendChunk(
       attempt === 1
         ? { step: "generating", message: request.generatingMessage }
-        : { step: "retrying", message: "Gemini's answer was incomplete; asking again…" },
+        : { step: "retrying", message: `${currentProviderLabel()}'s answer was incomplete; asking again…` },
     );
     let output: unknown;
     try {
       const response = await ai.generate({
-        model: userKeyGemini,
+        model: userKeyModel,
         system: request.system,
         prompt: request.prompt,
         output: { schema: request.schema },
@@ -48,7 +48,7 @@ export async function generateStructuredAnswer<Schema extends z.ZodTypeAny>(requ
       });
       output = response.output;
     } catch (error) {
-      if (error instanceof GenerationBlockedError) throw new GeminiCallError({ kind: "blocked" });
+      if (error instanceof GenerationBlockedError) throw new UpstreamCallError({ kind: "blocked" });
       if (!isMalformedAnswer(error)) throw error;
       continue;
     }
@@ -61,9 +61,9 @@ export async function generateStructuredAnswer<Schema extends z.ZodTypeAny>(requ
 
 /**
  * Errors Genkit raises after the model answered, while parsing or validating that answer against the
- * output schema. Errors of the call itself are GeminiCallErrors and pass through.
+ * output schema. Errors of the call itself are UpstreamCallErrors and pass through.
  */
 function isMalformedAnswer(error: unknown): boolean {
-  if (error instanceof GeminiCallError) return false;
+  if (error instanceof UpstreamCallError) return false;
   return error instanceof SyntaxError || (error instanceof GenkitError && error.status === "INVALID_ARGUMENT");
 }

@@ -14,7 +14,7 @@ import {
   serviceBlockedError,
   type GoogleError,
 } from "../../dev/gemini-stand-in/error-bodies";
-import { verifyGeminiKey } from "../../functions/src/keys/verify-gemini-key";
+import { verifyKey } from "../../functions/src/keys/verify-key";
 import type { ErrorAction, Reason } from "../../functions/src/contract";
 import { AppError, toHttpsError } from "../../functions/src/errors";
 import { assertNoKeyLogged, captureLogs, messageOf } from "../support/function-logs";
@@ -69,7 +69,7 @@ function clientFailure(error: unknown) {
   return { code, message, details: details as { reason: Reason; action?: ErrorAction } };
 }
 
-describe("verifyGeminiKey (the save-time check, against a loopback Google)", () => {
+describe("verifyKey for Gemini (the save-time check, against a loopback Google)", () => {
   let google: Awaited<ReturnType<typeof fakeGoogle>>;
   before(async () => {
     google = await fakeGoogle();
@@ -77,12 +77,12 @@ describe("verifyGeminiKey (the save-time check, against a loopback Google)", () 
   after(() => google.stop());
   beforeEach(() => google.seen.splice(0));
 
-  const check = (apiKey: string, timeoutMs = 5_000) => verifyGeminiKey(apiKey, { baseUrl: google.url, model, timeoutMs });
+  const check = (apiKey: string, timeoutMs = 5_000) => verifyKey("googleai", apiKey, { baseUrl: google.url, model, timeoutMs });
 
   it("asks for the configured model with the key in a header, never in the URL", async () => {
     const apiKey = fakeGeminiKey();
     google.answerWith(json(200, { name: `models/${model}` }));
-    assert.equal(await verifyGeminiKey(apiKey, { baseUrl: google.url, model: "tuned/model one", timeoutMs: 5_000 }), "active");
+    assert.equal(await verifyKey("googleai", apiKey, { baseUrl: google.url, model: "tuned/model one", timeoutMs: 5_000 }), "active");
     assert.equal(google.seen.length, 1);
     assert.equal(google.seen[0].method, "GET");
     assert.equal(google.seen[0].url, "/v1beta/models/tuned%2Fmodel%20one");
@@ -191,7 +191,7 @@ describe("verifyGeminiKey (the save-time check, against a loopback Google)", () 
     it("reports a refused connection as AI_UNAVAILABLE", async () => {
       const closed = await fakeGoogle();
       await closed.stop();
-      const error = await verifyGeminiKey(fakeGeminiKey(), { baseUrl: closed.url, model, timeoutMs: 5_000 }).then(
+      const error = await verifyKey("googleai", fakeGeminiKey(), { baseUrl: closed.url, model, timeoutMs: 5_000 }).then(
         () => assert.fail("expected a connection failure"),
         (e: unknown) => e,
       );

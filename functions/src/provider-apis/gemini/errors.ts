@@ -1,17 +1,10 @@
+import type { UpstreamFailure } from "../upstream-failure";
+
 /**
  * Reads Google's structured error bodies (`error.status`, `error.details[].reason`), never their
  * message text: messages change, some (a suspended key's) quote the key itself, and some mislead (the
  * 401 for an unsupported key type talks about OAuth). The bodies are in docs/gemini-api.md.
  */
-
-/** What an upstream failure means for the user. */
-export type UpstreamFailure =
-  | { kind: "key_invalid" }
-  | { kind: "quota"; retryAfterSeconds?: number }
-  /** 404: the model is not served, or not to this key's project. Never the key's fault. */
-  | { kind: "model_unavailable" }
-  | { kind: "transient" }
-  | { kind: "unexpected" };
 
 const keyRejectedReasons = new Set([
   "API_KEY_INVALID",

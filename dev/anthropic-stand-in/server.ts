@@ -1,0 +1,341 @@
+/**
+ * A loopback HTTP server speaking the part of Anthropic's API this product uses, so tests and offline
+ * runs can point ANTHROPIC_API_BASE_URL at it instead of Anthropic:
+ *
+ *   GET  /v1/models?limit=&after_id=&before_id=&lifecycle=   models.list
+ *   GET  /v1/models/{model}                                   models.retrieve (the key check: can this key use the model?)
+ *   POST /v1/messages                                         what the adapter's SDK calls (non-streamed)
+ *
+ * The key is read from `x-api-key` (how the key check and Anthropic's docs send it) or from
+ * `Authorization: Bearer` (how `@anthropic-ai/sdk` 1.x sends an API key). Every request must name an
+ * `anthropic-version`. What each key gets is described in key-behaviour.ts.
+ */
+
+import { createHash } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import {
+  anthropicId,
+  apiError,
+  billingError,
+  creditTooLowError,
+  invalidKeyError,
+  invalidRequestError,
+  missingKeyError,
+  modelNotFoundError,
+  oauthNotSupportedError,
+  organizationOnHoldError,
+  overloadedError,
+  pathNotFoundError,
+  permissionError,
+  rateLimitError,
+  spendLimitError,
+  timeoutError,
+  usageLimitError,
+  type AnthropicError,
+} from "./error-bodies";
+import { affectsModelsList, behaviourFromKey, type KeyBehaviour, type Outcome } from "./key-behaviour";
+import { bodyProblem, messageResponse, modelProblem, type CorruptionKind, type MessagesBody } from "./messages";
+import { describeModel, listModelsPage, servedModel, type Lifecycle } from "./model-catalogue";
+
+export type { AnthropicErrorBody } from "./error-bodies";
+export { rateLimitRetryAfterSeconds } from "./error-bodies";
+export type { CorruptionKind } from "./messages";
+export { outcomeMarkers, slowMarker, type KeyBehaviour, type Outcome } from "./key-behaviour";
+
+export interface AnthropicStandInOptions {
+  /** Interface to listen on; default 127.0.0.1. */
+  host?: string;
+  /** Port to listen on; 0 picks a free one (read it from `url`). */
+  port: number;
+  /** How long keys with the `slow` marker wait before answering; default 4000 ms. */
+  slowDelayMs?: number;
+}
+
+/** One request as the stand-in received it. */
+export interface RecordedRequest {
+  method: string;
+  /** URL path without the query, e.g. "/v1/messages". */
+  path: string;
+  /** Query parameters, e.g. `{ limit: "1" }`. */
+  query: Record<string, string>;
+  /** Every header, names in lower case (the key's among them: compare with `apiKey`, never log). */
+  headers: Record<string, string>;
+  /** Model id of a messages or models.retrieve call. */
+  model?: string;
+  /** The key the request carried: `x-api-key`, else the `Authorization: Bearer` token. */
+  apiKey?: string;
+  /** The parsed JSON body; undefined for a GET or a body that is not JSON. */
+  body?: unknown;
+  at: Date;
+  /** Set once the caller closed the connection before the answer was sent (it cut the request). */
+  abandoned?: true;
+}
+
+export interface AnthropicStandIn {
+  /** Base URL without a trailing slash, e.g. "http://127.0.0.1:41234"; use as ANTHROPIC_API_BASE_URL. */
+  readonly url: string;
+  /** Every request received since start or the last `clearRequests` / `reset`, oldest first (a copy). */
+  readonly requests: readonly RecordedRequest[];
+  clearRequests(): void;
+  /** Makes every request with `apiKey` behave as given, whatever markers the key contains. */
+  setBehaviour(apiKey: string, behaviour: KeyBehaviour): void;
+  /**
+   * The next messages requests with `apiKey` get these outcomes, one each, in order; after them the key
+   * behaves as before. For sequences one key cannot otherwise produce, e.g. 529, 529, then an answer.
+   */
+  scriptOutcomes(apiKey: string, outcomes: readonly Outcome[]): void;
+  /** Spoils the next `count` successful answers, whichever keys they are for. */
+  corruptNextAnswers(count: number, kind: CorruptionKind): void;
+  /** Forgets `setBehaviour` overrides, scripted outcomes, pending corruption and recorded requests. */
+  reset(): void;
+  /** Closes the server, cutting open connections and dropping answers still waiting on a delay. */
+  stop(): Promise<void>;
+}
+
+const defaultSlowDelayMs = 4000;
+
+type Route = { kind: "list-models" } | { kind: "get-model"; model: string } | { kind: "messages" };
+
+function matchRoute(method: string | undefined, path: string): Route | undefined {
+  if (path === "/v1/models" && method === "GET") return { kind: "list-models" };
+  const get = /^\/v1\/models\/([^/]+)$/.exec(path);
+  if (get && method === "GET") return { kind: "get-model", model: decodeURIComponent(get[1]) };
+  if (path === "/v1/messages" && method === "POST") return { kind: "messages" };
+  return undefined;
+}
+
+/** The error answer an outcome stands for on `route`, or undefined when it answers normally there. */
+function errorForOutcome(behaviour: KeyBehaviour, route: Route, model: string | undefined): AnthropicError | undefined {
+  const { outcome } = behaviour;
+  if (outcome === "model-denied") return route.kind === "list-models" ? undefined : modelNotFoundError(model ?? "");
+  if (route.kind !== "messages" && !affectsModelsList(behaviour)) return undefined;
+  switch (outcome) {
+    case "invalid-key":
+      return invalidKeyError();
+    case "oauth-token":
+      return oauthNotSupportedError();
+    case "organization-on-hold":
+      return organizationOnHoldError();
+    case "permission-denied":
+      return permissionError();
+    case "credit-too-low":
+      return creditTooLowError();
+    case "usage-limit":
+      return usageLimitError();
+    case "billing":
+      return billingError();
+    case "spend-limit":
+      return spendLimitError();
+    case "rate-limited":
+      return rateLimitError();
+    case "server-error":
+      return apiError();
+    case "overloaded":
+      return overloadedError();
+    case "timeout-error":
+      return timeoutError();
+    default:
+      return undefined;
+  }
+}
+
+/** A stable, made-up organization id for a key, as Anthropic names the key's organization in a header. */
+function organizationIdOf(apiKey: string | undefined): string {
+  const hex = createHash("sha256").update(apiKey ?? "").digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    request.on("error", reject);
+  });
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function headerValue(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return typeof value === "string" && value ? value : undefined;
+}
+
+/** The key a request carries: `x-api-key`, else a bearer token. */
+function apiKeyOf(request: IncomingMessage): string | undefined {
+  const bearer = /^Bearer (.+)$/.exec(headerValue(request, "authorization") ?? "");
+  return headerValue(request, "x-api-key") ?? bearer?.[1];
+}
+
+/** Starts the stand-in; resolves once it is listening. */
+export async function startAnthropicStandIn(options: AnthropicStandInOptions): Promise<AnthropicStandIn> {
+  const host = options.host ?? "127.0.0.1";
+  const slowDelayMs = options.slowDelayMs ?? defaultSlowDelayMs;
+  let requests: RecordedRequest[] = [];
+  const overrides = new Map<string, KeyBehaviour>();
+  const scripts = new Map<string, Outcome[]>();
+  let corruption: { remaining: number; kind: CorruptionKind } | undefined;
+  const delays = new Set<NodeJS.Timeout>();
+
+  const wait = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        delays.delete(timer);
+        resolve();
+      }, ms);
+      delays.add(timer);
+    });
+
+  const takeCorruption = (): CorruptionKind | undefined => {
+    if (!corruption || corruption.remaining <= 0) return undefined;
+    corruption.remaining -= 1;
+    return corruption.kind;
+  };
+
+  const send = (response: ServerResponse, status: number, body: unknown, apiKey: string | undefined, headers: Record<string, string> = {}) => {
+    if (response.destroyed) return;
+    const requestId = (body as { request_id?: unknown } | undefined)?.request_id;
+    response.writeHead(status, {
+      "content-type": "application/json",
+      "request-id": typeof requestId === "string" ? requestId : anthropicId("req"),
+      ...(apiKey ? { "anthropic-organization-id": organizationIdOf(apiKey) } : {}),
+      ...headers,
+    });
+    response.end(JSON.stringify(body));
+  };
+  const sendError = (response: ServerResponse, error: AnthropicError, apiKey: string | undefined) =>
+    send(response, error.httpStatus, error.body, apiKey, error.headers);
+
+  const listModels = (response: ServerResponse, query: URLSearchParams, apiKey: string) => {
+    const lifecycles = query
+      .getAll("lifecycle")
+      .concat(query.getAll("lifecycle[]"))
+      .flatMap((value) => value.split(","))
+      .filter((value): value is Lifecycle => ["active", "deprecated", "retired"].includes(value));
+    const page = listModelsPage({
+      limit: Number(query.get("limit") ?? "") || undefined,
+      afterId: query.get("after_id") ?? undefined,
+      beforeId: query.get("before_id") ?? undefined,
+      ...(lifecycles.length ? { lifecycles } : {}),
+    });
+    if (page) send(response, 200, page, apiKey);
+    else sendError(response, invalidRequestError("Invalid pagination cursor: after_id or before_id names no model in this list."), apiKey);
+  };
+
+  const messages = (response: ServerResponse, rawBody: string, outcome: Outcome, apiKey: string) => {
+    const parsed = rawBody ? parseJson(rawBody) : { ok: false as const };
+    if (!parsed.ok || typeof parsed.value !== "object" || parsed.value === null || Array.isArray(parsed.value)) {
+      return sendError(response, invalidRequestError("There was an issue with the JSON body of your request: it is not a JSON object."), apiKey);
+    }
+    const body = parsed.value as MessagesBody;
+    const problem = bodyProblem(body);
+    if (problem) return sendError(response, invalidRequestError(problem), apiKey);
+    const model = servedModel(String(body.model));
+    if (!model) return sendError(response, modelNotFoundError(String(body.model)), apiKey);
+    const modelIssue = modelProblem(body, model);
+    if (modelIssue) return sendError(response, invalidRequestError(modelIssue), apiKey);
+    const kind = outcome === "refusal" ? "refusal" : outcome === "truncated" ? "truncated" : "answer";
+    send(response, 200, messageResponse(body, model, kind, kind === "answer" ? takeCorruption() : undefined), apiKey);
+  };
+
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const url = new URL(request.url ?? "/", "http://stand-in");
+    const rawBody = await readBody(request);
+    const parsedBody = rawBody ? parseJson(rawBody) : undefined;
+    const route = matchRoute(request.method, url.pathname);
+    const apiKey = apiKeyOf(request);
+    const bodyModel = parsedBody?.ok ? (parsedBody.value as { model?: unknown } | null)?.model : undefined;
+    const model = route?.kind === "get-model" ? route.model : route?.kind === "messages" && typeof bodyModel === "string" ? bodyModel : undefined;
+    const record: RecordedRequest = {
+      method: request.method ?? "GET",
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(", ") : (value ?? "")])),
+      ...(model !== undefined ? { model } : {}),
+      apiKey,
+      body: parsedBody?.ok ? parsedBody.value : undefined,
+      at: new Date(),
+    };
+    requests.push(record);
+    response.once("close", () => {
+      if (!response.writableFinished) record.abandoned = true;
+    });
+
+    if (!route) return sendError(response, pathNotFoundError(), apiKey);
+    // Anthropic authenticates before it looks at the version, the model or the body.
+    if (!apiKey) return sendError(response, missingKeyError(), undefined);
+    const keyBehaviour = overrides.get(apiKey) ?? behaviourFromKey(apiKey, slowDelayMs);
+    const scripted = route.kind === "messages" ? scripts.get(apiKey)?.shift() : undefined;
+    const behaviour = scripted ? { ...keyBehaviour, outcome: scripted } : keyBehaviour;
+    if (behaviour.delayMs) await wait(behaviour.delayMs);
+    if (behaviour.heldUntil) await behaviour.heldUntil.catch(() => undefined);
+
+    const error = errorForOutcome(behaviour, route, model);
+    if (error) return sendError(response, error, apiKey);
+    if (!headerValue(request, "anthropic-version")) return sendError(response, invalidRequestError("anthropic-version: header is required"), apiKey);
+    if (route.kind === "list-models") return listModels(response, url.searchParams, apiKey);
+    if (route.kind === "get-model") {
+      const description = describeModel(route.model);
+      return description ? send(response, 200, description, apiKey) : sendError(response, modelNotFoundError(route.model), apiKey);
+    }
+    messages(response, rawBody, behaviour.outcome, apiKey);
+  };
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      // A bug here must be visible to whoever reads the failing test, so its text goes in the body.
+      const message = `Anthropic stand-in failed: ${error instanceof Error ? error.message : String(error)}`;
+      if (!response.headersSent) send(response, 500, { type: "error", error: { type: "api_error", message }, request_id: anthropicId("req") }, undefined);
+      else response.destroy();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    get requests() {
+      return [...requests];
+    },
+    clearRequests() {
+      requests = [];
+    },
+    setBehaviour(apiKey, behaviour) {
+      overrides.set(apiKey, behaviour);
+    },
+    scriptOutcomes(apiKey, outcomes) {
+      scripts.set(apiKey, [...outcomes]);
+    },
+    corruptNextAnswers(count, kind) {
+      corruption = { remaining: count, kind };
+    },
+    reset() {
+      overrides.clear();
+      scripts.clear();
+      corruption = undefined;
+      requests = [];
+    },
+    stop() {
+      for (const timer of delays) clearTimeout(timer);
+      delays.clear();
+      return new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      });
+    },
+  };
+}

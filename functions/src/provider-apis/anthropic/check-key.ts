@@ -1,0 +1,80 @@
+import type { CheckKey, KeyCheck } from "../provider-api";
+import { classifyAnthropicFailure } from "./errors";
+
+/**
+ * The Models API version header this check sends: the one every documented call of the Models API uses
+ * (docs/openai-anthropic-api.md, Anthropic). The check reads only the status, `lifecycle` and error
+ * fields, which do not depend on it.
+ */
+export const anthropicCheckApiVersion = "2023-06-01";
+
+/**
+ * Asks Anthropic about a key by fetching the model the app runs on (`GET /v1/models/{model}`, the Models
+ * API: it runs no model and spends no tokens), so a key that works but may not use that model shows up now
+ * rather than at its first use. Plain `fetch`, no SDK: key management stays light.
+ *
+ * What it cannot tell: whether the account has credit. Anthropic reports a credit balance too low only on
+ * generation (a 400), so a key that passes here may still fail at its first use with `quota`.
+ *
+ * A 429 rate limit means the key authenticated and is only asking too fast: `valid` (the key is good; the
+ * next call will find out whether the limit has lifted). A 429 for a spend cap, or a 402, is
+ * `quota_exhausted`. Message text is never read or passed on, and redirects are refused, not followed: a
+ * redirected request would carry the key's header to wherever it points.
+ */
+export const checkAnthropicKey: CheckKey = async (apiKey, options) => {
+  let response: Response;
+  try {
+    response = await fetch(`${options.baseUrl}/v1/models/${encodeURIComponent(options.model)}`, {
+      headers: { "x-api-key": apiKey, "anthropic-version": anthropicCheckApiVersion, accept: "application/json" },
+      redirect: "error",
+      signal: AbortSignal.timeout(options.timeoutMs),
+    });
+  } catch {
+    return "no_answer";
+  }
+  let text: string;
+  try {
+    text = await response.text();
+  } catch {
+    // Cut off by the deadline (or the connection) before the answer was complete.
+    return "no_answer";
+  }
+  const body = parseJson(text);
+  if (response.ok) return isRetired(body) ? "model_unavailable" : "valid";
+  return keyCheckOf(classifyAnthropicFailure(response.status, body, response.headers).kind);
+};
+
+/**
+ * A retired model stays in the Models API's catalogue, answered with `lifecycle: "retired"`, while every
+ * generation naming it fails: for this app it is not served. A `deprecated` model still answers.
+ */
+function isRetired(body: unknown): boolean {
+  return !!body && typeof body === "object" && (body as { lifecycle?: unknown }).lifecycle === "retired";
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function keyCheckOf(kind: ReturnType<typeof classifyAnthropicFailure>["kind"]): KeyCheck {
+  switch (kind) {
+    case "key_invalid":
+      return "rejected_by_provider";
+    case "key_not_permitted":
+      return "not_permitted";
+    case "quota":
+      return "quota_exhausted";
+    case "rate_limited":
+      return "valid";
+    case "model_unavailable":
+      return "model_unavailable";
+    case "transient":
+    case "blocked":
+    case "unexpected":
+      return "unreachable";
+  }
+}
