@@ -3,7 +3,7 @@ import type { ApiKeyStatuses, Provider } from "../../lib/callables";
 import { paths } from "../../lib/router";
 import { Field } from "../../ui/field";
 import { Link } from "../../ui/link";
-import { usableProviders, type Payer } from "./who-pays";
+import { providersWithKey, type Payer } from "./who-pays";
 
 /**
  * Says, before the user starts, whose key will pay for this practice; with keys of more than one
@@ -17,13 +17,13 @@ export function PayerChoice({ keys, payer, onChoose }: { keys: ApiKeyStatuses; p
       </p>
     );
   }
-  const usable = usableProviders(keys);
+  const withKey = providersWithKey(keys);
   const note = (
     <p id="payer" className="key-source">
       Your {providerInfo[payer.provider].label} key will pay for this practice.
     </p>
   );
-  if (usable.length < 2) return note;
+  if (withKey.length < 2) return note;
   return (
     <Field id="practice-provider" label="Key for this practice">
       <select
@@ -32,7 +32,7 @@ export function PayerChoice({ keys, payer, onChoose }: { keys: ApiKeyStatuses; p
         value={payer.provider}
         onChange={(event) => onChoose(event.target.value as Provider)}
       >
-        {usable.map((provider) => (
+        {withKey.map((provider) => (
           <option key={provider} value={provider}>
             Your {providerInfo[provider].label} key
           </option>

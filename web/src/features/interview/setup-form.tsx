@@ -3,7 +3,7 @@ import type { ApiKeyStatuses, GenerateQuestionsRequest, InterviewType, Provider,
 import { describedBy, Field } from "../../ui/field";
 import { characterCount, limits } from "./limits";
 import { PayerChoice } from "./payer-choice";
-import { defaultPayer, usableProviders, type Payer } from "./who-pays";
+import { defaultPayer, providersWithKey, type Payer } from "./who-pays";
 
 const interviewTypes: { value: InterviewType; label: string; description: string }[] = [
   { value: "behavioral", label: "Behavioral", description: "Past situations: teamwork, conflict, ownership." },
@@ -43,7 +43,7 @@ export function SetupForm({
   let payer: Payer | undefined;
   if (keys) {
     payer =
-      chosenProvider && usableProviders(keys).includes(chosenProvider)
+      chosenProvider && providersWithKey(keys).includes(chosenProvider)
         ? { keySource: "user", provider: chosenProvider }
         : defaultPayer(keys);
   }

@@ -1,5 +1,5 @@
 import { providers } from "../../../../functions/src/providers";
-import type { ApiKeyStatus, ApiKeyStatuses, Provider } from "../../lib/callables";
+import type { ApiKeyStatuses, KeyState, Provider } from "../../lib/callables";
 
 /**
  * Whose key an AI call will run on: one of the user's own (which provider's), or none of theirs (the
@@ -7,22 +7,23 @@ import type { ApiKeyStatus, ApiKeyStatuses, Provider } from "../../lib/callables
  */
 export type Payer = { keySource: "user"; provider: Provider } | { keySource: "none" };
 
-/** A stored key the server would try: saved, not expired (those read as no key) and not unreadable. */
-export function isUsable(status: ApiKeyStatus): boolean {
-  return status.hasKey && status.state !== "unreadable";
-}
+/** States in which the server tries a stored key before others (functions/src/vault/api-key-vault.ts). */
+const usableStates: ReadonlySet<KeyState | undefined> = new Set<KeyState | undefined>(["active", "unverified", "quota_exhausted", undefined]);
 
-/** The providers with a usable key, in the registry's order. */
-export function usableProviders({ statuses }: Pick<ApiKeyStatuses, "statuses">): Provider[] {
-  return providers.filter((provider) => statuses.some((status) => status.provider === provider && isUsable(status)));
+/** The providers the user has a key for, in the registry's order. */
+export function providersWithKey({ statuses }: Pick<ApiKeyStatuses, "statuses">): Provider[] {
+  return providers.filter((provider) => statuses.some((status) => status.provider === provider && status.hasKey));
 }
 
 /**
- * Who pays when a call names no provider, as the AI callables decide it: the preferred provider when its
- * key is usable, else the first provider (registry order) with a usable key.
+ * Who pays when a call names no provider, as the AI callables decide it: of the keys the user has, the
+ * preferred provider's and then the others in the registry's order, the first that is worth trying (not
+ * known to be refused, not unreadable); failing that, the first of them, whose failure the call reports.
  */
 export function defaultPayer(keys: ApiKeyStatuses): Payer {
-  const usable = usableProviders(keys);
-  const provider = keys.preferredProvider && usable.includes(keys.preferredProvider) ? keys.preferredProvider : usable[0];
-  return provider ? { keySource: "user", provider } : { keySource: "none" };
+  const { preferredProvider } = keys;
+  const order = preferredProvider ? [preferredProvider, ...providers.filter((provider) => provider !== preferredProvider)] : providers;
+  const withKey = order.flatMap((provider) => keys.statuses.filter((status) => status.provider === provider && status.hasKey));
+  const chosen = withKey.find((status) => usableStates.has(status.state)) ?? withKey[0];
+  return chosen ? { keySource: "user", provider: chosen.provider } : { keySource: "none" };
 }
