@@ -4,6 +4,12 @@ import { providerInfo } from "../../functions/src/providers";
 import { fakeAnthropicKey, fakeGeminiKey, fakeOpenAiKey } from "../support/keys";
 import { browserSessions, generateQuestions, keyField, pageAndStorageContents, providerCard, saveKey, screenshot, signUp } from "./browser";
 
+/**
+ * The provider added next to Gemini. Anthropic until the OpenAI stand-in lands: saving a key asks the
+ * provider (its stand-in here) to check it.
+ */
+const second = { provider: "anthropic", label: "Anthropic", fakeKey: () => fakeAnthropicKey(), prefix: "sk-ant-api03-" } as const;
+
 const mainNav = (page: Page) => page.getByRole("navigation", { name: "Main" });
 
 async function goToPractice(page: Page): Promise<void> {
@@ -20,7 +26,7 @@ describe("web app: keys of several providers (browser)", function () {
   this.timeout(120_000);
   const openSession = browserSessions();
 
-  it("adds an OpenAI key next to the Gemini one, switches the preferred provider, and Practice says which key pays before it starts", async () => {
+  it(`adds an ${second.label} key next to the Gemini one, switches the preferred provider, and Practice says which key pays before it starts`, async () => {
     const session = await openSession();
     const { page } = session;
     await signUp(page);
@@ -35,14 +41,16 @@ describe("web app: keys of several providers (browser)", function () {
     assert.equal(await keyField(page, "openai").getAttribute("autocomplete"), "new-password");
 
     const geminiKey = fakeGeminiKey();
-    const openAiKey = fakeOpenAiKey();
+    const secondKey = second.fakeKey();
     await saveKey(page, geminiKey);
-    await saveKey(page, openAiKey, "openai");
-    await providerCard(page, "openai").getByText(`sk-proj-…${openAiKey.slice(-4)}`, { exact: true }).waitFor();
-    await providerCard(page, "openai").getByText(/^Status:\s*Active$/).waitFor();
-    assert.equal(await keyField(page, "openai").inputValue(), "", "the key field is emptied after saving");
+    await saveKey(page, secondKey, second.provider);
+    const secondCard = providerCard(page, second.provider);
+    await secondCard.getByText(`${second.prefix}…${secondKey.slice(-4)}`, { exact: true }).waitFor();
+    await secondCard.getByText(/^Status:\s*Active$/).waitFor();
+    assert.equal(await keyField(page, second.provider).inputValue(), "", "the key field is emptied after saving");
     await providerCard(page, "googleai").getByText(`AQ.…${geminiKey.slice(-4)}`, { exact: true }).waitFor();
-    await providerCard(page, "anthropic").getByText("No key saved yet").waitFor();
+    const unused = second.provider === "anthropic" ? "openai" : "anthropic";
+    await providerCard(page, unused).getByText("No key saved yet").waitFor();
     await screenshot(page, "settings-two-providers");
 
     // Nobody chose yet: the first provider with a key pays, Gemini.
@@ -52,29 +60,29 @@ describe("web app: keys of several providers (browser)", function () {
     await goToSettings(page);
     const choice = page.getByRole("group", { name: "Which key pays for practice" });
     assert.ok(await choice.getByRole("radio", { name: "Automatic: first available" }).isChecked());
-    await choice.getByRole("radio", { name: "OpenAI", exact: true }).check();
+    await choice.getByRole("radio", { name: second.label, exact: true }).check();
     await page.getByRole("button", { name: "Save choice" }).click();
-    await page.getByRole("status").filter({ hasText: "Practice now uses your OpenAI key." }).waitFor();
+    await page.getByRole("status").filter({ hasText: `Practice now uses your ${second.label} key.` }).waitFor();
 
     await goToPractice(page);
-    await page.getByText("Your OpenAI key will pay for this practice.").waitFor();
+    await page.getByText(`Your ${second.label} key will pay for this practice.`).waitFor();
     const keyForPractice = page.getByLabel("Key for this practice");
-    assert.equal(await keyForPractice.inputValue(), "openai");
+    assert.equal(await keyForPractice.inputValue(), second.provider);
     // Another key for this practice only.
     await keyForPractice.selectOption({ label: "Your Gemini key" });
     await page.getByText("Your Gemini key will pay for this practice.").waitFor();
 
     await page.reload();
     await page.getByRole("heading", { level: 1, name: "Practice" }).waitFor();
-    await page.getByText("Your OpenAI key will pay for this practice.").waitFor();
+    await page.getByText(`Your ${second.label} key will pay for this practice.`).waitFor();
     await screenshot(page, "practice-who-pays");
 
     await generateQuestions(page, { count: 1 });
     await page.getByRole("heading", { name: "Your questions" }).waitFor();
-    await page.getByText("Generated with your own OpenAI key.").waitFor();
+    await page.getByText(`Generated with your own ${second.label} key.`).waitFor();
 
     const stored = await pageAndStorageContents(page);
-    assert.ok(!stored.includes(openAiKey) && !stored.includes(geminiKey), "no key is in the page or the browser's storage");
+    assert.ok(!stored.includes(secondKey) && !stored.includes(geminiKey), "no key is in the page or the browser's storage");
   });
 
   it("refuses another provider's key, or a kind that cannot call models, before sending it", async () => {
@@ -109,7 +117,7 @@ describe("web app: keys of several providers (browser)", function () {
     const { page } = session;
     await signUp(page);
     await saveKey(page, fakeGeminiKey());
-    await saveKey(page, fakeOpenAiKey(), "openai");
+    await saveKey(page, second.fakeKey(), second.provider);
 
     const removeAll = page.getByRole("button", { name: "Remove all keys" });
     await removeAll.click();
@@ -119,7 +127,7 @@ describe("web app: keys of several providers (browser)", function () {
     await page.keyboard.press("Escape");
     await dialog.waitFor({ state: "hidden" });
     assert.ok(await removeAll.evaluate((button) => button === document.activeElement), "focus returns to the button that opened it");
-    await providerCard(page, "openai").getByText(/^Status:\s*Active$/).waitFor();
+    await providerCard(page, second.provider).getByText(/^Status:\s*Active$/).waitFor();
 
     await removeAll.click();
     await dialog.getByRole("button", { name: "Remove all keys" }).click();
@@ -129,7 +137,10 @@ describe("web app: keys of several providers (browser)", function () {
     }
     assert.equal(await removeAll.count(), 0, "nothing is left to remove");
     assert.ok(await keyField(page).evaluate((field) => field === document.activeElement), "adding a key is next: the first key field has the focus");
-    await providerCard(page, "openai").getByRole("list", { name: "OpenAI key events, newest first" }).getByText("Key removed").waitFor();
+    await providerCard(page, second.provider)
+      .getByRole("list", { name: `${second.label} key events, newest first` })
+      .getByText("Key removed")
+      .waitFor();
 
     await page.reload();
     await page.getByRole("heading", { level: 1, name: "Settings" }).waitFor();
