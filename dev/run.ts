@@ -6,6 +6,7 @@ import { gcloudFirestoreEmulator, javaMajorVersion, startStandaloneFirestore, ty
 import { writeEmulatorFirebaseConfig } from "./emulator-firebase-config";
 import { startGeminiStandIn } from "./gemini-stand-in/server";
 import { startLocalKms } from "./local-kms/server";
+import { startOpenAiStandIn } from "./openai-stand-in/server";
 import { hostPort, httpUrl, loadStackConfig, repoRoot } from "./stack-config";
 import { waitForHttp } from "./wait-for-http";
 
@@ -84,16 +85,17 @@ function firestorePlan(): "firebase-tools" | "standalone" {
 }
 
 /**
- * Environment shared by the emulators, the functions they run, and the tests. The two endpoint overrides
+ * Environment shared by the emulators, the functions they run, and the tests. The endpoint overrides
  * are taken by the functions only on the emulator (FUNCTIONS_EMULATOR=true, which it sets itself).
  */
-function stackEnv(geminiBaseUrl: string): NodeJS.ProcessEnv {
+function stackEnv(geminiBaseUrl: string, openAiBaseUrl: string): NodeJS.ProcessEnv {
   return {
     ...process.env,
     GCLOUD_PROJECT: config.projectId,
     FIRESTORE_EMULATOR_HOST: hostPort(config.firestore),
     KMS_EMULATOR_HOST: hostPort(config.kms),
     GEMINI_API_BASE_URL: geminiBaseUrl,
+    OPENAI_API_BASE_URL: openAiBaseUrl,
   };
 }
 
@@ -120,6 +122,9 @@ async function start() {
   // Real Gemini when GEMINI_API_BASE_URL is given (e.g. https://generativelanguage.googleapis.com); else the stand-in.
   const standIn = process.env.GEMINI_API_BASE_URL ? undefined : await startGeminiStandIn({ ...config.geminiStandIn });
   const geminiBaseUrl = process.env.GEMINI_API_BASE_URL ?? standIn!.url;
+  // Real OpenAI when OPENAI_API_BASE_URL is given (https://api.openai.com); else the stand-in.
+  const openAiStandIn = process.env.OPENAI_API_BASE_URL ? undefined : await startOpenAiStandIn({ ...config.openAiStandIn });
+  const openAiBaseUrl = process.env.OPENAI_API_BASE_URL ?? openAiStandIn!.url;
 
   const firebaseData = join(dataDir, "firebase");
   const firebase = spawn(
@@ -132,7 +137,7 @@ async function start() {
       ...(existsSync(join(firebaseData, "firebase-export-metadata.json")) ? ["--import", firebaseData] : []),
       "--export-on-exit", firebaseData,
     ],
-    { cwd: repoRoot, env: stackEnv(geminiBaseUrl), stdio: "inherit" },
+    { cwd: repoRoot, env: stackEnv(geminiBaseUrl, openAiBaseUrl), stdio: "inherit" },
   );
 
   // Ready once the app is served and the functions are loaded (a callable's URL stops answering 404).
@@ -150,6 +155,7 @@ async function start() {
         `    Firestore       ${httpUrl(config.firestore)}${plan === "standalone" ? " (Google's standalone emulator, Java 17)" : ""}`,
         `    Cloud KMS       ${hostPort(config.kms)} (local, gRPC)`,
         `    Gemini          ${standIn ? `${standIn.url} (local stand-in; see README to use real Gemini)` : geminiBaseUrl}`,
+        `    OpenAI          ${openAiStandIn ? `${openAiStandIn.url} (local stand-in; OPENAI_API_BASE_URL=https://api.openai.com for real OpenAI)` : openAiBaseUrl}`,
         `  Data persists in .emulator-data/ (npm start -- --clean starts empty). Ctrl-C stops everything.`,
         "",
       ].join("\n"),
@@ -163,6 +169,7 @@ async function start() {
   await firestore?.stop(join(dataDir, "firestore"));
   await kms.stop();
   await standIn?.stop();
+  await openAiStandIn?.stop();
   process.exit(code);
 }
 
@@ -185,7 +192,7 @@ async function test() {
     }
     // The tests start the local KMS and the stand-in in their own process (test/support/hooks.ts),
     // so they can inject faults and read what the stand-in received.
-    const env = { ...stackEnv(`http://${hostPort(config.geminiStandIn)}`), EMULATOR_LOG_FILE: emulatorLog };
+    const env = { ...stackEnv(`http://${hostPort(config.geminiStandIn)}`, `http://${hostPort(config.openAiStandIn)}`), EMULATOR_LOG_FILE: emulatorLog };
     const mocha = [join(repoRoot, "node_modules", ".bin", "mocha"), "--config", "test/mocharc.json", ...args].map(shellQuote).join(" ");
     const firebase = spawn(
       firebaseBin(),

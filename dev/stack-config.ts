@@ -25,6 +25,8 @@ export interface StackConfig {
   kms: Endpoint;
   /** The Gemini REST stand-in (dev/gemini-stand-in). */
   geminiStandIn: Endpoint;
+  /** The OpenAI REST stand-in (dev/openai-stand-in). */
+  openAiStandIn: Endpoint;
   /** KMS key the functions wrap data keys with, from functions/.env.<projectId>. */
   kmsKeyName: string;
 }
@@ -52,6 +54,7 @@ export function loadStackConfig(): StackConfig {
     logging: endpoint("logging"),
     kms: endpoint("kms"),
     geminiStandIn: endpoint("geminiStandIn"),
+    openAiStandIn: endpoint("openaiStandIn"),
     kmsKeyName: process.env.KMS_KEY_NAME || params.KMS_KEY_NAME,
   };
 }

@@ -3,10 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startGeminiStandIn, type GeminiStandIn } from "../../dev/gemini-stand-in/server";
 import { startLocalKms, type LocalKms } from "../../dev/local-kms/server";
+import { startOpenAiStandIn, type OpenAiStandIn } from "../../dev/openai-stand-in/server";
 import { loadStackConfig } from "../../dev/stack-config";
 
 /**
- * Mocha root hooks: the local KMS and the Gemini stand-in run inside the test process, on the ports
+ * Mocha root hooks: the local KMS and the Gemini and OpenAI stand-ins run inside the test process, on the ports
  * firebase.json names (where the functions emulator was told to find them), so tests can inject faults
  * and read exactly what reached "Google".
  */
@@ -18,6 +19,7 @@ process.env.FUNCTIONS_EMULATOR = "true";
 
 let kms: LocalKms | undefined;
 let standIn: GeminiStandIn | undefined;
+let openAi: OpenAiStandIn | undefined;
 let kmsDataDir: string | undefined;
 
 export const mochaHooks = {
@@ -28,6 +30,7 @@ export const mochaHooks = {
     kms = await startLocalKms({ ...config.kms, dataDir: kmsDataDir });
     await kms.ensureCryptoKey(config.kmsKeyName);
     standIn = await startGeminiStandIn({ ...config.geminiStandIn });
+    openAi = await startOpenAiStandIn({ ...config.openAiStandIn });
   },
   async afterEach() {
     kms?.clearFaults();
@@ -35,6 +38,7 @@ export const mochaHooks = {
   async afterAll() {
     await kms?.stop();
     await standIn?.stop();
+    await openAi?.stop();
     if (kmsDataDir) rmSync(kmsDataDir, { recursive: true, force: true });
   },
 };
@@ -47,4 +51,9 @@ export function localKms(): LocalKms {
 export function geminiStandIn(): GeminiStandIn {
   if (!standIn) throw new Error("The Gemini stand-in is started by test/support/hooks.ts (run through npm test).");
   return standIn;
+}
+
+export function openAiStandIn(): OpenAiStandIn {
+  if (!openAi) throw new Error("The OpenAI stand-in is started by test/support/hooks.ts (run through npm test).");
+  return openAi;
 }
