@@ -80,7 +80,7 @@ describe("keys of several providers", function () {
         assert.ok(!keyShaped.test(JSON.stringify({ message: error.message, details: error.details })));
         assert.equal((await adminDb().doc(`apiKeys/${user.uid}/providers/${provider}`).get()).exists, false);
         assert.deepEqual(
-          (await auditOf(user.uid)).map(({ provider: audited, outcome }) => ({ provider: audited, outcome })),
+          (await auditOf(user.uid)).map((event) => ({ provider: event.provider as unknown, outcome: event.outcome as unknown })),
           [{ provider, outcome: "rejected_format" }],
         );
       });
