@@ -34,10 +34,10 @@ export default defineConfig(
     },
   },
   {
-    // This test asserts field by field on the raw JSON the stand-in answers (Google's wire format, parsed
-    // as any) and on GenkitError's untyped `detail`; a wrong guess fails its assertion. Typing every wire
-    // shape here would restate the API inside its own conformance test.
-    files: ["test/integration/gemini-stand-in.test.ts", "test/integration/anthropic-stand-in.test.ts"],
+    // These tests assert field by field on the raw JSON a stand-in answers (Google's, OpenAI's or Anthropic's
+    // wire format, parsed as any) and on GenkitError's untyped `detail`; a wrong guess fails its assertion.
+    // Typing every wire shape here would restate the API inside its own conformance test.
+    files: ["test/integration/gemini-stand-in.test.ts", "test/integration/openai-stand-in.test.ts", "test/integration/anthropic-stand-in.test.ts"],
     rules: {
       "@typescript-eslint/no-explicit-any": "off",
       "@typescript-eslint/no-unsafe-argument": "off",

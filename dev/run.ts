@@ -7,6 +7,7 @@ import { writeEmulatorFirebaseConfig } from "./emulator-firebase-config";
 import { startAnthropicStandIn } from "./anthropic-stand-in/server";
 import { startGeminiStandIn } from "./gemini-stand-in/server";
 import { startLocalKms } from "./local-kms/server";
+import { startOpenAiStandIn } from "./openai-stand-in/server";
 import { hostPort, httpUrl, loadStackConfig, repoRoot } from "./stack-config";
 import { waitForHttp } from "./wait-for-http";
 
@@ -88,14 +89,15 @@ function firestorePlan(): "firebase-tools" | "standalone" {
  * Environment shared by the emulators, the functions they run, and the tests. The endpoint overrides
  * are taken by the functions only on the emulator (FUNCTIONS_EMULATOR=true, which it sets itself).
  */
-function stackEnv(geminiBaseUrl: string, anthropicBaseUrl: string): NodeJS.ProcessEnv {
+function stackEnv(baseUrls: { gemini: string; openAi: string; anthropic: string }): NodeJS.ProcessEnv {
   return {
     ...process.env,
     GCLOUD_PROJECT: config.projectId,
     FIRESTORE_EMULATOR_HOST: hostPort(config.firestore),
     KMS_EMULATOR_HOST: hostPort(config.kms),
-    GEMINI_API_BASE_URL: geminiBaseUrl,
-    ANTHROPIC_API_BASE_URL: anthropicBaseUrl,
+    GEMINI_API_BASE_URL: baseUrls.gemini,
+    OPENAI_API_BASE_URL: baseUrls.openAi,
+    ANTHROPIC_API_BASE_URL: baseUrls.anthropic,
   };
 }
 
@@ -125,6 +127,9 @@ async function start() {
   // Real Anthropic when ANTHROPIC_API_BASE_URL is given (https://api.anthropic.com); else its stand-in.
   const anthropicStandIn = process.env.ANTHROPIC_API_BASE_URL ? undefined : await startAnthropicStandIn({ ...config.anthropicStandIn });
   const anthropicBaseUrl = process.env.ANTHROPIC_API_BASE_URL ?? anthropicStandIn!.url;
+  // Real OpenAI when OPENAI_API_BASE_URL is given (https://api.openai.com); else the stand-in.
+  const openAiStandIn = process.env.OPENAI_API_BASE_URL ? undefined : await startOpenAiStandIn({ ...config.openAiStandIn });
+  const openAiBaseUrl = process.env.OPENAI_API_BASE_URL ?? openAiStandIn!.url;
 
   const firebaseData = join(dataDir, "firebase");
   const firebase = spawn(
@@ -137,7 +142,7 @@ async function start() {
       ...(existsSync(join(firebaseData, "firebase-export-metadata.json")) ? ["--import", firebaseData] : []),
       "--export-on-exit", firebaseData,
     ],
-    { cwd: repoRoot, env: stackEnv(geminiBaseUrl, anthropicBaseUrl), stdio: "inherit" },
+    { cwd: repoRoot, env: stackEnv({ gemini: geminiBaseUrl, openAi: openAiBaseUrl, anthropic: anthropicBaseUrl }), stdio: "inherit" },
   );
 
   // Ready once the app is served and the functions are loaded (a callable's URL stops answering 404).
@@ -156,6 +161,7 @@ async function start() {
         `    Cloud KMS       ${hostPort(config.kms)} (local, gRPC)`,
         `    Gemini          ${standIn ? `${standIn.url} (local stand-in; see README to use real Gemini)` : geminiBaseUrl}`,
         `    Anthropic       ${anthropicStandIn ? `${anthropicStandIn.url} (local stand-in; ANTHROPIC_API_BASE_URL=https://api.anthropic.com for the real one)` : anthropicBaseUrl}`,
+        `    OpenAI          ${openAiStandIn ? `${openAiStandIn.url} (local stand-in; OPENAI_API_BASE_URL=https://api.openai.com for real OpenAI)` : openAiBaseUrl}`,
         `  Data persists in .emulator-data/ (npm start -- --clean starts empty). Ctrl-C stops everything.`,
         "",
       ].join("\n"),
@@ -170,6 +176,7 @@ async function start() {
   await kms.stop();
   await standIn?.stop();
   await anthropicStandIn?.stop();
+  await openAiStandIn?.stop();
   process.exit(code);
 }
 
@@ -192,7 +199,9 @@ async function test() {
     }
     // The tests start the local KMS and the stand-in in their own process (test/support/hooks.ts),
     // so they can inject faults and read what the stand-in received.
-    const env = { ...stackEnv(`http://${hostPort(config.geminiStandIn)}`, `http://${hostPort(config.anthropicStandIn)}`), EMULATOR_LOG_FILE: emulatorLog };
+    const standIns = { gemini: config.geminiStandIn, openAi: config.openAiStandIn, anthropic: config.anthropicStandIn };
+    const baseUrls = { gemini: httpUrl(standIns.gemini), openAi: httpUrl(standIns.openAi), anthropic: httpUrl(standIns.anthropic) };
+    const env = { ...stackEnv(baseUrls), EMULATOR_LOG_FILE: emulatorLog };
     const mocha = [join(repoRoot, "node_modules", ".bin", "mocha"), "--config", "test/mocharc.json", ...args].map(shellQuote).join(" ");
     const firebase = spawn(
       firebaseBin(),

@@ -27,6 +27,8 @@ export interface StackConfig {
   geminiStandIn: Endpoint;
   /** The Anthropic REST stand-in (dev/anthropic-stand-in). */
   anthropicStandIn: Endpoint;
+  /** The OpenAI REST stand-in (dev/openai-stand-in). */
+  openAiStandIn: Endpoint;
   /** KMS key the functions wrap data keys with, from functions/.env.<projectId>. */
   kmsKeyName: string;
 }
@@ -55,6 +57,7 @@ export function loadStackConfig(): StackConfig {
     kms: endpoint("kms"),
     geminiStandIn: endpoint("geminiStandIn"),
     anthropicStandIn: endpoint("anthropicStandIn"),
+    openAiStandIn: endpoint("openaiStandIn"),
     kmsKeyName: process.env.KMS_KEY_NAME || params.KMS_KEY_NAME,
   };
 }

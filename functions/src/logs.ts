@@ -18,7 +18,8 @@ export function dailyLimitSet(uid: string, provider: Provider, dailyLimit: numbe
   logger.info("daily limit on own key set", { uid, provider, dailyLimit });
 }
 
-export function keyStoreFailure(uid: string, provider: Provider, operation: string, error: unknown): void {
+/** `provider` is "all" for an operation on every provider's record at once (statuses, remove all). */
+export function keyStoreFailure(uid: string, provider: Provider | "all", operation: string, error: unknown): void {
   logger.error("key store unavailable", { uid, provider, operation, ...describeError(error) });
 }
 
@@ -26,7 +27,7 @@ export function keyStoreFailure(uid: string, provider: Provider, operation: stri
  * A stored record will never decrypt again: `EnvelopeIntegrityError` (tampered or moved) or
  * `WrappingKeyUnusableError` (its KMS key version is disabled or destroyed, e.g. before a re-wrap ran).
  */
-export function keyUnreadable(uid: string, provider: Provider, operation: string, error: Error): void {
+export function keyUnreadable(uid: string, provider: Provider | "all", operation: string, error: Error): void {
   logger.error("stored key is unreadable", { uid, provider, operation, cause: error.name });
 }
 

@@ -8,8 +8,10 @@ import { interviewQuestionsFlow } from "../../functions/src/ai/flows/interview-q
 import { ai, telemetryReady } from "../../functions/src/ai/genkit";
 import { providerCallContext } from "../../functions/src/ai/user-key-model";
 import { providerApiBaseUrl } from "../../functions/src/config";
-import { geminiStandIn } from "../support/hooks";
-import { fakeGeminiKey, keyShaped } from "../support/keys";
+import { maskedKey } from "../../dev/openai-stand-in/error-bodies";
+import type { Provider } from "../../functions/src/providers";
+import { anthropicStandIn, geminiStandIn, openAiStandIn } from "../support/hooks";
+import { fakeAnthropicKey, fakeGeminiKey, fakeOpenAiKey, keyShaped } from "../support/keys";
 
 /**
  * The key must never reach anything Genkit records. This runs the real flows in-process against the
@@ -35,6 +37,8 @@ describe("AI flows: the key stays out of spans and logs", function () {
     spans.reset();
     logRecords.reset();
     geminiStandIn().reset();
+    openAiStandIn().reset();
+    anthropicStandIn().reset();
   });
 
   /** Runs `work` while collecting everything the process writes to stdout and stderr. */
@@ -130,4 +134,94 @@ describe("AI flows: the key stays out of spans and logs", function () {
     assert.equal(geminiStandIn().requests.at(-1)?.apiKey, apiKey);
     assert.ok(spans.getFinishedSpans().some((span) => serialise(span).includes(apiKey)));
   });
+
+  /**
+   * The same for the providers whose adapters call their official SDKs: every outcome of a flow run, and
+   * a control that puts the key where Genkit does record it (the action context outside `secrets`), so
+   * that the search below is shown able to find a key in these spans.
+   */
+  const otherProviders: Array<{
+    provider: Exclude<Provider, "googleai">;
+    model: string;
+    key: (marker?: string) => string;
+    standIn: () => { requests: ReadonlyArray<{ apiKey?: string }>; corruptNextAnswers(count: number, kind: "malformed-json"): void };
+    /** Each outcome, by the stand-in marker that produces it, and what the flow run then reports. */
+    outcomes: Record<string, [marker: string, expected: RegExp]>;
+    /** What else of the key the provider's own answers quote, which must not be passed on either. */
+    echoes: (apiKey: string) => string[];
+  }> = [
+    {
+      provider: "openai",
+      model: "gpt-6-luna",
+      key: (marker = "") => fakeOpenAiKey(marker),
+      standIn: openAiStandIn,
+      outcomes: {
+        ok: ["", /^ok$/],
+        invalid: ["invalidkey", /key_invalid/],
+        noCredit: ["nocredit", /quota/],
+        rateLimited: ["ratelimit", /rate_limited/],
+        overloaded: ["overloaded", /transient/],
+        refused: ["refusal", /blocked/],
+        malformed: ["", /MalformedAnswerError/],
+      },
+      // OpenAI's 401 quotes the key masked: its first 8 characters, stars, its last 4.
+      echoes: (apiKey) => [maskedKey(apiKey)],
+    },
+    {
+      provider: "anthropic",
+      model: "claude-haiku-5-5",
+      key: (marker = "") => fakeAnthropicKey(marker),
+      standIn: anthropicStandIn,
+      outcomes: {
+        ok: ["", /^ok$/],
+        invalid: ["invalidkey", /key_invalid/],
+        noCredit: ["nocredit", /quota/],
+        rateLimited: ["ratelimit", /rate_limited/],
+        overloaded: ["overloaded", /transient/],
+        refused: ["refusal", /blocked/],
+        malformed: ["", /MalformedAnswerError/],
+      },
+      echoes: () => [],
+    },
+  ];
+
+  for (const { provider, model, key, standIn, outcomes, echoes } of otherProviders) {
+    const upstream = (apiKey: string) =>
+      providerCallContext({ provider, baseUrl: providerApiBaseUrl(provider), apiKey, model, retry: { maxAttempts: 2, baseDelayMs: 10 } });
+
+    it(`${provider}: records no key in any span, log record or log line — on success and on every upstream failure`, async () => {
+      const keys = Object.fromEntries(Object.entries(outcomes).map(([name, [marker]]) => [name, key(marker)]));
+      const results: Record<string, string> = {};
+      const output = await capturingOutput(async () => {
+        for (const [name, apiKey] of Object.entries(keys)) {
+          if (name === "malformed") standIn().corruptNextAnswers(2, "malformed-json");
+          results[name] = await interviewQuestionsFlow
+            .run({ jobTitle: "Site reliability engineer", interviewType: "mixed", count: 2 }, { context: upstream(apiKey) })
+            .then(() => "ok", (error: Error) => error.name + ":" + error.message);
+        }
+      });
+
+      for (const [name, [, expected]] of Object.entries(outcomes)) assert.match(results[name], expected, name);
+      for (const apiKey of Object.values(keys)) {
+        assert.ok(standIn().requests.some((request) => request.apiKey === apiKey), "the stand-in received every key");
+      }
+      const finished = spans.getFinishedSpans();
+      assert.ok(finished.some((span) => span.name === "interviewAi/userKeyModel"), "the model span was recorded");
+      const leaks = (text: string) =>
+        keyShaped.test(text) || Object.values(keys).some((apiKey) => echoes(apiKey).some((echo) => text.includes(echo)));
+      for (const span of finished) assert.ok(!leaks(serialise(span)), `span ${span.name} holds a key or its echo`);
+      for (const record of logRecords.getFinishedLogRecords()) {
+        assert.ok(!leaks(JSON.stringify({ body: record.body, attributes: record.attributes })), "a log record holds a key or its echo");
+      }
+      assert.ok(!leaks(output), "the run's console output holds a key or its echo");
+    });
+
+    it(`${provider} control: a key put in the recorded part of the context does show up in spans`, async () => {
+      const apiKey = key();
+      const context = { ...upstream(apiKey), misplaced: { apiKey } };
+      await interviewQuestionsFlow.run({ jobTitle: "Site reliability engineer", interviewType: "mixed", count: 1 }, { context });
+      assert.ok(standIn().requests.some((request) => request.apiKey === apiKey));
+      assert.ok(spans.getFinishedSpans().some((span) => serialise(span).includes(apiKey)));
+    });
+  }
 });

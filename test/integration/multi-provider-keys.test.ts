@@ -80,7 +80,7 @@ describe("keys of several providers", function () {
         assert.ok(!keyShaped.test(JSON.stringify({ message: error.message, details: error.details })));
         assert.equal((await adminDb().doc(`apiKeys/${user.uid}/providers/${provider}`).get()).exists, false);
         assert.deepEqual(
-          (await auditOf(user.uid)).map(({ provider: audited, outcome }) => ({ provider: audited, outcome })),
+          (await auditOf(user.uid)).map((event) => ({ provider: event.provider as unknown, outcome: event.outcome as unknown })),
           [{ provider, outcome: "rejected_format" }],
         );
       });
@@ -158,6 +158,29 @@ describe("keys of several providers", function () {
       assert.equal(result.keySource, "user");
       assert.equal(result.provider, "googleai");
       assert.ok(geminiStandIn().requests.some((request) => request.apiKey === apiKey && request.method === "POST"));
+    });
+
+    it("follows the preferred provider as the user switches it, between two keys", async () => {
+      const user = await signUpAiCaller();
+      await saveKey(user, "googleai");
+      await user.call("setApiKey", { apiKey: fakeOpenAiKey(), provider: "openai" });
+      assert.equal((await generate(user)).provider, "googleai", "no preference: the first in the registry's order");
+      await user.call("setPreferredProvider", { provider: "openai" });
+      assert.equal((await generate(user)).provider, "openai");
+      await user.call("setPreferredProvider", { provider: "googleai" });
+      assert.equal((await generate(user)).provider, "googleai");
+      assert.equal((await generate(user, { provider: "openai" })).provider, "openai", "a call may still name its provider");
+    });
+
+    it("passes over a key its provider refused for the next usable one, and keeps the refused key's owner told when it is the only one", async () => {
+      const user = await signUpAiCaller();
+      await user.call("setApiKey", { apiKey: fakeGeminiKey("invalidkey"), provider: "googleai", verify: false });
+      await assertCallFails(generate(user), { code: "failed-precondition", reason: "KEY_INVALID" });
+      await assertCallFails(generate(user), { code: "failed-precondition", reason: "KEY_INVALID" });
+      await user.call("setApiKey", { apiKey: fakeAnthropicKey(), provider: "anthropic" });
+      const result = await generate(user);
+      assert.equal(result.provider, "anthropic");
+      assert.equal(result.keySource, "user");
     });
 
     it("is KEY_MISSING naming the provider a call asked for when the user has no key for it, without falling back", async () => {

@@ -4,11 +4,11 @@ import { providerInfo, type Provider } from "../../functions/src/providers";
 import { adminDb } from "../support/admin";
 import { assertNoKeyIn, questionsRequest, signUpAiCaller, type AiCaller } from "../support/ai";
 import { assertCallFails, disposeClients, keyStatusOf } from "../support/firebase-client";
-import { anthropicStandIn } from "../support/hooks";
-import { fakeAnthropicKey } from "../support/keys";
+import { anthropicStandIn, openAiStandIn } from "../support/hooks";
+import { fakeAnthropicKey, fakeOpenAiKey } from "../support/keys";
 
 /**
- * What the Gemini suites show for Gemini, for every other provider, through the emulators and that
+ * What the Gemini suites show for Gemini, for OpenAI and Anthropic, through the emulators and that
  * provider's stand-in: saving (checked live), every refusal, outages, quota and rate limits, use, the
  * key's state, removal — and no key in any answer. The stand-ins pick their answer from a word in the key.
  */
@@ -38,6 +38,26 @@ interface ProviderUnderTest {
   };
 }
 
+const openAi: ProviderUnderTest = {
+  provider: "openai",
+  key: (marker = "") => fakeOpenAiKey(marker),
+  requests: () => openAiStandIn().requests,
+  reset: () => openAiStandIn().reset(),
+  generatePath: "/v1/chat/completions",
+  keyHeader: (apiKey) => ["authorization", `Bearer ${apiKey}`],
+  markers: {
+    invalid: "invalidkey",
+    notPermitted: "noscope",
+    noModel: "nomodel",
+    noCredit: "nocredit",
+    checkQuota: "quota",
+    rateLimited: "ratelimit",
+    overloaded: "overloaded",
+    serverError: "servererror",
+    refusal: "refusal",
+  },
+};
+
 const anthropic: ProviderUnderTest = {
   provider: "anthropic",
   key: (marker = "") => fakeAnthropicKey(marker),
@@ -64,7 +84,7 @@ const generate = (user: AiCaller, provider: Provider) =>
   user.call<GenerateQuestionsResult>("generateQuestions", questionsRequest(user, { count: 1, provider }));
 const auditOf = async (uid: string) => (await adminDb().collection("apiKeyAudit").where("uid", "==", uid).get()).docs.map((d) => d.data());
 
-for (const subject of [anthropic]) {
+for (const subject of [openAi, anthropic]) {
   const { provider, key, markers } = subject;
   const { label } = providerInfo[provider];
 

@@ -4,10 +4,11 @@ import { join } from "node:path";
 import { startAnthropicStandIn, type AnthropicStandIn } from "../../dev/anthropic-stand-in/server";
 import { startGeminiStandIn, type GeminiStandIn } from "../../dev/gemini-stand-in/server";
 import { startLocalKms, type LocalKms } from "../../dev/local-kms/server";
+import { startOpenAiStandIn, type OpenAiStandIn } from "../../dev/openai-stand-in/server";
 import { loadStackConfig } from "../../dev/stack-config";
 
 /**
- * Mocha root hooks: the local KMS and the Gemini stand-in run inside the test process, on the ports
+ * Mocha root hooks: the local KMS and the Gemini and OpenAI stand-ins run inside the test process, on the ports
  * firebase.json names (where the functions emulator was told to find them), so tests can inject faults
  * and read exactly what reached "Google".
  */
@@ -20,6 +21,7 @@ process.env.FUNCTIONS_EMULATOR = "true";
 let kms: LocalKms | undefined;
 let standIn: GeminiStandIn | undefined;
 let anthropic: AnthropicStandIn | undefined;
+let openAi: OpenAiStandIn | undefined;
 let kmsDataDir: string | undefined;
 
 export const mochaHooks = {
@@ -31,6 +33,7 @@ export const mochaHooks = {
     await kms.ensureCryptoKey(config.kmsKeyName);
     standIn = await startGeminiStandIn({ ...config.geminiStandIn });
     anthropic = await startAnthropicStandIn({ ...config.anthropicStandIn });
+    openAi = await startOpenAiStandIn({ ...config.openAiStandIn });
   },
   async afterEach() {
     kms?.clearFaults();
@@ -39,6 +42,7 @@ export const mochaHooks = {
     await kms?.stop();
     await standIn?.stop();
     await anthropic?.stop();
+    await openAi?.stop();
     if (kmsDataDir) rmSync(kmsDataDir, { recursive: true, force: true });
   },
 };
@@ -56,4 +60,9 @@ export function geminiStandIn(): GeminiStandIn {
 export function anthropicStandIn(): AnthropicStandIn {
   if (!anthropic) throw new Error("The Anthropic stand-in is started by test/support/hooks.ts (run through npm test).");
   return anthropic;
+}
+
+export function openAiStandIn(): OpenAiStandIn {
+  if (!openAi) throw new Error("The OpenAI stand-in is started by test/support/hooks.ts (run through npm test).");
+  return openAi;
 }

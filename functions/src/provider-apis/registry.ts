@@ -1,25 +1,22 @@
 import type { Provider } from "../providers";
 import type { CheckKey, GenerateOnce } from "./provider-api";
-import { UpstreamCallError } from "./upstream-failure";
 
 /**
  * Each provider's adapter, loaded on first use: key management loads only the key checks (plain fetch),
  * and an AI instance loads only the SDK of the providers its callers use.
  */
 
-// Until the OpenAI adapter lands, its provider answers as unreachable.
-const keyCheckers: Partial<Record<Provider, () => Promise<CheckKey>>> = {
+const keyCheckers: Record<Provider, () => Promise<CheckKey>> = {
   googleai: async () => (await import("./gemini/check-key.js")).checkGeminiKey,
+  openai: async () => (await import("./openai/check-key.js")).checkOpenAiKey,
   anthropic: async () => (await import("./anthropic/check-key.js")).checkAnthropicKey,
 };
 
-const generators: Partial<Record<Provider, () => Promise<GenerateOnce>>> = {
+const generators: Record<Provider, () => Promise<GenerateOnce>> = {
   googleai: async () => (await import("./gemini/generate.js")).generateGeminiOnce,
+  openai: async () => (await import("./openai/generate.js")).generateOpenAiOnce,
   anthropic: async () => (await import("./anthropic/generate.js")).generateAnthropicOnce,
 };
 
-const unreachable: CheckKey = () => Promise.resolve("unreachable");
-const unavailable: GenerateOnce = () => Promise.reject(new UpstreamCallError({ kind: "transient" }));
-
-export const keyCheckerFor = async (provider: Provider): Promise<CheckKey> => (await keyCheckers[provider]?.()) ?? unreachable;
-export const generatorFor = async (provider: Provider): Promise<GenerateOnce> => (await generators[provider]?.()) ?? unavailable;
+export const keyCheckerFor = (provider: Provider): Promise<CheckKey> => keyCheckers[provider]();
+export const generatorFor = (provider: Provider): Promise<GenerateOnce> => generators[provider]();

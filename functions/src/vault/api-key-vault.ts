@@ -126,13 +126,17 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, option
   const now = options.now ?? (() => new Date());
   const rotationReminderDays = options.rotationReminderDays ?? (() => 90);
 
-  /** Runs one store operation; every failure that is not already an AppError becomes KEY_STORE_UNAVAILABLE. */
-  async function guarded<T>(uid: string, provider: Provider, operation: string, work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one store operation on `provider`'s record ("all": on every provider's at once); every failure
+   * that is not already an AppError becomes KEY_STORE_UNAVAILABLE.
+   */
+  async function guarded<T>(uid: string, provider: Provider | "all", operation: string, work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (error) {
       if (error instanceof AppError) throw error;
-      if (isUnreadableRecordError(error)) {
+      // Only a single record is ever decrypted, so an unreadable one is always one provider's.
+      if (isUnreadableRecordError(error) && provider !== "all") {
         logs.keyUnreadable(uid, provider, operation, error);
         throw keyUnreadable(provider);
       }
@@ -271,8 +275,7 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, option
       }),
 
     removeAllApiKeys: async (uid) => {
-      // Not one provider's operation: failures are reported for the first, as the store is the same for all.
-      const removed = await guarded(uid, providers[0], "remove_all", () =>
+      const removed = await guarded(uid, "all", "remove_all", () =>
         db.runTransaction(async (tx) => {
           const records = await tx.get(userKeysDoc(db, uid).collection("providers"));
           const at = now();
@@ -294,7 +297,7 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, option
       }),
 
     statuses: (uid) =>
-      guarded(uid, providers[0], "statuses", async () => {
+      guarded(uid, "all", "statuses", async () => {
         const root = userKeysDoc(db, uid);
         const [settings, records] = await Promise.all([root.get(), root.collection("providers").get()]);
         const byProvider = new Map(records.docs.map((record) => [record.id, fromDocument(record.data())]));
@@ -308,7 +311,7 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, option
       }),
 
     setPreferredProvider: (uid, provider) =>
-      guarded(uid, provider ?? providers[0], "set_preferred_provider", async () => {
+      guarded(uid, "all", "set_preferred_provider", async () => {
         const root = userKeysDoc(db, uid);
         await db.runTransaction(async (tx) => {
           const current = userKeySettingsOf((await tx.get(root)).data()).preferredProvider;
@@ -345,7 +348,7 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, option
       }),
 
     readPreferredApiKey: (uid) =>
-      guarded(uid, providers[0], "read_preferred", async () => {
+      guarded(uid, "all", "read_preferred", async () => {
         const root = userKeysDoc(db, uid);
         const [settings, snapshots] = await Promise.all([root.get(), root.collection("providers").get()]);
         const at = now();
@@ -360,7 +363,8 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, option
         const withKey = order.filter((provider) => records.has(provider));
         const chosen = withKey.find((provider) => usableStates.has(records.get(provider)!.state)) ?? withKey[0];
         if (!chosen) return null;
-        return { provider: chosen, ...(await openRecord(uid, chosen, records.get(chosen)!)) };
+        const stored = await guarded(uid, chosen, "read", () => openRecord(uid, chosen, records.get(chosen)!));
+        return { provider: chosen, ...stored };
       }),
 
     markState: (uid, provider, keyId, state) =>

@@ -1,0 +1,311 @@
+/**
+ * A loopback HTTP server speaking the part of the OpenAI REST API this product uses, so tests and
+ * offline runs can point OPENAI_API_BASE_URL at it instead of OpenAI:
+ *
+ *   GET  /v1/models               models list
+ *   GET  /v1/models/{model}       model retrieve (the key check: can this key see the model?)
+ *   POST /v1/chat/completions     what the adapter's openai SDK calls (not streamed)
+ *
+ * The key is read from `Authorization: Bearer …`, as OpenAI reads it. What each key gets is described
+ * in key-behaviour.ts; the error bodies and headers are in error-bodies.ts.
+ */
+
+import { createHash } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { answerText, chatCompletion, requestProblem, type AnswerKind, type ChatCompletionBody } from "./chat-completion";
+import {
+  accountDeactivatedError,
+  creditBalanceExhaustedError,
+  insufficientQuotaError,
+  invalidKeyError,
+  invalidUrlError,
+  missingKeyError,
+  missingParameterError,
+  missingScopeError,
+  modelNotFoundError,
+  overloadedError,
+  rateLimitError,
+  serverError,
+  unparseableBodyError,
+  type OpenAiError,
+} from "./error-bodies";
+import { behaviourFromKey, outcomeApplies, type Endpoint, type KeyBehaviour, type Outcome } from "./key-behaviour";
+import { describeModel, listModels } from "./model-catalogue";
+import type { CorruptionKind } from "../gemini-stand-in/generate-content";
+
+export type { OpenAiErrorBody } from "./error-bodies";
+export type { CorruptionKind } from "../gemini-stand-in/generate-content";
+export { maskedKey } from "./error-bodies";
+export { outcomeMarkers, slowMarker, type KeyBehaviour, type Outcome } from "./key-behaviour";
+
+export interface OpenAiStandInOptions {
+  /** Interface to listen on; default 127.0.0.1. */
+  host?: string;
+  /** Port to listen on; 0 picks a free one (read it from `url`). */
+  port: number;
+  /** How long keys with the `slow` marker wait before answering; default 4000 ms. */
+  slowDelayMs?: number;
+}
+
+/** One request as the stand-in received it. */
+export interface RecordedRequest {
+  method: string;
+  /** URL path without the query, e.g. "/v1/chat/completions". */
+  path: string;
+  /** Query parameters. */
+  query: Record<string, string>;
+  /** Model id of a retrieve (from the path) or a chat completion (from the body). */
+  model?: string;
+  /** The key the request carried in `Authorization: Bearer …`. */
+  apiKey?: string;
+  /** Every request header, names lower-case (to check what else a request carries). */
+  headers: Record<string, string>;
+  /** The parsed JSON body; undefined for a GET or a body that is not JSON. */
+  body?: unknown;
+  at: Date;
+  /** Set once the caller closed the connection before the answer was sent (it cut the request). */
+  abandoned?: true;
+}
+
+export interface OpenAiStandIn {
+  /** Base URL without a trailing slash, e.g. "http://127.0.0.1:41234"; use as OPENAI_API_BASE_URL. */
+  readonly url: string;
+  /** Every request received since start or the last `clearRequests` / `reset`, oldest first (a copy). */
+  readonly requests: readonly RecordedRequest[];
+  clearRequests(): void;
+  /** Makes every request with `apiKey` behave as given, whatever markers the key contains. */
+  setBehaviour(apiKey: string, behaviour: KeyBehaviour): void;
+  /** The next chat completion requests with `apiKey` get these outcomes, one each, in order; then the key behaves as before. */
+  scriptOutcomes(apiKey: string, outcomes: readonly Outcome[]): void;
+  /** Spoils the next `count` successful text answers, whichever keys they are for. */
+  corruptNextAnswers(count: number, kind: CorruptionKind): void;
+  /** Forgets `setBehaviour` overrides, scripted outcomes, pending corruption and recorded requests. */
+  reset(): void;
+  /** Closes the server, cutting open connections and dropping answers still waiting on a delay. */
+  stop(): Promise<void>;
+}
+
+const defaultSlowDelayMs = 4000;
+
+type Route = { kind: "list-models" } | { kind: "get-model"; model: string } | { kind: "chat" };
+
+function matchRoute(method: string | undefined, path: string): Route | undefined {
+  if (path === "/v1/models" && method === "GET") return { kind: "list-models" };
+  const get = /^\/v1\/models\/([^/]+)$/.exec(path);
+  if (get && method === "GET") return { kind: "get-model", model: decodeURIComponent(get[1]) };
+  if (path === "/v1/chat/completions" && method === "POST") return { kind: "chat" };
+  return undefined;
+}
+
+/** A stable, made-up organization id for a key, as OpenAI names the key's organization in rate-limit messages. */
+function organizationOf(apiKey: string): string {
+  return `org-${createHash("sha256").update(apiKey).digest("base64url").replace(/[-_]/g, "").slice(0, 24)}`;
+}
+
+/** The error an outcome stands for on `endpoint`, or undefined when it answers normally there. */
+function errorForOutcome(outcome: Outcome, endpoint: Endpoint, apiKey: string, model: string): OpenAiError | undefined {
+  if (!outcomeApplies(outcome, endpoint)) return undefined;
+  switch (outcome) {
+    case "invalid-key":
+      return invalidKeyError(apiKey);
+    case "deactivated":
+      return accountDeactivatedError();
+    case "no-scope":
+      return endpoint === "chat" ? missingScopeError(401, "model.request") : missingScopeError(403, "api.model.read");
+    case "no-model-read":
+      return missingScopeError(403, "api.model.read");
+    case "model-denied":
+      return modelNotFoundError(model);
+    case "credit-exhausted":
+      return creditBalanceExhaustedError();
+    case "quota":
+      return insufficientQuotaError();
+    case "rate-limited":
+      return rateLimitError({ limit: endpoint === "chat" ? "tokens" : "requests", model, organization: organizationOf(apiKey), retryAfterSeconds: 2 });
+    case "internal":
+      return serverError();
+    case "overloaded":
+      return overloadedError();
+    default:
+      return undefined;
+  }
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    request.on("error", reject);
+  });
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function bearerKey(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(.+)$/i.exec(header ?? "");
+  return match ? match[1].trim() : undefined;
+}
+
+/** Starts the stand-in; resolves once it is listening. */
+export async function startOpenAiStandIn(options: OpenAiStandInOptions): Promise<OpenAiStandIn> {
+  const host = options.host ?? "127.0.0.1";
+  const slowDelayMs = options.slowDelayMs ?? defaultSlowDelayMs;
+  let requests: RecordedRequest[] = [];
+  const overrides = new Map<string, KeyBehaviour>();
+  const scripts = new Map<string, Outcome[]>();
+  let corruption: { remaining: number; kind: CorruptionKind } | undefined;
+  const delays = new Set<NodeJS.Timeout>();
+  let requestCount = 0;
+
+  const wait = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        delays.delete(timer);
+        resolve();
+      }, ms);
+      delays.add(timer);
+    });
+
+  const takeCorruption = (): CorruptionKind | undefined => {
+    if (!corruption || corruption.remaining <= 0) return undefined;
+    corruption.remaining -= 1;
+    return corruption.kind;
+  };
+
+  /** Headers OpenAI sends with every answer. */
+  const commonHeaders = (started: number): Record<string, string> => ({
+    "content-type": "application/json",
+    "openai-version": "2020-10-01",
+    "openai-processing-ms": String(Math.max(1, Date.now() - started)),
+    "x-request-id": `req_${createHash("sha256").update(`${started}:${++requestCount}`).digest("hex").slice(0, 32)}`,
+  });
+
+  const send = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string>) => {
+    if (response.destroyed) return;
+    response.writeHead(status, headers);
+    response.end(JSON.stringify(body, null, 2));
+  };
+
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const started = Date.now();
+    const url = new URL(request.url ?? "/", "http://stand-in");
+    const rawBody = await readBody(request);
+    const parsedBody = rawBody ? parseJson(rawBody) : undefined;
+    const route = matchRoute(request.method, url.pathname);
+    const apiKey = bearerKey(request.headers.authorization);
+    const body = parsedBody?.ok && typeof parsedBody.value === "object" && parsedBody.value !== null ? (parsedBody.value as ChatCompletionBody) : undefined;
+    const model = route?.kind === "get-model" ? route.model : route?.kind === "chat" && typeof body?.model === "string" ? body.model : undefined;
+    const record: RecordedRequest = {
+      method: request.method ?? "GET",
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      ...(model !== undefined ? { model } : {}),
+      apiKey,
+      headers: Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(", ") : (value ?? "")])),
+      body: parsedBody?.ok ? parsedBody.value : undefined,
+      at: new Date(),
+    };
+    requests.push(record);
+    response.once("close", () => {
+      if (!response.writableFinished) record.abandoned = true;
+    });
+    const sendError = (error: OpenAiError) => send(response, error.httpStatus, error.body, { ...commonHeaders(started), ...error.headers });
+
+    if (!route) return sendError(invalidUrlError(request.method ?? "GET", url.pathname));
+    // OpenAI authenticates before it reads the body or looks at the model.
+    if (!apiKey) return sendError(missingKeyError());
+    const keyBehaviour = overrides.get(apiKey) ?? behaviourFromKey(apiKey, slowDelayMs);
+    const scripted = route.kind === "chat" ? scripts.get(apiKey)?.shift() : undefined;
+    const behaviour = scripted ? { ...keyBehaviour, outcome: scripted } : keyBehaviour;
+    if (behaviour.delayMs) await wait(behaviour.delayMs);
+    if (behaviour.heldUntil) await behaviour.heldUntil.catch(() => undefined);
+
+    if (route.kind === "chat" && parsedBody && !parsedBody.ok) return sendError(unparseableBodyError());
+    if (route.kind === "chat" && typeof body?.model !== "string") return sendError(missingParameterError("model"));
+    const error = errorForOutcome(behaviour.outcome, route.kind, apiKey, model ?? "gpt-6-luna");
+    if (error) return sendError(error);
+
+    if (route.kind === "list-models") return send(response, 200, listModels(), commonHeaders(started));
+    const description = describeModel(model!);
+    if (!description) return sendError(modelNotFoundError(model!));
+    if (route.kind === "get-model") return send(response, 200, description, commonHeaders(started));
+
+    const problem = requestProblem(body!, model!);
+    if (problem) return sendError(problem);
+    const answer: AnswerKind =
+      behaviour.outcome === "refusal"
+        ? { kind: "refusal" }
+        : behaviour.outcome === "content-filter"
+          ? { kind: "content-filter" }
+          : { kind: "text", text: answerText(body!, takeCorruption()) };
+    send(response, 200, chatCompletion(body!, model!, answer), {
+      ...commonHeaders(started),
+      "openai-organization": organizationOf(apiKey).replace(/^org-/, "user-").toLowerCase(),
+      "x-ratelimit-limit-requests": "500",
+      "x-ratelimit-limit-tokens": "200000",
+      "x-ratelimit-remaining-requests": "499",
+      "x-ratelimit-remaining-tokens": "199000",
+      "x-ratelimit-reset-requests": "120ms",
+      "x-ratelimit-reset-tokens": "300ms",
+    });
+  };
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      // A bug here must be visible to whoever reads the failing test, so its text goes in the body.
+      const message = `OpenAI stand-in failed: ${error instanceof Error ? error.message : String(error)}`;
+      if (!response.headersSent) send(response, 500, { error: { message, type: "server_error", param: null, code: null } }, { "content-type": "application/json" });
+      else response.destroy();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    get requests() {
+      return [...requests];
+    },
+    clearRequests() {
+      requests = [];
+    },
+    setBehaviour(apiKey, behaviour) {
+      overrides.set(apiKey, behaviour);
+    },
+    scriptOutcomes(apiKey, outcomes) {
+      scripts.set(apiKey, [...outcomes]);
+    },
+    corruptNextAnswers(count, kind) {
+      corruption = { remaining: count, kind };
+    },
+    reset() {
+      overrides.clear();
+      scripts.clear();
+      corruption = undefined;
+      requests = [];
+    },
+    stop() {
+      for (const timer of delays) clearTimeout(timer);
+      delays.clear();
+      return new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      });
+    },
+  };
+}
