@@ -4,11 +4,8 @@ import { providerInfo } from "../../functions/src/providers";
 import { fakeAnthropicKey, fakeGeminiKey, fakeOpenAiKey } from "../support/keys";
 import { browserSessions, generateQuestions, keyField, pageAndStorageContents, providerCard, saveKey, screenshot, signUp } from "./browser";
 
-/**
- * The provider added next to Gemini. Anthropic until the OpenAI stand-in lands: saving a key asks the
- * provider (its stand-in here) to check it.
- */
-const second = { provider: "anthropic", label: "Anthropic", fakeKey: () => fakeAnthropicKey(), prefix: "sk-ant-api03-" } as const;
+/** The provider added next to Gemini; saving its key asks its stand-in to check it. */
+const second = { provider: "openai", label: "OpenAI", fakeKey: () => fakeOpenAiKey(), prefix: "sk-proj-" } as const;
 
 const mainNav = (page: Page) => page.getByRole("navigation", { name: "Main" });
 
@@ -49,8 +46,7 @@ describe("web app: keys of several providers (browser)", function () {
     await secondCard.getByText(/^Status:\s*Active$/).waitFor();
     assert.equal(await keyField(page, second.provider).inputValue(), "", "the key field is emptied after saving");
     await providerCard(page, "googleai").getByText(`AQ.…${geminiKey.slice(-4)}`, { exact: true }).waitFor();
-    const unused = second.provider === "anthropic" ? "openai" : "anthropic";
-    await providerCard(page, unused).getByText("No key saved yet").waitFor();
+    await providerCard(page, "anthropic").getByText("No key saved yet").waitFor();
     await screenshot(page, "settings-two-providers");
 
     // Nobody chose yet: the first provider with a key pays, Gemini.
@@ -118,6 +114,7 @@ describe("web app: keys of several providers (browser)", function () {
     await signUp(page);
     await saveKey(page, fakeGeminiKey());
     await saveKey(page, second.fakeKey(), second.provider);
+    await saveKey(page, fakeAnthropicKey(), "anthropic");
 
     const removeAll = page.getByRole("button", { name: "Remove all keys" });
     await removeAll.click();
