@@ -41,7 +41,7 @@ export default function SettingsPage() {
       </p>
       {statuses && (keyCount > 1 || statuses.preferredProvider) && (
         <section className="card stack" aria-labelledby="preferred-heading">
-          <h2 id="preferred-heading">Which key pays</h2>
+          <h2 id="preferred-heading">Preferred provider</h2>
           <PreferredProviderForm
             key={removedAll}
             statuses={statuses.byProvider}
