@@ -39,7 +39,7 @@ function linkForAction(action: ErrorAction, provider: Provider = "googleai"): Er
     case "settings":
       return { label: "Go to Settings", href: paths.settings };
     case "provider_keys":
-      return { label: `Open ${providerPages[provider].keysSite}`, href: providerInfo[provider].keysUrl };
+      return { label: `Open ${providerInfo[provider].console}`, href: providerInfo[provider].keysUrl };
     case "provider_quota":
       return { label: providerPages[provider].quotaLinkLabel, href: providerInfo[provider].quotaUrl };
   }

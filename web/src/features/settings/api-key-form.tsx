@@ -4,7 +4,7 @@ import { setApiKey, type ApiKeyStatus, type Provider } from "../../lib/callables
 // The format check uses the server's own key registry (a pure module): checking here too means a wrong
 // paste, which might be some other secret or another provider's key, never leaves the browser.
 import { describeError, keyFormatError, type ErrorDescription } from "../../lib/error-messages";
-import { currentKeyPrefix, providerPages } from "../../lib/provider-pages";
+import { currentKeyPrefix } from "../../lib/provider-pages";
 import { ErrorNotice, NextStepLink } from "../../ui/error-notice";
 import { describedBy, Field } from "../../ui/field";
 import { ProviderSuffix } from "./provider-suffix";
@@ -40,7 +40,7 @@ export function ApiKeyForm({
   /** Called once the server has answered, saved or not (the attempt is in the activity either way). */
   onSettled?: () => void;
 }) {
-  const { label, company } = providerInfo[provider];
+  const { label, company, console: keysConsole } = providerInfo[provider];
   const keyFieldId = `${provider}-api-key`;
   const expiryFieldId = `${provider}-key-expiry`;
   const [visible, setVisible] = useState(false);
@@ -94,7 +94,7 @@ export function ApiKeyForm({
       <Field
         id={keyFieldId}
         label={replacing ? `Replace with a new ${label} key` : `${label} API key`}
-        hint={`Create a key ${providerPages[provider].keysSiteWithPreposition} (it starts with “${keyPrefix}”). It is checked with ${company}, then encrypted and stored, and can't be shown again after saving.`}
+        hint={`Create a key in ${keysConsole} (it starts with “${keyPrefix}”). It is checked with ${company}, then encrypted and stored, and can't be shown again after saving.`}
         error={fieldError}
       >
         <div className="input-with-button">

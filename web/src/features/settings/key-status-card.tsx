@@ -65,8 +65,8 @@ export function KeyStatusCard({ status, actions }: { status: ApiKeyStatus; actio
       {state?.explanation && <p className="key-status-explanation">{state.explanation}</p>}
       {status.rotationDue && (
         <p className="notice notice-warning key-rotation-due">
-          Time for a fresh key: this one was added on <When iso={status.createdAt} otherwise="—" />. Create a new key{" "}
-          {providerPages[status.provider].keysSiteWithPreposition}, save it below, then delete this one there.
+          Time for a fresh key: this one was added on <When iso={status.createdAt} otherwise="—" />. Create a new key in{" "}
+          {providerInfo[status.provider].console}, save it below, then delete this one there.
         </p>
       )}
       <dl className="key-facts">

@@ -37,7 +37,7 @@ export function ProviderKeyCard({
   const [activityVersion, setActivityVersion] = useState(0);
   const keyInput = useRef<HTMLInputElement>(null);
   const activityChanged = () => setActivityVersion((version) => version + 1);
-  const { label, keysUrl } = providerInfo[provider];
+  const { label, console: keysConsole, keysUrl } = providerInfo[provider];
   const pages = providerPages[provider];
   const headingId = `${provider}-key-heading`;
 
@@ -49,7 +49,7 @@ export function ProviderKeyCard({
     <section className="card stack provider-card" aria-labelledby={headingId}>
       <h2 id={headingId}>Your {label} API key</h2>
       <p>
-        <ExternalLink href={keysUrl}>Get a key {pages.keysSiteWithPreposition}</ExternalLink>: {pages.keysSteps}
+        <ExternalLink href={keysUrl}>Get a key in {keysConsole}</ExternalLink>: {pages.keysSteps}
       </p>
       {status ? (
         <KeyStatusCard
