@@ -2,7 +2,17 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { providerInfo } from "../../functions/src/providers";
 import { fakeAnthropicKey, fakeGeminiKey, fakeOpenAiKey } from "../support/keys";
-import { browserSessions, generateQuestions, keyField, pageAndStorageContents, providerCard, saveKey, screenshot, signUp } from "./browser";
+import {
+  alertText,
+  browserSessions,
+  generateQuestions,
+  keyField,
+  pageAndStorageContents,
+  providerCard,
+  saveKey,
+  screenshot,
+  signUp,
+} from "./browser";
 
 /** The provider added next to Gemini; saving its key asks its stand-in to check it. */
 const second = { provider: "openai", label: "OpenAI", fakeKey: () => fakeOpenAiKey(), prefix: "sk-proj-" } as const;
@@ -106,6 +116,36 @@ describe("web app: keys of several providers (browser)", function () {
     await page.locator("#anthropic-api-key-error").getByText(/not an API key: the Anthropic API does not accept it/).waitFor();
 
     assert.equal(sent(), sentBefore, "nothing was sent");
+  });
+
+  it("leads from a failure to the pages of the provider it is about", async () => {
+    const session = await openSession();
+    const { page } = session;
+    await signUp(page);
+    const openAiCard = providerCard(page, "openai");
+    const fieldError = page.locator("#openai-api-key-error");
+
+    await keyField(page, "openai").fill(fakeOpenAiKey("invalidkey"));
+    await openAiCard.getByRole("button", { name: "Save and verify" }).click();
+    await fieldError.getByText(/^OpenAI rejected this key, so it was not saved\./).waitFor();
+    assert.equal(await fieldError.getByRole("link", { name: /^Open the OpenAI dashboard/ }).getAttribute("href"), providerInfo.openai.keysUrl);
+    assert.equal(await keyField(page, "openai").inputValue(), "", "a refused key does not stay in the field");
+
+    // A restricted key without access to models: OpenAI takes it, but Interview AI cannot use it.
+    await keyField(page, "openai").fill(fakeOpenAiKey("noscope"));
+    await openAiCard.getByRole("button", { name: "Save and verify" }).click();
+    await fieldError.getByText(/lacks a permission Interview AI needs/).waitFor();
+    assert.equal(await fieldError.getByRole("link", { name: /^Open the OpenAI dashboard/ }).getAttribute("href"), providerInfo.openai.keysUrl);
+    await openAiCard.getByText("No key saved yet").waitFor();
+
+    // Checks out, but every generation finds the account out of credit.
+    await saveKey(page, fakeOpenAiKey("nocredit"), "openai");
+    await generateQuestions(page, { count: 1 });
+    assert.match(await alertText(page), /Your OpenAI key has run out of credit/);
+    assert.equal(
+      await page.getByRole("alert").getByRole("link", { name: /^About OpenAI billing/ }).getAttribute("href"),
+      providerInfo.openai.quotaUrl,
+    );
   });
 
   it("removes every key at once after confirmation, and every card then shows no key", async () => {
