@@ -5,8 +5,8 @@ export { anyKeyShape as keyShaped } from "../../functions/src/providers";
 
 const keyAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-";
 
-function randomKeyCharacters(length: number): string {
-  return Array.from(randomBytes(length), (byte) => keyAlphabet[byte % keyAlphabet.length]).join("");
+function keyCharacters(bytes: Uint8Array): string {
+  return Array.from(bytes, (byte) => keyAlphabet[byte % keyAlphabet.length]).join("");
 }
 
 /** The two shapes of Gemini key (functions/src/providers.ts): what AI Studio issues today, and the retired one. */
@@ -22,5 +22,15 @@ const geminiKeyShapes = {
  */
 export function fakeGeminiKey(marker = "", shape: keyof typeof geminiKeyShapes = "auth"): string {
   const { prefix, length } = geminiKeyShapes[shape];
-  return `${prefix}${marker}${randomKeyCharacters(length - marker.length)}`;
+  return `${prefix}${marker}${keyCharacters(randomBytes(length - marker.length))}`;
+}
+
+/**
+ * A fake, well-formed Gemini key whose characters come from `bytes` (one per byte; at least the shape's
+ * length): for generators that must make the same keys again from the same seed.
+ */
+export function fakeGeminiKeyFrom(bytes: Uint8Array, shape: keyof typeof geminiKeyShapes = "auth"): string {
+  const { prefix, length } = geminiKeyShapes[shape];
+  if (bytes.length < length) throw new Error(`A ${shape} key needs ${length} bytes, got ${bytes.length}`);
+  return `${prefix}${keyCharacters(bytes.subarray(0, length))}`;
 }
