@@ -1,12 +1,19 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
 import { deleteApp, initializeApp } from "firebase/app";
 import { connectAuthEmulator, createUserWithEmailAndPassword, getAuth } from "firebase/auth";
 import { httpUrl, loadStackConfig } from "../../dev/stack-config";
-import { emulatorAppCheckToken } from "../../web/src/lib/emulator-app-check";
 import { assertCallFails, disposeClients, signUpNewUser } from "../support/firebase-client";
 import { fakeGeminiKey, keyShaped } from "../support/keys";
+import {
+  emulatorLogFromNow,
+  errorOf,
+  firebaseFunctionsProtocolLogs,
+  occurrences,
+  sendRaw,
+  waitForLog,
+  type RawRequest,
+} from "../support/raw-callable";
 
 /**
  * What an attacker (or a curl user) sees who speaks HTTP to the callables without the Firebase SDK, and
@@ -16,15 +23,7 @@ import { fakeGeminiKey, keyShaped } from "../support/keys";
 
 const config = loadStackConfig();
 const callables = ["apiKeyStatus", "removeApiKey", "setApiKey", "setDailyLimit", "setPreferredProvider", "verifyApiKey", "apiKeyActivity", "generateQuestions", "generateFeedback"] as const;
-const urlOf = (name: string) => `${httpUrl(config.functions)}/${config.projectId}/us-central1/${name}`;
 const refusalLine = "malformed callable request refused";
-
-interface RawRequest {
-  method?: string;
-  contentType?: string;
-  accept?: string;
-  body?: string;
-}
 
 /** Each shape firebase-functions would log (or answer 500 for), carrying `key` where it would be logged. */
 function malformedShapes(key: string): Record<string, RawRequest> {
@@ -43,30 +42,6 @@ function malformedShapes(key: string): Record<string, RawRequest> {
   };
 }
 
-async function send(name: string, request: RawRequest, idToken?: string) {
-  const headers: Record<string, string> = {};
-  if (request.contentType !== undefined || request.body !== undefined) headers["Content-Type"] = request.contentType ?? "application/json";
-  if (request.accept) headers.Accept = request.accept;
-  if (idToken) {
-    headers.Authorization = `Bearer ${idToken}`;
-    // A signed-in request stands for the app's, so it carries an App Check token too (every callable
-    // enforces App Check; the emulator only checks that there is one). Signed out, it carries none.
-    headers["X-Firebase-AppCheck"] = emulatorAppCheckToken({ projectId: config.projectId }).token;
-  }
-  const response = await fetch(urlOf(name), { method: request.method ?? "POST", headers, body: request.body });
-  return { status: response.status, contentType: response.headers.get("content-type") ?? "", text: await response.text() };
-}
-
-/** The error a callable answered, from a JSON body or a server-sent event. */
-function errorOf(text: string): { status?: string; message?: string; details?: { reason?: string } } | undefined {
-  const json = text.startsWith("data: ") ? text.slice("data: ".length) : text;
-  try {
-    return (JSON.parse(json) as { error?: { status?: string } }).error;
-  } catch {
-    return undefined;
-  }
-}
-
 async function newIdToken(): Promise<string> {
   const app = initializeApp({ projectId: config.projectId, apiKey: "fake-api-key" }, `raw-${randomUUID()}`);
   try {
@@ -78,40 +53,6 @@ async function newIdToken(): Promise<string> {
     await deleteApp(app);
   }
 }
-
-/** The emulator log captured by `npm test` from here on; undefined (and the test says so) when not captured. */
-function emulatorLogFromNow(): { read(): string } | undefined {
-  const file = process.env.EMULATOR_LOG_FILE;
-  if (!file) {
-    console.log("        (log not checked: only `npm test` captures the emulators' output, EMULATOR_LOG_FILE is unset)");
-    return undefined;
-  }
-  const start = statSync(file).size;
-  return { read: () => readFileSync(file).subarray(start).toString("utf8") };
-}
-
-/** Waits until `ready` holds for the log (the emulator writes the functions' output in its own time). */
-async function waitForLog(log: { read(): string }, ready: (text: string) => boolean, timeoutMs = 15_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const text = log.read();
-    if (ready(text)) return text;
-    if (Date.now() > deadline) assert.fail("the emulator log did not show the expected lines in time");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-const count = (text: string, needle: string) => text.split(needle).length - 1;
-
-/** What firebase-functions writes when it refuses or fails to decode a request: none of it may appear. */
-const firebaseFunctionsProtocolLogs = [
-  "Request body is missing data",
-  "Request body has extra fields",
-  "Request has incorrect Content-Type",
-  "Request has invalid method",
-  "Data cannot be decoded from JSON",
-  "Invalid request, unable to process",
-];
 
 describe("callable protocol: raw HTTP to the callables", function () {
   this.timeout(120_000);
@@ -129,7 +70,7 @@ describe("callable protocol: raw HTTP to the callables", function () {
         keys.push(key);
         for (const [shape, request] of Object.entries(malformedShapes(key))) {
           const label = `${name}, ${shape}, ${signedIn ? "signed in" : "signed out"}`;
-          const response = await send(name, request, signedIn ? idToken : undefined);
+          const response = await sendRaw(name, request, signedIn ? idToken : undefined);
           assert.equal(response.status, 400, label);
           const error = errorOf(response.text);
           assert.equal(error?.status, "INVALID_ARGUMENT", `${label}: ${response.text.slice(0, 200)}`);
@@ -141,8 +82,8 @@ describe("callable protocol: raw HTTP to the callables", function () {
       }
     }
     if (!log) return;
-    const text = await waitForLog(log, (t) => count(t, refusalLine) >= refusals);
-    assert.equal(count(text, refusalLine), refusals);
+    const text = await waitForLog(log, (t) => occurrences(t, refusalLine) >= refusals);
+    assert.equal(occurrences(text, refusalLine), refusals);
     for (const key of keys) assert.ok(!text.includes(key.slice(3)), "a key reached the emulator log");
     assert.ok(!keyShaped.test(text), "a key-shaped string reached the emulator log");
     for (const line of firebaseFunctionsProtocolLogs) assert.ok(!text.includes(line), `firebase-functions logged "${line}"`);
@@ -156,10 +97,10 @@ describe("callable protocol: raw HTTP to the callables", function () {
       const key = fakeGeminiKey();
       keys.push(key);
       const request = { body: JSON.stringify({ data: { [key]: "x" } }) };
-      const signedOut = await send(name, request);
+      const signedOut = await sendRaw(name, request);
       assert.equal(signedOut.status, 401, name);
       assert.equal(errorOf(signedOut.text)?.status, "UNAUTHENTICATED", name);
-      const signedIn = await send(name, request, idToken);
+      const signedIn = await sendRaw(name, request, idToken);
       assert.equal(signedIn.status, 400, name);
       const error = errorOf(signedIn.text);
       assert.equal(error?.status, "INVALID_ARGUMENT", name);
@@ -168,7 +109,7 @@ describe("callable protocol: raw HTTP to the callables", function () {
       assert.ok(!signedOut.text.includes(key.slice(3)) && !signedIn.text.includes(key.slice(3)), `${name}: the key was echoed`);
     }
     if (!log) return;
-    const text = await waitForLog(log, (t) => callables.every((name) => count(t, `Finished "us-central1-${name}"`) >= 2));
+    const text = await waitForLog(log, (t) => callables.every((name) => occurrences(t, `Finished "us-central1-${name}"`) >= 2));
     for (const key of keys) assert.ok(!text.includes(key.slice(3)), "a key reached the emulator log");
   });
 
@@ -184,13 +125,13 @@ describe("callable protocol: raw HTTP to the callables", function () {
     const key = fakeGeminiKey();
     for (const name of callables) {
       for (const body of [`{"data":{"apiKey":${key}}}`, key, `{"data":{"apiKey":"${key}"}`]) {
-        const response = await send(name, { body });
+        const response = await sendRaw(name, { body });
         assert.equal(response.status, 400, `${name}: ${body.slice(0, 20)}`);
         assert.ok(!response.text.includes(key.slice(3)) && !keyShaped.test(response.text), `${name}: the key was echoed`);
       }
     }
     if (!log) return;
-    const text = await waitForLog(log, (t) => count(t, "SyntaxError") >= 3 * callables.length);
+    const text = await waitForLog(log, (t) => occurrences(t, "SyntaxError") >= 3 * callables.length);
     assert.ok(!text.includes(key.slice(3)), "a key reached the emulator log");
   });
 
@@ -199,7 +140,7 @@ describe("callable protocol: raw HTTP to the callables", function () {
     // token error quotes a claim). The body parser still logs its own errors from the functions process,
     // quoting a Content-Type's charset (upper-cased, which is still key-shaped): the output redaction's case.
     const log = emulatorLogFromNow();
-    const response = await send("apiKeyStatus", { contentType: `application/json; charset=${fakeGeminiKey()}`, body: '{"data":{}}' });
+    const response = await sendRaw("apiKeyStatus", { contentType: `application/json; charset=${fakeGeminiKey()}`, body: '{"data":{}}' });
     assert.equal(response.status, 415);
     if (!log) return;
     const text = await waitForLog(log, (t) => t.includes("unsupported charset"));

@@ -77,13 +77,20 @@ function callerOf(app: FirebaseApp, uid?: string): Caller {
 }
 
 /**
- * A brand-new signed-in user, who can also delete their own account (as Firebase Auth lets them); with App
- * Check tokens from the emulator provider unless `options` say otherwise.
+ * A brand-new signed-in user, who can also delete their own account (as Firebase Auth lets them) and hand
+ * out their ID token (for requests made without the SDK); with App Check tokens from the emulator
+ * provider unless `options` say otherwise.
  */
-export async function signUpNewUser(options?: ClientOptions): Promise<Caller & { uid: string; deleteAccount(): Promise<void> }> {
+export async function signUpNewUser(
+  options?: ClientOptions,
+): Promise<Caller & { uid: string; deleteAccount(): Promise<void>; idToken(): Promise<string> }> {
   const app = clientApp(options);
   const credential = await createUserWithEmailAndPassword(getAuth(app), `user-${randomUUID()}@example.test`, `pw-${randomUUID()}`);
-  return { ...(callerOf(app, credential.user.uid) as Caller & { uid: string }), deleteAccount: () => deleteUser(credential.user) };
+  return {
+    ...(callerOf(app, credential.user.uid) as Caller & { uid: string }),
+    deleteAccount: () => deleteUser(credential.user),
+    idToken: () => credential.user.getIdToken(),
+  };
 }
 
 /** A caller who never signed in. */

@@ -5,8 +5,8 @@ export { anyKeyShape as keyShaped } from "../../functions/src/providers";
 
 const keyAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-";
 
-function randomKeyCharacters(length: number): string {
-  return Array.from(randomBytes(length), (byte) => keyAlphabet[byte % keyAlphabet.length]).join("");
+function keyCharacters(bytes: Uint8Array): string {
+  return Array.from(bytes, (byte) => keyAlphabet[byte % keyAlphabet.length]).join("");
 }
 
 /** The two shapes of Gemini key (functions/src/providers.ts): what AI Studio issues today, and the retired one. */
@@ -22,7 +22,17 @@ const geminiKeyShapes = {
  */
 export function fakeGeminiKey(marker = "", shape: keyof typeof geminiKeyShapes = "auth"): string {
   const { prefix, length } = geminiKeyShapes[shape];
-  return `${prefix}${marker}${randomKeyCharacters(length - marker.length)}`;
+  return `${prefix}${marker}${keyCharacters(randomBytes(length - marker.length))}`;
+}
+
+/**
+ * A fake, well-formed Gemini key whose characters come from `bytes` (one per byte; at least the shape's
+ * length): for generators that must make the same keys again from the same seed.
+ */
+export function fakeGeminiKeyFrom(bytes: Uint8Array, shape: keyof typeof geminiKeyShapes = "auth"): string {
+  const { prefix, length } = geminiKeyShapes[shape];
+  if (bytes.length < length) throw new Error(`A ${shape} key needs ${length} bytes, got ${bytes.length}`);
+  return `${prefix}${keyCharacters(bytes.subarray(0, length))}`;
 }
 
 /**
@@ -32,7 +42,7 @@ export function fakeGeminiKey(marker = "", shape: keyof typeof geminiKeyShapes =
  */
 export function fakeOpenAiKey(marker = "", kind: "project" | "legacy" | "admin" = "project"): string {
   const prefix = { project: "sk-proj-", legacy: "sk-", admin: "sk-admin-" }[kind];
-  const body = randomKeyCharacters(156 - marker.length);
+  const body = keyCharacters(randomBytes(156 - marker.length));
   return `${prefix}${marker}${body.slice(0, 70)}T3BlbkFJ${body.slice(70)}`;
 }
 
@@ -42,5 +52,5 @@ export function fakeOpenAiKey(marker = "", kind: "project" | "legacy" | "admin" 
  */
 export function fakeAnthropicKey(marker = "", kind: "api" | "admin" | "oauth" = "api"): string {
   const prefix = { api: "sk-ant-api03-", admin: "sk-ant-admin01-", oauth: "sk-ant-oat01-" }[kind];
-  return `${prefix}${marker}${randomKeyCharacters(93 - marker.length)}AA`;
+  return `${prefix}${marker}${keyCharacters(randomBytes(93 - marker.length))}AA`;
 }
