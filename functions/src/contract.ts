@@ -114,6 +114,12 @@ export type KeyActivityEvent = KeyEvent & { at: string };
 export interface ApiKeyStatuses {
   statuses: ApiKeyStatus[];
   preferredProvider: Provider | null;
+  /**
+   * The app's shared key, when this caller may run on it (ALLOW_DEFAULT_KEY is on and their account is
+   * verified and not anonymous): which provider it is and the calls a day it allows them. An AI call runs
+   * on it only when the user has no key of their own. Null: no shared key for this caller.
+   */
+  sharedKey: { provider: "googleai"; dailyCap: number } | null;
 }
 
 /** `removeApiKey`'s result. With `provider: "all"`, `removedProviders` names the keys that were removed. */

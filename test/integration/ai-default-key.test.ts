@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
+import { apiKeyStatus } from "../../functions/src/callables/api-key-status";
 import { generateQuestions } from "../../functions/src/callables/generate-questions";
 import { sharedKeyGuard } from "../../functions/src/shared-key-budget";
 import { adminDb } from "../support/admin";
@@ -7,7 +8,7 @@ import { geminiStandIn } from "../support/hooks";
 import { fakeGeminiKey } from "../support/keys";
 import { callInProcess, generateRequestsFor, questionsRequest, resetSharedKeyBudget, useParams } from "../support/ai";
 import { callUntilRefused, reasonOf } from "../support/rate-limits";
-import type { GenerateQuestionsResult } from "../../functions/src/contract";
+import type { ApiKeyStatuses, GenerateQuestionsResult } from "../../functions/src/contract";
 
 /**
  * The project-key fallback. ALLOW_DEFAULT_KEY is fixed for a whole emulator run (off there, as by
@@ -55,6 +56,14 @@ describe("generateQuestions with the project's default key (handler run in-proce
     assert.match(error.message ?? "", /today's 2 AI requests on the app's shared key/);
     assert.doesNotMatch(error.message ?? "", /Your Gemini key/);
     assert.equal(error.details?.action, "settings", "the way on is a key of one's own");
+  });
+
+  it("tells a verified user without a key, through apiKeyStatus, that the shared Gemini key will pay and its daily cap; others that it will not", async () => {
+    const user = newUser();
+    const statuses = await callInProcess<ApiKeyStatuses>(apiKeyStatus, user.uid, {});
+    assert.deepEqual(statuses.sharedKey, { provider: "googleai", dailyCap: 2 });
+    const unverified = await callInProcess<ApiKeyStatuses>(apiKeyStatus, newUser().uid, {}, { claims: { email_verified: false } });
+    assert.equal(unverified.sharedKey, null);
   });
 
   it("counts the cap per user", async () => {

@@ -35,6 +35,8 @@ describe("keys of several providers", function () {
         { provider: "anthropic", hasKey: false },
       ],
       preferredProvider: null,
+      // The emulators run with ALLOW_DEFAULT_KEY off (the demo project's params).
+      sharedKey: null,
     });
   });
 

@@ -1,3 +1,5 @@
+import { mayUseSharedKey } from "../ai/caller-key";
+import { allowDefaultKey, defaultKeyDailyCap } from "../config";
 import type { ApiKeyStatus, ApiKeyStatuses } from "../contract";
 import { countKeyCall } from "../keys/key-call-limits";
 import { withTodaysUsage } from "../keys/key-usage";
@@ -10,7 +12,8 @@ import { userCallable } from "./user-callable";
  * What the caller may know about their stored keys. With a provider: `{ status: { provider, hasKey, hint?,
  * state?, createdAt?, updatedAt?, verifiedAt?, lastUsedAt?, usageCount?, expiresAt?, rotationDue?,
  * dailyLimit?, callsToday? } }`; without: `{ statuses: [one per provider, in the registry's order],
- * preferredProvider: provider | null }`. Times are ISO strings; `callsToday` of `dailyLimit` is Settings'
+ * preferredProvider: provider | null, sharedKey: { provider, dailyCap } | null }` (`sharedKey`: the app's
+ * shared key, when this caller may run on it, so that Practice can say who will pay). Times are ISO strings; `callsToday` of `dailyLimit` is Settings'
  * "12 of 30 today". Never a key or its ciphertext, and never a KMS call: `state` is what the last use,
  * check or re-wrap found (`unreadable` included). An expired key reads as `hasKey: false`.
  *
@@ -20,10 +23,11 @@ import { userCallable } from "./user-callable";
 export const apiKeyStatus = userCallable(
   { serviceAccount: keyRecordsServiceAccount },
   ApiKeyStatusInputSchema,
-  async ({ uid, input }): Promise<{ status: ApiKeyStatus } | ApiKeyStatuses> => {
+  async ({ uid, account, input }): Promise<{ status: ApiKeyStatus } | ApiKeyStatuses> => {
     await countKeyCall(uid, "apiKeyStatus");
     if (input.provider) return { status: await withTodaysUsage(uid, await defaultVault().status(uid, input.provider)) };
     const { statuses, preferredProvider } = await defaultVault().statuses(uid);
-    return { statuses: await Promise.all(statuses.map((status) => withTodaysUsage(uid, status))), preferredProvider };
+    const sharedKey = allowDefaultKey.value() && mayUseSharedKey(account) ? { provider: "googleai" as const, dailyCap: defaultKeyDailyCap.value() } : null;
+    return { statuses: await Promise.all(statuses.map((status) => withTodaysUsage(uid, status))), preferredProvider, sharedKey };
   },
 );

@@ -75,7 +75,7 @@ export interface ApiKeyVault {
   /** What the owner may know about their key; an expired key reads as no key. Needs no KMS. */
   status(uid: string, provider: Provider): Promise<ApiKeyStatus>;
   /** Every provider's status, in the registry's order, and the preferred provider: two reads side by side, no KMS. */
-  statuses(uid: string): Promise<ApiKeyStatuses>;
+  statuses(uid: string): Promise<Omit<ApiKeyStatuses, "sharedKey">>;
   /** Sets (or with null clears) the provider AI calls use when they name none. The same value again writes nothing. */
   setPreferredProvider(uid: string, provider: Provider | null): Promise<Provider | null>;
   /**

@@ -10,6 +10,14 @@ import { providersWithKey, type Payer } from "./who-pays";
  * provider, lets them pick another for this practice only (Settings holds the lasting choice).
  */
 export function PayerChoice({ keys, payer, onChoose }: { keys: ApiKeyStatuses; payer: Payer; onChoose: (provider: Provider) => void }) {
+  if (payer.keySource === "none" && keys.sharedKey) {
+    return (
+      <p id="payer" className="key-source">
+        Interview AI's shared {providerInfo[keys.sharedKey.provider].label} key will pay for this practice ({keys.sharedKey.dailyCap} requests a day).{" "}
+        <Link to={paths.settings}>Add your own key in Settings</Link> for more.
+      </p>
+    );
+  }
   if (payer.keySource === "none") {
     return (
       <p id="payer" className="key-source">
