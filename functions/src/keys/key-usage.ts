@@ -1,6 +1,6 @@
 import type { ApiKeyStatus } from "../contract";
 import { AppError, ownKeyDailyLimitReached } from "../errors";
-import { consumeRateLimit, readWindowCount } from "../rate-limit";
+import { consumeRateLimit, readWindowCount, type CountedWindow } from "../rate-limit";
 
 /**
  * AI calls made with a user's own key, counted per UTC day (in the rate limiter's store), against the
@@ -8,6 +8,9 @@ import { consumeRateLimit, readWindowCount } from "../rate-limit";
  * set at noon already knows the morning's calls, and Settings can show "12 of 30 today".
  */
 const ownKeyDaily = { bucket: "own-key-daily", windowSeconds: 86_400 };
+
+/** The window an AI call on the user's own key is counted in (an AI call counts it ahead, see ai-callable.ts). */
+export const ownKeyDailyWindow = (uid: string): CountedWindow => ({ uid, ...ownKeyDaily });
 
 /** Counts one AI call on the user's own key; with a limit, the call over it is QUOTA_EXCEEDED until midnight UTC. */
 export async function countOwnKeyCall(uid: string, dailyLimit: number | undefined): Promise<void> {
