@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { Timestamp, type Firestore } from "firebase-admin/firestore";
+import { Timestamp, type DocumentData, type Firestore } from "firebase-admin/firestore";
 import { firestore } from "./admin";
 import { AppError, keyStoreUnavailable, rateLimited } from "./errors";
 import * as logs from "./logs";
@@ -96,13 +96,22 @@ const grpcAlreadyExists = 6;
 const grpcFailedPrecondition = 9;
 /** A compare-and-set lost to another writer (or to the document's deletion): read afresh and try again. */
 const lostRace = (error: unknown) => [grpcNotFound, grpcAlreadyExists, grpcFailedPrecondition].includes((error as { code?: number })?.code ?? -1);
-const maxCommitAttempts = 12;
+/** Compare-and-set attempts before a counter counts as hot and the change queues in a transaction instead. */
+const compareAndSetAttempts = 3;
+
+const stateOf = (data: DocumentData | undefined): WindowState | undefined => data && { windowStart: data.windowStart as number, count: data.count as number };
+const counterDocument = (state: WindowState, window: CountedWindow) => ({
+  ...state,
+  expiresAt: Timestamp.fromMillis(state.windowStart + window.windowSeconds * 1000),
+});
 
 /**
  * Changes the counters of `windows` in one commit, each only if it is as this instance last saw it;
  * after a lost race, reads them afresh (one round trip for all) and tries again. `change` gets the
  * states and the time and returns each new state (undefined: leave that one as it is). So a counter
- * this instance keeps counting costs one round trip and no read.
+ * this instance keeps counting costs one round trip and no read. A counter still contended after a few
+ * attempts (many calls of one user at once) is changed in a transaction, which Firestore serializes
+ * rather than letting the racers collide again; its update time is then unknown, so it is forgotten.
  */
 async function changeCounters(
   db: Firestore,
@@ -112,12 +121,11 @@ async function changeCounters(
 ): Promise<Array<WindowState | undefined>> {
   const refs = windows.map((window) => counterRef(db, window));
   let seen = refs.map((ref) => seenCounters.get(ref.path));
-  for (let attempt = 1; ; attempt += 1) {
+  for (let attempt = 1; attempt <= compareAndSetAttempts; attempt += 1) {
     if (seen.some((counter) => counter === undefined)) {
       const snapshots = await db.getAll(...refs);
       seen = snapshots.map((snapshot) => {
-        const data = snapshot.data() as WindowState | undefined;
-        const counter = { state: data && { windowStart: data.windowStart, count: data.count }, updateTime: snapshot.updateTime };
+        const counter = { state: stateOf(snapshot.data()), updateTime: snapshot.updateTime };
         remember(snapshot.ref.path, counter);
         return counter;
       });
@@ -131,10 +139,9 @@ async function changeCounters(
     const written: number[] = [];
     next.forEach((state, index) => {
       if (!state) return;
-      const document = { ...state, expiresAt: Timestamp.fromMillis(state.windowStart + windows[index].windowSeconds * 1000) };
       const { updateTime } = known[index];
-      if (updateTime) batch.update(refs[index], document, { lastUpdateTime: updateTime });
-      else batch.create(refs[index], document);
+      if (updateTime) batch.update(refs[index], counterDocument(state, windows[index]), { lastUpdateTime: updateTime });
+      else batch.create(refs[index], counterDocument(state, windows[index]));
       written.push(index);
     });
     if (written.length === 0) return known.map((counter) => counter.state);
@@ -143,13 +150,23 @@ async function changeCounters(
       written.forEach((index, position) => remember(refs[index].path, { state: next[index], updateTime: results[position].writeTime }));
       return next.map((state, index) => state ?? known[index].state);
     } catch (error) {
-      if (!lostRace(error) || attempt >= maxCommitAttempts) throw error;
+      if (!lostRace(error)) throw error;
       for (const ref of refs) seenCounters.delete(ref.path);
       seen = refs.map(() => undefined);
       // Racers that lost together should not collide again at once.
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 4 * attempt));
     }
   }
+  const states = await db.runTransaction(async (transaction) => {
+    const current = (await transaction.getAll(...refs)).map((snapshot) => stateOf(snapshot.data()));
+    const next = change(current, now());
+    next.forEach((state, index) => {
+      if (state) transaction.set(refs[index], counterDocument(state, windows[index]));
+    });
+    return next.map((state, index) => state ?? current[index]);
+  });
+  for (const ref of refs) seenCounters.delete(ref.path);
+  return states;
 }
 
 /** Counts one call in each of `windows`, in one commit; resolves with each count, this call included. */
@@ -243,8 +260,10 @@ async function releaseUnclaimed(scope: CountedAhead, windows: readonly CountedWi
 /**
  * Counts one call against `bucket` for `uid`. Over the limit: AppError RATE_LIMITED with
  * `retryAfterSeconds`, and the call is not counted. Firestore unreachable: KEY_STORE_UNAVAILABLE
- * (nothing was done). A window this instance already saw full is refused without a round trip: counts
- * only grow within a window, whoever else counts.
+ * (nothing was done). A window this instance already saw full is refused without a round trip: its
+ * count cannot have fallen below the limit since, whoever counts, as a count is only taken back when it
+ * went over the limit (countedAhead's unused counts are taken back too, but those buckets are decided
+ * on the count made ahead, never here).
  */
 export async function consumeRateLimit(
   request: RateLimitRequest,
