@@ -36,6 +36,12 @@ type Request = {
 
 const counts: FirestoreOps = { reads: 0, queries: 0, writes: 0, transactions: 0, commits: 0, rpcs: 0 };
 let installed = false;
+let commitListener: ((ms: number, writes: number) => void) | undefined;
+
+/** Tells `listener` how long each commit took (to its answer) and how many documents it wrote; undefined stops. */
+export function onCommit(listener: ((ms: number, writes: number) => void) | undefined): void {
+  commitListener = listener;
+}
 
 function record(method: string, request: Request | undefined): void {
   counts.rpcs += 1;
@@ -70,8 +76,16 @@ export function installFirestoreOpCounter(): void {
     }
     // request(method, request, …) and requestStream(method, bidirectional, request, …).
     prototype[name] = function (this: unknown, ...args: unknown[]) {
-      record(args[0] as string, (name === "request" ? args[1] : args[2]) as Request | undefined);
-      return original.apply(this, args);
+      const request = (name === "request" ? args[1] : args[2]) as Request | undefined;
+      record(args[0] as string, request);
+      const started = performance.now();
+      const result = original.apply(this, args);
+      const listener = commitListener;
+      if (args[0] === "commit" && listener) {
+        const done = () => listener(performance.now() - started, request?.writes?.length ?? 0);
+        (result as Promise<unknown>).then(done, done);
+      }
+      return result;
     };
   }
   installed = true;
