@@ -22,7 +22,7 @@ const outputDir = join(repoRoot, "test-output");
 const quick = process.argv.includes("--quick");
 const sizes = quick
   ? { rounds: 30, warmResolutions: 200, throughputUsers: 10, callsPerUser: 3, coldLoadRounds: 3 }
-  : { rounds: 150, warmResolutions: 1000, throughputUsers: 20, callsPerUser: 5, coldLoadRounds: 9 };
+  : { rounds: 150, warmResolutions: 1000, throughputUsers: 20, callsPerUser: 5, coldLoadRounds: 11 };
 
 /**
  * The functions run in this process as on the Functions emulator: endpoint overrides taken (config.ts),
