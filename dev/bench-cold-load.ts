@@ -1,40 +1,23 @@
-import { spawnSync } from "node:child_process";
-import { join } from "node:path";
-import { repoRoot } from "./stack-config";
+import { coldLoads } from "./bench/cold-load";
+import { distribution } from "./bench/stats";
 
 /**
- * What a cold instance pays to load the functions, measured side by side in one run: the entry point
- * every callable loads (key management stops here), and the AI stack the AI callables add on their
- * first call. Each sample is a fresh Node process, loading the built functions.
+ * What a cold instance pays to load the functions, measured side by side in one run: the SDK floor every
+ * instance loads, the entry point every callable loads (key management stops here), and the AI path,
+ * which adds Genkit, the Gemini plugin and the KMS client on its first call. Each sample is a fresh Node
+ * process loading the built functions. `npm run bench` reports the same figures among the others.
  *
- *   npm run bench:cold-load [-- samples]
+ *   npm run bench:cold-load [-- rounds]
  */
 
-const samples = Number(process.argv[2] ?? 7);
-const lib = join(repoRoot, "functions", "lib");
+const rounds = Number(process.argv[2] ?? 7);
+const samples = coldLoads(["floor", "keyManagement", "aiPath"], rounds);
+const median = (name: keyof typeof samples, field: "ms" | "heapMb") => distribution(samples[name].map((sample) => sample[field])).median;
+const line = (label: string, name: keyof typeof samples) =>
+  `  ${label.padEnd(62)} ${median(name, "ms").toFixed(0).padStart(5)} ms  ${median(name, "heapMb").toFixed(1).padStart(5)} MB heap  ` +
+  `${(median(name, "ms") / median("floor", "ms")).toFixed(2)}x floor${samples[name][0].heavy.length ? `  (loads ${samples[name][0].heavy.join(", ")})` : ""}`;
 
-const probe = (modules: string[]) => `
-  const start = process.hrtime.bigint();
-  for (const m of ${JSON.stringify(modules)}) require(m);
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  globalThis.gc?.();
-  console.log(JSON.stringify({ ms, heapMb: process.memoryUsage().heapUsed / 2 ** 20 }));
-`;
-
-function measure(modules: string[]) {
-  const runs = Array.from({ length: samples }, () => {
-    const result = spawnSync(process.execPath, ["--expose-gc", "-e", probe(modules)], { cwd: join(repoRoot, "functions"), encoding: "utf8" });
-    if (result.status !== 0) throw new Error(result.stderr);
-    return JSON.parse(result.stdout.trim().split("\n").pop()!) as { ms: number; heapMb: number };
-  });
-  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
-  return { ms: median(runs.map((r) => r.ms)), heapMb: median(runs.map((r) => r.heapMb)) };
-}
-
-const keyManagement = measure([join(lib, "index.js")]);
-const withAi = measure([join(lib, "index.js"), join(lib, "ai", "generate-for-user.js")]);
-
-console.log(`cold load, median of ${samples} fresh processes (node ${process.version}):`);
-console.log(`  key-management callables (lib/index.js)   ${keyManagement.ms.toFixed(0).padStart(5)} ms  ${keyManagement.heapMb.toFixed(1).padStart(5)} MB heap`);
-console.log(`  + AI stack (Genkit, Gemini plugin, flows)   ${withAi.ms.toFixed(0).padStart(5)} ms  ${withAi.heapMb.toFixed(1).padStart(5)} MB heap`);
-console.log(`  AI stack alone adds                         ${(withAi.ms - keyManagement.ms).toFixed(0).padStart(5)} ms  ${(withAi.heapMb - keyManagement.heapMb).toFixed(1).padStart(5)} MB heap (${(withAi.ms / keyManagement.ms).toFixed(1)}x the time)`);
+console.log(`cold load, median of ${rounds} fresh processes each, interleaved (node ${process.version}):`);
+console.log(line("SDK floor (firebase-functions, firebase-admin/firestore)", "floor"));
+console.log(line("key-management instance (lib/index.js)", "keyManagement"));
+console.log(line("AI instance (+ Genkit, Gemini plugin, flows, KMS client)", "aiPath"));

@@ -20,6 +20,8 @@ import { waitForHttp } from "./wait-for-http";
  *   npm start -- --clean      the same, from empty data
  *   npm test [-- mocha args]  the gates (lint, type-check), then every test (unit, rules, integration,
  *                             browser) in one mocha run
+ *   npm run bench [-- --quick] what bringing your own key costs per call, beside its floors (dev/bench/main.ts),
+ *                             on the Firestore emulator; the bench runs the functions' handlers itself
  */
 
 const [mode = "start", ...args] = process.argv.slice(2);
@@ -33,10 +35,11 @@ main().catch((error) => {
 });
 
 async function main() {
-  if (mode !== "start" && mode !== "test") throw new Error(`Usage: tsx dev/run.ts start|test`);
+  if (mode !== "start" && mode !== "test" && mode !== "bench") throw new Error(`Usage: tsx dev/run.ts start|test|bench`);
   requireNode22(process.versions.node);
   if (mode === "test") runGates();
   run("npm", ["run", "build", "--silent", "-w", "functions"]);
+  if (mode === "bench") return bench();
   // The emulators' build: the only one that can make the App Check tokens the Functions emulator accepts.
   run("npm", ["run", "build:emulators", "--silent", "-w", "web"]);
   if (mode === "start") await start();
@@ -99,6 +102,11 @@ function stackEnv(baseUrls: { gemini: string; openAi: string; anthropic: string 
     OPENAI_API_BASE_URL: baseUrls.openAi,
     ANTHROPIC_API_BASE_URL: baseUrls.anthropic,
   };
+}
+
+/** Where the tests and the bench run the three stand-ins (in their own process, on firebase.json's ports). */
+function standInUrls(): { gemini: string; openAi: string; anthropic: string } {
+  return { gemini: httpUrl(config.geminiStandIn), openAi: httpUrl(config.openAiStandIn), anthropic: httpUrl(config.anthropicStandIn) };
 }
 
 function emulatorsToRun(plan: "firebase-tools" | "standalone"): string {
@@ -182,45 +190,14 @@ async function start() {
 
 async function test() {
   mkdirSync(outputDir, { recursive: true });
-  const plan = firestorePlan();
   const firestoreLog = join(outputDir, "firestore-emulator.log");
   const emulatorLog = join(outputDir, "emulators.log");
-  let firestore: StandaloneFirestore | undefined;
-  let code: number;
-  let output = "";
-  try {
-    if (plan === "standalone") {
-      firestore = await startStandaloneFirestore({
-        endpoint: config.firestore,
-        projectId: config.projectId,
-        rulesPath: join(repoRoot, "firestore.rules"),
-        logPath: firestoreLog,
-      });
-    }
-    // The tests start the local KMS and the stand-in in their own process (test/support/hooks.ts),
-    // so they can inject faults and read what the stand-in received.
-    const standIns = { gemini: config.geminiStandIn, openAi: config.openAiStandIn, anthropic: config.anthropicStandIn };
-    const baseUrls = { gemini: httpUrl(standIns.gemini), openAi: httpUrl(standIns.openAi), anthropic: httpUrl(standIns.anthropic) };
-    const env = { ...stackEnv(baseUrls), EMULATOR_LOG_FILE: emulatorLog };
-    const mocha = [join(repoRoot, "node_modules", ".bin", "mocha"), "--config", "test/mocharc.json", ...args].map(shellQuote).join(" ");
-    const firebase = spawn(
-      firebaseBin(),
-      ["emulators:exec", "--config", writeEmulatorFirebaseConfig(config), "--only", emulatorsToRun(plan), "--project", config.projectId, mocha],
-      { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    const log = createWriteStream(emulatorLog);
-    for (const stream of [firebase.stdout, firebase.stderr]) {
-      stream.on("data", (chunk: Buffer) => {
-        process.stdout.write(chunk);
-        log.write(chunk);
-        output += chunk.toString("utf8");
-      });
-    }
-    code = await exitOf(firebase);
-    await new Promise((resolve) => log.end(resolve));
-  } finally {
-    await firestore?.stop();
-  }
+  // The tests start the local KMS and the stand-in in their own process (test/support/hooks.ts),
+  // so they can inject faults and read what the stand-in received.
+  const env = { ...stackEnv(standInUrls()), EMULATOR_LOG_FILE: emulatorLog };
+  const mocha = [join(repoRoot, "node_modules", ".bin", "mocha"), "--config", "test/mocharc.json", ...args].map(shellQuote).join(" ");
+  const result = await runWithEmulators(["auth", "functions", "hosting", "firestore"], mocha, { env, logPath: emulatorLog, firestoreLogPath: firestoreLog });
+  let code = result.code;
 
   const leaks = [emulatorLog, firestoreLog].filter((file) => existsSync(file) && anyKeyShape.test(readFileSync(file, "utf8")));
   if (leaks.length > 0) {
@@ -229,9 +206,75 @@ async function test() {
   } else {
     console.log("\nLog scan: no key-shaped string in the emulator or Firestore logs of this run.");
   }
-  const summary = mochaSummary(output);
+  const summary = mochaSummary(result.output);
   if (summary) console.log(`\ntests: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`);
   process.exit(code);
+}
+
+/**
+ * npm run bench: only the Firestore emulator; the bench starts the local KMS and the Gemini stand-in in its
+ * own process (it counts what they receive) and runs the functions' handlers itself.
+ */
+async function bench() {
+  mkdirSync(outputDir, { recursive: true });
+  const tsx = [join(repoRoot, "node_modules", ".bin", "tsx"), join("dev", "bench", "main.ts"), ...args].map(shellQuote).join(" ");
+  const logPath = join(outputDir, "bench-emulators.log");
+  const { code } = await runWithEmulators(["firestore"], tsx, {
+    env: stackEnv(standInUrls()),
+    logPath,
+    firestoreLogPath: join(outputDir, "firestore-emulator.log"),
+  });
+  process.exit(code);
+}
+
+type Emulator = "auth" | "functions" | "hosting" | "firestore";
+
+/**
+ * Runs `command` (a shell command line) while `emulators` run, then stops them: firebase-tools'
+ * `emulators:exec`, except that on Java 17 we run the Firestore emulator ourselves (firestorePlan), and
+ * with nothing left for firebase-tools to run the command runs directly. Output goes to the terminal
+ * and to `logPath`; resolves with the command's exit code and its output.
+ */
+async function runWithEmulators(
+  emulators: Emulator[],
+  command: string,
+  { env, logPath, firestoreLogPath }: { env: NodeJS.ProcessEnv; logPath: string; firestoreLogPath: string },
+): Promise<{ code: number; output: string }> {
+  const plan = emulators.includes("firestore") ? firestorePlan() : "firebase-tools";
+  const forFirebaseTools = emulators.filter((emulator) => emulator !== "firestore" || plan === "firebase-tools");
+  let firestore: StandaloneFirestore | undefined;
+  let output = "";
+  try {
+    if (plan === "standalone") {
+      firestore = await startStandaloneFirestore({
+        endpoint: config.firestore,
+        projectId: config.projectId,
+        rulesPath: join(repoRoot, "firestore.rules"),
+        logPath: firestoreLogPath,
+      });
+    }
+    const child =
+      forFirebaseTools.length > 0
+        ? spawn(
+            firebaseBin(),
+            ["emulators:exec", "--config", writeEmulatorFirebaseConfig(config), "--only", forFirebaseTools.join(","), "--project", config.projectId, command],
+            { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] },
+          )
+        : spawn(command, { cwd: repoRoot, env, shell: true, stdio: ["ignore", "pipe", "pipe"] });
+    const log = createWriteStream(logPath);
+    for (const stream of [child.stdout, child.stderr]) {
+      stream.on("data", (chunk: Buffer) => {
+        process.stdout.write(chunk);
+        log.write(chunk);
+        output += chunk.toString("utf8");
+      });
+    }
+    const code = await exitOf(child);
+    await new Promise((resolve) => log.end(resolve));
+    return { code, output };
+  } finally {
+    await firestore?.stop();
+  }
 }
 
 /** Mocha's closing lines ("12 passing", "1 failing", "2 pending") as the plain line CI reads. */

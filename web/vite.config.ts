@@ -71,16 +71,17 @@ export default defineConfig(({ command, mode }) => {
   return {
     plugins: [react(), reportInitialJs()],
     define: {
-      __FIREBASE_EMULATORS__: JSON.stringify({
-        authUrl: `http://${emulators.auth.host}:${emulators.auth.port}`,
-        functions: emulators.functions,
-      }),
+      __FIREBASE_EMULATORS__: JSON.stringify(
+        forEmulators ? { authUrl: `http://${emulators.auth.host}:${emulators.auth.port}`, functions: emulators.functions } : null,
+      ),
       __EMULATOR_APP_CHECK__: JSON.stringify(forEmulators),
     },
     server: {
       // `vite dev` gets /__/firebase/init.json from the Hosting emulator, as the built app does.
       proxy: { "/__": `http://${emulators.hosting.host}:${emulators.hosting.port}` },
     },
-    build: { target: "es2022" },
+    // No modulepreload polyfill: every browser that runs es2022 either supports modulepreload or, without
+    // the polyfill, simply loads the lazy chunks' imports when it runs them (0.2 kB gzipped off every first visit).
+    build: { target: "es2022", modulePreload: { polyfill: false } },
   };
 });

@@ -69,6 +69,13 @@ export interface RecordedRequest {
   /** The parsed JSON body; undefined for a GET or a body that is not JSON. */
   body?: unknown;
   at: Date;
+  /**
+   * When the request reached the stand-in (its headers, before the body was read) and when the answer was
+   * sent, as `performance.now()` of this process: the bench, which runs the stand-in in its own process,
+   * times a call's overhead before and after "Google" with them.
+   */
+  receivedAt: number;
+  answeredAt?: number;
   /** Set once the caller closed the connection before the answer was sent (it cut the request). */
   abandoned?: true;
 }
@@ -253,6 +260,7 @@ export async function startGeminiStandIn(options: GeminiStandInOptions): Promise
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const receivedAt = performance.now();
     const url = new URL(request.url ?? "/", "http://stand-in");
     const rawBody = await readBody(request);
     const parsedBody = rawBody ? parseJson(rawBody) : undefined;
@@ -267,8 +275,12 @@ export async function startGeminiStandIn(options: GeminiStandInOptions): Promise
       apiKey,
       body: parsedBody?.ok ? parsedBody.value : undefined,
       at: new Date(),
+      receivedAt,
     };
     requests.push(record);
+    response.once("finish", () => {
+      record.answeredAt = performance.now();
+    });
     response.once("close", () => {
       if (!response.writableFinished) record.abandoned = true;
     });

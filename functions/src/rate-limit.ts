@@ -1,13 +1,15 @@
-import { Timestamp, type Firestore } from "firebase-admin/firestore";
+import { AsyncLocalStorage } from "node:async_hooks";
+import { Timestamp, type DocumentData, type Firestore } from "firebase-admin/firestore";
 import { firestore } from "./admin";
 import { AppError, keyStoreUnavailable, rateLimited } from "./errors";
 import * as logs from "./logs";
 
 /**
  * A per-user fixed-window limiter kept in Firestore, so it holds across function instances: each
- * (uid, bucket) has one document counting calls in the current window, updated in a transaction.
- * Windows are aligned to multiples of their length since the epoch, so a 86,400-second window is a
- * UTC day. Documents carry `expiresAt` for a Firestore TTL policy to clean up.
+ * (uid, bucket) has one document counting calls in the current window, changed by compare-and-set
+ * commits (see changeCounters), so racing calls never exceed a limit. Windows are aligned to multiples
+ * of their length since the epoch, so a 86,400-second window is a UTC day. Documents carry `expiresAt`
+ * for a Firestore TTL policy to clean up.
  */
 
 export interface RateLimitRequest {
@@ -48,9 +50,220 @@ export function countInWindow(stored: WindowState | undefined, nowMs: number, wi
 
 const bucketPattern = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** A bucket's window for one user, without its limit: what is counted. */
+export type CountedWindow = Omit<RateLimitRequest, "limit">;
+
+/** A call counted in a window: the count with it included, and the window it fell in. */
+interface Counted {
+  count: number;
+  windowStart: number;
+}
+
+/** Pure: the state after counting one more call at `nowMs` (a new window starts from 0). */
+export function withOneMore(previous: WindowState | undefined, nowMs: number, windowSeconds: number): WindowState {
+  const windowMs = windowSeconds * 1000;
+  const windowStart = Math.floor(nowMs / windowMs) * windowMs;
+  return { windowStart, count: (previous?.windowStart === windowStart ? previous.count : 0) + 1 };
+}
+
+function counterRef(db: Firestore, { uid, bucket, windowSeconds }: CountedWindow) {
+  if (!bucketPattern.test(bucket) || !(windowSeconds > 0)) throw new Error(`Invalid rate limit bucket or window: ${bucket}`);
+  return db.collection("rateLimits").doc(uid).collection("buckets").doc(bucket);
+}
+
+/**
+ * What this instance last saw of each counter document, written or read: its state and update time
+ * (none when the document did not exist). Counting starts from it without a read, and the commit is a
+ * compare-and-set on that update time (or on the document's absence), so a state another instance has
+ * changed meanwhile is never written over: the commit fails and the counter is read afresh. Bounded;
+ * the least recently used goes first.
+ */
+interface SeenCounter {
+  state: WindowState | undefined;
+  updateTime: Timestamp | undefined;
+}
+const seenCounters = new Map<string, SeenCounter>();
+const maxSeenCounters = 10_000;
+
+function remember(path: string, seen: SeenCounter): void {
+  seenCounters.delete(path);
+  seenCounters.set(path, seen);
+  if (seenCounters.size > maxSeenCounters) seenCounters.delete(seenCounters.keys().next().value as string);
+}
+
+const grpcNotFound = 5;
+const grpcAlreadyExists = 6;
+const grpcFailedPrecondition = 9;
+/** A compare-and-set lost to another writer (or to the document's deletion): read afresh and try again. */
+const lostRace = (error: unknown) => [grpcNotFound, grpcAlreadyExists, grpcFailedPrecondition].includes((error as { code?: number })?.code ?? -1);
+/** Compare-and-set attempts before a counter counts as hot and the change queues in a transaction instead. */
+const compareAndSetAttempts = 3;
+
+const stateOf = (data: DocumentData | undefined): WindowState | undefined => data && { windowStart: data.windowStart as number, count: data.count as number };
+const counterDocument = (state: WindowState, window: CountedWindow) => ({
+  ...state,
+  expiresAt: Timestamp.fromMillis(state.windowStart + window.windowSeconds * 1000),
+});
+
+/**
+ * Changes the counters of `windows` in one commit, each only if it is as this instance last saw it;
+ * after a lost race, reads them afresh (one round trip for all) and tries again. `change` gets the
+ * states and the time and returns each new state (undefined: leave that one as it is). So a counter
+ * this instance keeps counting costs one round trip and no read. A counter still contended after a few
+ * attempts (many calls of one user at once) is changed in a transaction, which Firestore serializes
+ * rather than letting the racers collide again; its update time is then unknown, so it is forgotten.
+ */
+async function changeCounters(
+  db: Firestore,
+  windows: readonly CountedWindow[],
+  change: (states: Array<WindowState | undefined>, nowMs: number) => Array<WindowState | undefined>,
+  now: () => number,
+): Promise<Array<WindowState | undefined>> {
+  const refs = windows.map((window) => counterRef(db, window));
+  let seen = refs.map((ref) => seenCounters.get(ref.path));
+  for (let attempt = 1; attempt <= compareAndSetAttempts; attempt += 1) {
+    if (seen.some((counter) => counter === undefined)) {
+      const snapshots = await db.getAll(...refs);
+      seen = snapshots.map((snapshot) => {
+        const counter = { state: stateOf(snapshot.data()), updateTime: snapshot.updateTime };
+        remember(snapshot.ref.path, counter);
+        return counter;
+      });
+    }
+    const known = seen as SeenCounter[];
+    const next = change(
+      known.map((counter) => counter.state),
+      now(),
+    );
+    const batch = db.batch();
+    const written: number[] = [];
+    next.forEach((state, index) => {
+      if (!state) return;
+      const { updateTime } = known[index];
+      if (updateTime) batch.update(refs[index], counterDocument(state, windows[index]), { lastUpdateTime: updateTime });
+      else batch.create(refs[index], counterDocument(state, windows[index]));
+      written.push(index);
+    });
+    if (written.length === 0) return known.map((counter) => counter.state);
+    try {
+      const results = await batch.commit();
+      written.forEach((index, position) => remember(refs[index].path, { state: next[index], updateTime: results[position].writeTime }));
+      return next.map((state, index) => state ?? known[index].state);
+    } catch (error) {
+      if (!lostRace(error)) throw error;
+      for (const ref of refs) seenCounters.delete(ref.path);
+      seen = refs.map(() => undefined);
+      // Racers that lost together should not collide again at once.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 4 * attempt));
+    }
+  }
+  const states = await db.runTransaction(async (transaction) => {
+    const current = (await transaction.getAll(...refs)).map((snapshot) => stateOf(snapshot.data()));
+    const next = change(current, now());
+    next.forEach((state, index) => {
+      if (state) transaction.set(refs[index], counterDocument(state, windows[index]));
+    });
+    return next.map((state, index) => state ?? current[index]);
+  });
+  for (const ref of refs) seenCounters.delete(ref.path);
+  return states;
+}
+
+/** Counts one call in each of `windows`, in one commit; resolves with each count, this call included. */
+async function countOneCall(db: Firestore, windows: readonly CountedWindow[], now: () => number): Promise<Counted[]> {
+  const states = await changeCounters(db, windows, (previous, nowMs) => previous.map((state, index) => withOneMore(state, nowMs, windows[index].windowSeconds)), now);
+  return states.map((state) => ({ count: state!.count, windowStart: state!.windowStart }));
+}
+
+/** Takes back calls counted by countOneCall, each only while its window is still the current one. */
+async function uncount(db: Firestore, counted: Array<{ window: CountedWindow; windowStart: number }>, now: () => number): Promise<void> {
+  await changeCounters(
+    db,
+    counted.map(({ window }) => window),
+    (states) => states.map((state, index) => (state && state.windowStart === counted[index].windowStart && state.count > 0 ? { ...state, count: state.count - 1 } : undefined)),
+    now,
+  );
+}
+
+/**
+ * A call whose windows were counted ahead, at its start, in one commit (`countedAhead`): consumeRateLimit
+ * inside the call decides on those counts instead of counting again, and counts nothing else before the
+ * call is within its first limit.
+ */
+interface CountedAhead {
+  db: Firestore;
+  now: () => number;
+  first: RateLimitRequest;
+  counts: Map<string, Promise<Counted>>;
+  claimed: Set<string>;
+  /** Settles once the first limit has decided: resolves when within it, rejects with its refusal. */
+  firstVerdict?: Promise<unknown>;
+}
+const countingAhead = new AsyncLocalStorage<CountedAhead>();
+
+/**
+ * Runs `work` for one call of `first.uid`, having counted the call in `first`'s window and in `others`
+ * in one commit, started before `work` and running beside it (an AI call reads the caller's key
+ * meanwhile). Within `work`, consumeRateLimit for these buckets decides on the counts made ahead, and
+ * any other counting waits until `first` has let the call through; a refusal by `first` is the call's
+ * answer whatever else failed meanwhile. Counts `work` did not claim (an AI call that ended up on the
+ * shared key, or failed before it used the user's own) are taken back before this resolves.
+ */
+export async function countedAhead<T>(
+  first: RateLimitRequest,
+  others: readonly CountedWindow[],
+  work: () => Promise<T>,
+  db: Firestore = firestore(),
+  now: () => number = Date.now,
+): Promise<T> {
+  // A window this instance already saw full refuses at once: no count, no key read, no round trip.
+  const seen = seenCounters.get(counterRef(db, first).path)?.state;
+  const decision = seen && decideFixedWindow(seen, now(), first.limit, first.windowSeconds);
+  if (decision && !decision.allowed) refuse(first, decision);
+  const windows = [first, ...others];
+  const counting = countOneCall(db, windows, now);
+  const scope: CountedAhead = {
+    db,
+    now,
+    first,
+    counts: new Map(windows.map((window, index) => [window.bucket, counting.then((counts) => counts[index])])),
+    claimed: new Set(),
+  };
+  const firstVerdict = countingAhead.run(scope, () => consumeRateLimit(first, db, now));
+  scope.firstVerdict = firstVerdict;
+  firstVerdict.catch(() => undefined); // observed below, once `work` has settled
+  try {
+    const result = await countingAhead.run(scope, work);
+    await firstVerdict;
+    return result;
+  } catch (error) {
+    await firstVerdict;
+    throw error;
+  } finally {
+    await releaseUnclaimed(scope, windows, counting);
+  }
+}
+
+async function releaseUnclaimed(scope: CountedAhead, windows: readonly CountedWindow[], counting: Promise<Counted[]>): Promise<void> {
+  const counts = await counting.catch(() => undefined);
+  if (!counts) return; // nothing was counted
+  const unclaimed = windows.map((window, index) => ({ window, windowStart: counts[index].windowStart })).filter(({ window }) => !scope.claimed.has(window.bucket));
+  if (unclaimed.length === 0) return;
+  try {
+    await uncount(scope.db, unclaimed, scope.now);
+  } catch (error) {
+    // The call is over; a count not taken back only brings its user a little nearer their limit.
+    logs.rateLimitStoreFailure(windows[0].uid, unclaimed.map(({ window }) => window.bucket).join(","), error);
+  }
+}
+
 /**
  * Counts one call against `bucket` for `uid`. Over the limit: AppError RATE_LIMITED with
- * `retryAfterSeconds`. Firestore unreachable: KEY_STORE_UNAVAILABLE (nothing was done).
+ * `retryAfterSeconds`, and the call is not counted. Firestore unreachable: KEY_STORE_UNAVAILABLE
+ * (nothing was done). A window this instance already saw full is refused without a round trip: its
+ * count cannot have fallen below the limit since, whoever counts, as a count is only taken back when it
+ * went over the limit (countedAhead's unused counts are taken back too, but those buckets are decided
+ * on the count made ahead, never here).
  */
 export async function consumeRateLimit(
   request: RateLimitRequest,
@@ -58,32 +271,41 @@ export async function consumeRateLimit(
   now: () => number = Date.now,
 ): Promise<{ remaining: number }> {
   const { uid, bucket, limit, windowSeconds } = request;
-  if (!bucketPattern.test(bucket) || !(windowSeconds > 0)) throw new Error(`Invalid rate limit bucket or window: ${bucket}`);
-  const ref = db.collection("rateLimits").doc(uid).collection("buckets").doc(bucket);
-  let decision: WindowDecision;
+  const ref = counterRef(db, request);
+  const scope = countingAhead.getStore();
+  const isFirst = scope?.first.bucket === bucket && scope.first.uid === uid;
+  // Nothing else is counted for a call before its first limit let it through.
+  if (scope && !isFirst) await scope.firstVerdict;
+  const ahead = scope && scope.first.uid === uid && !scope.claimed.has(bucket) ? scope.counts.get(bucket) : undefined;
+  if (ahead) scope!.claimed.add(bucket);
+
+  const seen = seenCounters.get(ref.path)?.state;
+  const atStart = now();
+  if (!ahead && seen && !decideFixedWindow(seen, atStart, limit, windowSeconds).allowed) {
+    return refuse(request, decideFixedWindow(seen, atStart, limit, windowSeconds));
+  }
+  let counted: Counted;
   try {
-    decision = await db.runTransaction(async (transaction) => {
-      const snapshot = await transaction.get(ref);
-      const stored = snapshot.exists ? (snapshot.data() as WindowState) : undefined;
-      const result = decideFixedWindow(stored, now(), limit, windowSeconds);
-      if (result.allowed) {
-        transaction.set(ref, {
-          ...result.next,
-          expiresAt: Timestamp.fromMillis(result.next.windowStart + windowSeconds * 1000),
-        });
-      }
-      return result;
-    });
+    counted = ahead ? await ahead : (await countOneCall(db, [request], now))[0];
   } catch (error) {
     if (error instanceof AppError) throw error;
     logs.rateLimitStoreFailure(uid, bucket, error);
     throw keyStoreUnavailable();
   }
-  if (!decision.allowed) {
-    logs.rateLimited(uid, bucket, limit, windowSeconds, decision.retryAfterSeconds);
-    throw rateLimited(decision.retryAfterSeconds);
+  if (counted.count <= limit) return { remaining: limit - counted.count };
+  // Over the limit: this call is not one of the window's calls after all.
+  try {
+    await uncount(db, [{ window: request, windowStart: counted.windowStart }], now);
+  } catch (error) {
+    logs.rateLimitStoreFailure(uid, bucket, error);
   }
-  return { remaining: decision.remaining };
+  return refuse(request, decideFixedWindow({ windowStart: counted.windowStart, count: limit }, now(), limit, windowSeconds));
+}
+
+function refuse({ uid, bucket, limit, windowSeconds }: RateLimitRequest, decision: WindowDecision): never {
+  const retryAfterSeconds = decision.allowed ? 1 : decision.retryAfterSeconds;
+  logs.rateLimited(uid, bucket, limit, windowSeconds, retryAfterSeconds);
+  throw rateLimited(retryAfterSeconds);
 }
 
 /**

@@ -28,6 +28,22 @@ describe("data key cache", () => {
     assert.equal(kms.unwraps, 1);
   });
 
+  it("asks KMS once for concurrent misses of one data key, and again after a failed call", async () => {
+    const kms = countingWrapper();
+    const cache = cachingUnwrap(kms, { maxEntries: 10, ttlMs: 60_000 });
+    const wrapped = randomBytes(32);
+    const aad = Buffer.from("alice");
+    const keys = await Promise.all(Array.from({ length: 20 }, () => cache.unwrap(wrapped, aad)));
+    assert.equal(kms.unwraps, 1);
+    keys[0].fill(0); // each caller holds its own copy
+    assert.ok(keys.slice(1).every((key) => key.equals(wrapped)));
+
+    const failing: DataKeyWrapper = { wrap: (dataKey, aad) => kms.wrap(dataKey, aad), unwrap: async () => Promise.reject(new Error("KMS down")) };
+    const flaky = cachingUnwrap(failing, { maxEntries: 10, ttlMs: 60_000 });
+    await assert.rejects(Promise.all([flaky.unwrap(wrapped, aad), flaky.unwrap(wrapped, aad)]), /KMS down/);
+    await assert.rejects(flaky.unwrap(wrapped, aad), /KMS down/); // the failure was not cached
+  });
+
   it("keys entries by owner: the same wrapped key under another AAD goes to KMS", async () => {
     const kms = countingWrapper();
     const cache = cachingUnwrap(kms, { maxEntries: 10, ttlMs: 60_000 });

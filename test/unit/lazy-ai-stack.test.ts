@@ -4,19 +4,20 @@ import { join } from "node:path";
 import { repoRoot } from "../../dev/stack-config";
 
 /**
- * Key management must not pay for Genkit: loading the functions' entry point (what every cold instance
- * does) must leave the AI stack unloaded until an AI callable runs. Checked on the built code, in a
- * fresh process, as the Functions runtime loads it.
+ * Key management must not pay for Genkit or Cloud KMS: loading the functions' entry point (what every
+ * cold instance does) must leave the AI stack unloaded until an AI callable runs, and the KMS client until
+ * a data key is wrapped or unwrapped (apiKeyStatus and removeApiKey never do). Checked on the built code,
+ * in a fresh process, as the Functions runtime loads it.
  */
 describe("functions entry point", () => {
-  it("loads every function without loading Genkit or the Gemini plugin", function () {
+  it("loads every function without loading Genkit, the Gemini plugin or the Cloud KMS client", function () {
     this.timeout(30_000);
     const result = spawnSync(
       process.execPath,
       [
         "-e",
         `const exported = Object.keys(require("./lib/index.js")).sort();
-         const loaded = Object.keys(require.cache).filter((file) => /node_modules[\\\\/](genkit|@genkit-ai)[\\\\/]/.test(file));
+         const loaded = Object.keys(require.cache).filter((file) => /node_modules[\\\\/](genkit|@genkit-ai|@google-cloud[\\\\/]kms)[\\\\/]/.test(file));
          console.log(JSON.stringify({ exported, loaded }));`,
       ],
       { cwd: join(repoRoot, "functions"), encoding: "utf8" },

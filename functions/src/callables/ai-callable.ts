@@ -1,8 +1,10 @@
 import type { z } from "zod";
 import type { Progress } from "../ai/schemas";
 import { aiRateLimitPerMinute, defaultGeminiApiKey } from "../config";
+import { ownKeyDailyWindow } from "../keys/key-usage";
+import type { Provider } from "../providers";
 import { keyReaderServiceAccount } from "../service-accounts";
-import { consumeRateLimit } from "../rate-limit";
+import { countedAhead } from "../rate-limit";
 import { userCallable, type UserCall } from "./user-callable";
 
 /** What the AI services module offers; loaded lazily, so only its type is named here. */
@@ -13,8 +15,16 @@ type AiServices = typeof import("../ai/generate-for-user.js");
  * key, so each App Check token buys one call), that counts the call against the per-user rate limit, then
  * loads the AI stack (Genkit and the Gemini plugin load on the first AI call of an instance, never for key
  * management) and runs `generate`. 180 s leaves room for the call's three upstream attempts of at most 25 s each.
+ *
+ * What does not depend on each other runs at once: one commit counts the call in its minute and in the
+ * own key's day while the AI stack loads and `generate` reads the caller's key; the own key's daily limit
+ * (which the key's record holds) is then decided on the count already made, and nothing else is counted,
+ * nor Gemini asked, before the per-minute limit has let the call through (rate-limit.ts, countedAhead).
+ * The day counted ahead is that of the provider the call names (the web app always names the key it said
+ * would pay), else Gemini's; when the key that pays turns out to be another's, that day is counted when
+ * the key is known and the count made ahead is taken back.
  */
-export function aiCallable<Schema extends z.ZodTypeAny, Result>(
+export function aiCallable<Schema extends z.ZodType<{ provider?: Provider }>, Result>(
   schema: Schema,
   generate: (ai: AiServices, call: UserCall<z.output<Schema>, Progress>) => Promise<Result>,
 ) {
@@ -22,8 +32,9 @@ export function aiCallable<Schema extends z.ZodTypeAny, Result>(
     { secrets: [defaultGeminiApiKey], timeoutSeconds: 180, memory: "512MiB", consumeAppCheckToken: true, serviceAccount: keyReaderServiceAccount },
     schema,
     async (call) => {
-      await consumeRateLimit({ uid: call.uid, bucket: "ai", limit: aiRateLimitPerMinute.value(), windowSeconds: 60 });
-      return generate(await import("../ai/generate-for-user.js"), call);
+      const perMinute = { uid: call.uid, bucket: "ai", limit: aiRateLimitPerMinute.value(), windowSeconds: 60 };
+      const likelyPayer = ownKeyDailyWindow(call.uid, call.input.provider ?? "googleai");
+      return countedAhead(perMinute, [likelyPayer], async () => generate(await import("../ai/generate-for-user.js"), call));
     },
   );
 }

@@ -1,7 +1,7 @@
 import type { ApiKeyStatus } from "../contract";
 import { AppError, ownKeyDailyLimitReached } from "../errors";
 import type { Provider } from "../providers";
-import { consumeRateLimit, readWindowCount } from "../rate-limit";
+import { consumeRateLimit, readWindowCount, type CountedWindow } from "../rate-limit";
 
 /**
  * AI calls made with a user's own key, counted per UTC day (in the rate limiter's store), against the
@@ -15,6 +15,9 @@ const ownKeyDaily = (provider: Provider) => ({
   bucket: provider === "googleai" ? "own-key-daily" : `own-key-daily-${provider}`,
   windowSeconds: dailyWindowSeconds,
 });
+
+/** The window an AI call on the user's own key for `provider` is counted in (an AI call counts it ahead, see ai-callable.ts). */
+export const ownKeyDailyWindow = (uid: string, provider: Provider): CountedWindow => ({ uid, ...ownKeyDaily(provider) });
 
 /** Counts one AI call on the user's own key; with a limit, the call over it is QUOTA_EXCEEDED until midnight UTC. */
 export async function countOwnKeyCall(uid: string, provider: Provider, dailyLimit: number | undefined): Promise<void> {

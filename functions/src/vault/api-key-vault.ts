@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { FieldValue, type Firestore } from "firebase-admin/firestore";
+import { FieldValue, type Firestore, type Timestamp } from "firebase-admin/firestore";
 import { firestore } from "../admin";
 import type { ApiKeyStatus, ApiKeyStatuses, KeyActivityEvent, KeyEvent } from "../contract";
 import { keyRotationReminderDays, kmsKeyName } from "../config";
@@ -122,6 +122,11 @@ export interface VaultOptions {
 
 const dayMs = 86_400_000;
 
+const grpcNotFound = 5;
+const grpcFailedPrecondition = 9;
+/** A write conditioned on the record as read failed: it changed (FAILED_PRECONDITION) or is gone (NOT_FOUND). */
+const changedSinceRead = (error: unknown) => [grpcNotFound, grpcFailedPrecondition].includes((error as { code?: number })?.code ?? -1);
+
 export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, options: VaultOptions = {}): ApiKeyVault {
   const now = options.now ?? (() => new Date());
   const rotationReminderDays = options.rotationReminderDays ?? (() => 90);
@@ -178,6 +183,41 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, option
     });
     if (event) logs.keyEvent(uid, provider, event);
     return record;
+  }
+
+  /**
+   * The record as readApiKey last read it, per key: its update time and state. A successful use is then
+   * recorded by one write that applies only if the record is still exactly that (a compare-and-set on its
+   * update time), which proves it is still key `keyId` without reading it again. Bounded; the least
+   * recently used goes first.
+   */
+  const lastRead = new Map<string, { updateTime: Timestamp; state: KeyState }>();
+  const lastReadKey = (uid: string, provider: Provider, keyId: string) => `${uid}/${provider}/${keyId}`;
+  const rememberRead = (key: string, read: { updateTime: Timestamp; state: KeyState }) => {
+    lastRead.delete(key);
+    lastRead.set(key, read);
+    if (lastRead.size > 1000) lastRead.delete(lastRead.keys().next().value as string);
+  };
+
+  /** recordUse in one write, if the record is as readApiKey last saw it; false when it is not (or was not seen). */
+  async function recordUseAsLastRead(uid: string, provider: Provider, keyId: string): Promise<boolean> {
+    const key = lastReadKey(uid, provider, keyId);
+    const seen = lastRead.get(key);
+    if (!seen) return false;
+    lastRead.delete(key);
+    const ref = apiKeyDoc(db, uid, provider);
+    const batch = db.batch().update(ref, { lastUsedAt: now(), usageCount: FieldValue.increment(1), state: "active" }, { lastUpdateTime: seen.updateTime });
+    const event: AuditEvent | undefined = seen.state === "active" ? undefined : { event: "state_change", outcome: "active" };
+    if (event) batch.create(db.collection(auditCollection).doc(), auditDocument(uid, provider, event, now()));
+    try {
+      const [written] = await batch.commit();
+      rememberRead(key, { updateTime: written.writeTime, state: "active" });
+    } catch (error) {
+      if (!changedSinceRead(error)) throw error;
+      return false;
+    }
+    if (event) logs.keyEvent(uid, provider, event);
+    return true;
   }
 
   /** Moves key `keyId` to `state`, auditing `state_change`, if that is a change. */
@@ -261,17 +301,23 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, option
     removeApiKey: (uid, provider) =>
       guarded(uid, provider, "remove", async () => {
         const ref = apiKeyDoc(db, uid, provider);
-        const event = await db.runTransaction(async (tx) => {
-          const existing = await tx.get(ref);
-          const event: AuditEvent = { event: "remove", outcome: existing.exists ? "removed" : "absent" };
-          // Nothing to remove changes nothing, so it leaves no audit document (a log line only).
-          if (!existing.exists) return event;
-          tx.delete(ref);
-          tx.create(db.collection(auditCollection).doc(), auditDocument(uid, provider, event, now()));
-          return event;
-        });
-        logs.keyEvent(uid, provider, event);
-        return event.outcome === "removed";
+        const event: AuditEvent = { event: "remove", outcome: "removed" };
+        // One commit, no read: the delete applies only if there is a record, and its audit event with it.
+        // Nothing to remove changes nothing, so it leaves no audit document (a log line only).
+        const removed = await db
+          .batch()
+          .delete(ref, { exists: true })
+          .create(db.collection(auditCollection).doc(), auditDocument(uid, provider, event, now()))
+          .commit()
+          .then(
+            () => true,
+            (error: unknown) => {
+              if ((error as { code?: number })?.code === grpcNotFound) return false;
+              throw error;
+            },
+          );
+        logs.keyEvent(uid, provider, removed ? event : { event: "remove", outcome: "absent" });
+        return removed;
       }),
 
     removeAllApiKeys: async (uid) => {
@@ -339,6 +385,7 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, option
         const snapshot = await apiKeyDoc(db, uid, provider).get();
         if (!snapshot.exists) return null;
         const record = fromDocument(snapshot.data()!);
+        rememberRead(lastReadKey(uid, provider, record.keyId), { updateTime: snapshot.updateTime!, state: record.state });
         if (isExpired(record, now())) {
           // Refused exactly like a removed key; deleting it now is what the scheduled cleanup would do later.
           await expireIfDue(db, uid, provider, record.keyId, now());
@@ -383,6 +430,7 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, option
 
     recordUse: (uid, provider, keyId) =>
       guarded(uid, provider, "record_use", async () => {
+        if (await recordUseAsLastRead(uid, provider, keyId)) return;
         await updateSameKey(uid, provider, keyId, (record) => ({
           fields: { lastUsedAt: now(), usageCount: FieldValue.increment(1), state: "active" },
           ...(record.state === "active" ? {} : { event: { event: "state_change", outcome: "active" } satisfies KeyEvent }),

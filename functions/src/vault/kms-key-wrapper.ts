@@ -1,5 +1,4 @@
-import { KeyManagementServiceClient } from "@google-cloud/kms";
-import { grpc } from "google-gax";
+import type { KeyManagementServiceClient, protos } from "@google-cloud/kms";
 import { kmsEmulatorHost } from "../config";
 import { crc32c } from "./crc32c";
 import { EnvelopeIntegrityError, WrappingKeyUnusableError, type DataKeyWrapper } from "./envelope";
@@ -10,12 +9,39 @@ import { EnvelopeIntegrityError, WrappingKeyUnusableError, type DataKeyWrapper }
  */
 const kmsCallTimeoutMs = 5_000;
 
+/** The calls of the KMS client this file makes, in their promise form; the real client has them (and more). */
+export interface KmsClient {
+  encrypt(request: protos.google.cloud.kms.v1.IEncryptRequest, options?: { timeout?: number }): Promise<[protos.google.cloud.kms.v1.IEncryptResponse, ...unknown[]]>;
+  decrypt(request: protos.google.cloud.kms.v1.IDecryptRequest, options?: { timeout?: number }): Promise<[protos.google.cloud.kms.v1.IDecryptResponse, ...unknown[]]>;
+  getCryptoKey(request: protos.google.cloud.kms.v1.IGetCryptoKeyRequest, options?: { timeout?: number }): Promise<[protos.google.cloud.kms.v1.ICryptoKey, ...unknown[]]>;
+  close(): Promise<void>;
+}
+
 /**
  * The production KMS client; with KMS_EMULATOR_HOST set, the same client speaks plaintext gRPC to the
  * local KMS (dev/local-kms), as firebase-admin does for FIRESTORE_EMULATOR_HOST.
+ *
+ * Created on its first call: @google-cloud/kms (its protos and service descriptors, about 0.2 s of a
+ * cold start) is loaded only by an instance that wraps or unwraps a data key. apiKeyStatus, removeApiKey
+ * and the other record-only functions never do, and an AI instance loads it while its first call waits
+ * on Firestore. A refused KMS_EMULATOR_HOST fails that first call (KEY_STORE_UNAVAILABLE).
  */
-export function createKmsClient(): KeyManagementServiceClient {
+export function createKmsClient(): KmsClient {
+  let client: Promise<KeyManagementServiceClient> | undefined;
+  const loaded = () => (client ??= connect());
+  return {
+    encrypt: async (request, options) => (await loaded()).encrypt(request, options),
+    decrypt: async (request, options) => (await loaded()).decrypt(request, options),
+    getCryptoKey: async (request, options) => (await loaded()).getCryptoKey(request, options),
+    close: async () => {
+      if (client) await (await client).close();
+    },
+  };
+}
+
+async function connect(): Promise<KeyManagementServiceClient> {
   const emulatorHost = kmsEmulatorHost();
+  const [{ KeyManagementServiceClient }, { grpc }] = await Promise.all([import("@google-cloud/kms"), import("google-gax")]);
   if (!emulatorHost) return new KeyManagementServiceClient();
   const separator = emulatorHost.lastIndexOf(":");
   return new KeyManagementServiceClient({
@@ -42,7 +68,7 @@ const grpcFailedPrecondition = 9;
  * Wraps data keys with Cloud KMS `encrypt`/`decrypt`, checking the CRC32C integrity fields both ways as
  * Google's samples do, so corruption in transit is detected rather than stored.
  */
-export function kmsKeyWrapper(client: KeyManagementServiceClient, cryptoKeyName: string): DataKeyWrapper {
+export function kmsKeyWrapper(client: KmsClient, cryptoKeyName: string): DataKeyWrapper {
   return {
     async wrap(dataKey, aad) {
       const [response] = await client
@@ -103,7 +129,7 @@ export function kmsKeyWrapper(client: KeyManagementServiceClient, cryptoKeyName:
  * The full name of the key's primary version, the one Encrypt uses now (`cloudkms.cryptoKeys.get`, in
  * roles/cloudkms.viewer). Only the re-wrap job asks, to tell records that need moving from current ones.
  */
-export async function kmsPrimaryVersion(client: KeyManagementServiceClient, cryptoKeyName: string): Promise<string> {
+export async function kmsPrimaryVersion(client: KmsClient, cryptoKeyName: string): Promise<string> {
   const [cryptoKey] = await client.getCryptoKey({ name: cryptoKeyName }, { timeout: kmsCallTimeoutMs });
   const primary = cryptoKey.primary?.name;
   if (!primary) throw new Error(`Cloud KMS key ${cryptoKeyName} has no primary version.`);

@@ -1,10 +1,12 @@
 import { initializeApp, type FirebaseApp, type FirebaseOptions } from "firebase/app";
 import { connectAuthEmulator, indexedDBLocalPersistence, initializeAuth, type Auth } from "firebase/auth";
 import type { Functions } from "firebase/functions";
-import { startAppCheck } from "./app-check";
 
-/** Where the emulators listen, injected by vite.config.ts from firebase.json. */
-declare const __FIREBASE_EMULATORS__: { authUrl: string; functions: { host: string; port: number } };
+/**
+ * Where the emulators listen, injected by vite.config.ts from firebase.json into builds for the emulators;
+ * null in every other build (the deploy's), which so carries no code to talk to them.
+ */
+declare const __FIREBASE_EMULATORS__: { authUrl: string; functions: { host: string; port: number } } | null;
 
 /** The callables are deployed to this region (functions/src/index.ts sets the same). */
 const functionsRegion = "us-central1";
@@ -41,6 +43,7 @@ async function initialize(): Promise<FirebaseServices> {
   const auth = initializeAuth(app, { persistence: indexedDBLocalPersistence });
   const usesEmulators = config.projectId.startsWith("demo-");
   if (usesEmulators) {
+    if (!__FIREBASE_EMULATORS__) throw new Error("This is a production build, which cannot run on the emulators: run the app with npm start.");
     // The app shows its own emulator notice; the SDK's banner would cover the page's footer.
     connectAuthEmulator(auth, __FIREBASE_EMULATORS__.authUrl, { disableWarnings: true });
   }
@@ -53,13 +56,14 @@ async function initialize(): Promise<FirebaseServices> {
  */
 export function loadFunctions(): Promise<Functions> {
   functions ??= (async () => {
-    const [{ app, usesEmulators }, { getFunctions, connectFunctionsEmulator }] = await Promise.all([
+    const [{ app, usesEmulators }, { getFunctions, connectFunctionsEmulator }, { startAppCheck }] = await Promise.all([
       loadFirebase(),
       import("firebase/functions"),
+      import("./app-check"),
     ]);
     await startAppCheck(app, usesEmulators);
     const instance = getFunctions(app, functionsRegion);
-    if (usesEmulators) {
+    if (usesEmulators && __FIREBASE_EMULATORS__) {
       const { host, port } = __FIREBASE_EMULATORS__.functions;
       connectFunctionsEmulator(instance, host, port);
     }

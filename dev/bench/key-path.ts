@@ -1,0 +1,280 @@
+import assert from "node:assert/strict";
+import { FieldValue } from "firebase-admin/firestore";
+import { randomUUID } from "node:crypto";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import type { GeminiStandIn, RecordedRequest } from "../gemini-stand-in/server";
+import type { LocalKms } from "../local-kms/server";
+import { repoRoot } from "../stack-config";
+import { fakeGeminiKey } from "../../test/support/keys";
+import { firestoreOps, onCommit, opsBetween, type FirestoreOps } from "./firestore-ops";
+import { distribution, interleaved, timed, type Distribution } from "./stats";
+
+/**
+ * The bring-your-own-key path measured in this process: the callables' real handlers, built (from auth
+ * context to Firestore, the local KMS and the Gemini stand-in), skipping only the callable protocol's
+ * HTTP hop, each figure beside its floor measured in the same run.
+ */
+
+type Functions = ReturnType<typeof loadFunctions>;
+
+/**
+ * The built functions (functions/lib, as deployed), typed by their sources. Loaded once the environment
+ * is set (main.ts): params and endpoint overrides are read when the functions first use them.
+ */
+export function loadFunctions() {
+  const load = createRequire(__filename);
+  const lib = (path: string): unknown => load(join(repoRoot, "functions", "lib", `${path}.js`));
+  return {
+    firestore: (lib("admin") as typeof import("../../functions/src/admin.js")).firestore,
+    generateQuestions: (lib("callables/generate-questions") as typeof import("../../functions/src/callables/generate-questions.js")).generateQuestions,
+    setApiKey: (lib("callables/set-api-key") as typeof import("../../functions/src/callables/set-api-key.js")).setApiKey,
+    apiKeyStatus: (lib("callables/api-key-status") as typeof import("../../functions/src/callables/api-key-status.js")).apiKeyStatus,
+    removeApiKey: (lib("callables/remove-api-key") as typeof import("../../functions/src/callables/remove-api-key.js")).removeApiKey,
+    vault: lib("vault/api-key-vault") as typeof import("../../functions/src/vault/api-key-vault.js"),
+    store: lib("vault/api-key-store") as typeof import("../../functions/src/vault/api-key-store.js"),
+    cache: lib("vault/data-key-cache") as typeof import("../../functions/src/vault/data-key-cache.js"),
+    kms: lib("vault/kms-key-wrapper") as typeof import("../../functions/src/vault/kms-key-wrapper.js"),
+  };
+}
+
+/** A handler as firebase-functions' onCall exposes it for in-process runs. */
+type Handler = { run(request: never): unknown };
+
+/** Runs a callable's handler in this process for `uid`, as firebase-functions would after checking the ID token. */
+function callHandler<Result>(handler: Handler, uid: string, data: unknown): Promise<Result> {
+  const request = { data, auth: { uid, token: { email_verified: true, firebase: { sign_in_provider: "password" } } }, acceptsStreaming: false, rawRequest: {} };
+  const response = { sendChunk: () => Promise.resolve(false), signal: new AbortController().signal };
+  return (handler as { run(request: never, response: never): unknown }).run(request as never, response as never) as Promise<Result>;
+}
+
+export interface BenchUser {
+  uid: string;
+  apiKey: string;
+  /** Put into every job title, so the stand-in's requests can be traced to the user. */
+  tag: string;
+}
+
+/** A user with a stored key (saved through setApiKey, unverified: the stand-in sees no check call). */
+async function userWithKey(fns: Functions): Promise<BenchUser> {
+  const user = { uid: `bench-${randomUUID()}`, apiKey: fakeGeminiKey(), tag: `bench-${randomUUID().slice(0, 8)}` };
+  await callHandler(fns.setApiKey, user.uid, { apiKey: user.apiKey, verify: false });
+  return user;
+}
+
+const questions = (user: BenchUser) => ({ jobTitle: `Platform engineer (${user.tag})`, interviewType: "technical", count: 1 });
+
+/** The generate request the stand-in received for `user` after `since` (performance.now()). */
+function generateRequestOf(standIn: GeminiStandIn, user: BenchUser, since: number): RecordedRequest {
+  const found = standIn.requests.filter((request) => request.model && request.receivedAt >= since && JSON.stringify(request.body ?? "").includes(user.tag));
+  assert.equal(found.length, 1, `expected one generate request for ${user.tag}, saw ${found.length}`);
+  return found[0];
+}
+
+export interface Timing {
+  subject: Distribution;
+  floor: Distribution;
+}
+
+export interface KeyPathResults {
+  warmResolution: Timing;
+  /** Decrypt calls the local KMS received during `warmResolutions` warm resolutions of one key. */
+  kmsWarm: { resolutions: number; decrypts: number };
+  /** One fresh instance's vault: `concurrent` first resolutions of one key at once, then again after the cache's TTL. */
+  kmsCold: { concurrent: number; decryptsFirst: number; decryptsAfterTtl: number };
+  preUpstream: Timing;
+  /** The commit that counts the call before Gemini (the key is read beside it): the I/O on that path. */
+  countersCommit: Timing;
+  /** The vault's recordUse inside each call (usage count, last use, state). */
+  bookkeeping: Timing;
+  /** From the stand-in's answer to the handler's return: Genkit's parse of the answer, then the bookkeeping. */
+  postUpstream: Timing;
+  /** Per call, from sequential calls (each the same; the most frequent is reported). */
+  opsPerCall: Record<"generateQuestions" | "apiKeyStatus" | "setApiKey" | "removeApiKey", FirestoreOps>;
+  throughput: {
+    users: number;
+    callsPerUser: number;
+    seconds: number;
+    callsPerSecond: number;
+    /** CPU this process spent per call (the functions' code, Genkit, the Firestore client; the stand-in too). */
+    cpuMsPerCall: number;
+    overhead: Distribution;
+    errors: number;
+    mixUps: number;
+  };
+}
+
+export async function measureKeyPath(
+  fns: Functions,
+  { kms, standIn, kmsKeyName }: { kms: LocalKms; standIn: GeminiStandIn; kmsKeyName: string },
+  sizes: { rounds: number; warmResolutions: number; throughputUsers: number; callsPerUser: number },
+): Promise<KeyPathResults> {
+  const db = fns.firestore();
+  const provider = "googleai" as const;
+
+  // 1, 2: warm key resolution beside a bare point read of the same document; KMS calls meanwhile.
+  const resolver = await userWithKey(fns);
+  const vault = fns.vault.defaultVault();
+  const keyDoc = fns.store.apiKeyDoc(db, resolver.uid, provider);
+  const resolve = async () => {
+    const stored = await vault.readApiKey(resolver.uid, provider);
+    assert.equal(stored?.apiKey, resolver.apiKey, "warm resolution returned another key");
+  };
+  await resolve(); // the instance's first resolution: its one KMS call for this data key
+  for (let i = 0; i < 20; i += 1) await Promise.all([resolve(), keyDoc.get()]);
+  const decryptsBefore = kms.callCount("Decrypt");
+  const resolution = await interleaved(sizes.warmResolutions, () => timed(() => keyDoc.get()), () => timed(resolve));
+  const kmsWarm = { resolutions: sizes.warmResolutions, decrypts: kms.callCount("Decrypt") - decryptsBefore };
+
+  // 2: a fresh instance (its own vault and cache): a burst of first resolutions, then one after the TTL.
+  let clock = Date.now();
+  const ttlMs = 5 * 60_000;
+  const freshVault = fns.vault.createApiKeyVault(
+    db,
+    fns.cache.cachingUnwrap(fns.kms.kmsKeyWrapper(fns.kms.createKmsClient(), kmsKeyName), { maxEntries: 1000, ttlMs, now: () => clock }),
+  );
+  const concurrent = 50;
+  const coldBefore = kms.callCount("Decrypt");
+  const burst = await Promise.all(Array.from({ length: concurrent }, () => freshVault.readApiKey(resolver.uid, provider)));
+  assert.ok(burst.every((stored) => stored?.apiKey === resolver.apiKey), "a cold resolution returned another key");
+  const decryptsFirst = kms.callCount("Decrypt") - coldBefore;
+  clock += ttlMs + 1;
+  await Promise.all(Array.from({ length: concurrent }, () => freshVault.readApiKey(resolver.uid, provider)));
+  const decryptsAfterTtl = kms.callCount("Decrypt") - coldBefore - decryptsFirst;
+
+  // 3, 4: AI calls one at a time, each beside one point read (before Gemini) and one write (after).
+  // The bookkeeping after Gemini answered is the vault's recordUse (usage, state): timed where the call makes it.
+  const bookkeeping: number[] = [];
+  const recordUse = vault.recordUse.bind(vault);
+  vault.recordUse = async (...args) => {
+    const started = performance.now();
+    try {
+      return await recordUse(...args);
+    } finally {
+      bookkeeping.push(performance.now() - started);
+    }
+  };
+  const caller = await userWithKey(fns);
+  // The floor of the bookkeeping: the write it must make anyway (usage, state), unconditional, to a copy of the record.
+  const callerKeyDoc = fns.store.apiKeyDoc(db, caller.uid, provider);
+  const floorDoc = db.collection("benchFloor").doc(caller.uid);
+  await floorDoc.set((await callerKeyDoc.get()).data()!);
+  const floorWrite = () => floorDoc.update({ lastUsedAt: new Date(), usageCount: FieldValue.increment(1), state: "active" });
+  const aiCall = async () => {
+    const commits: number[] = [];
+    onCommit((ms) => commits.push(ms));
+    const started = performance.now();
+    const before = firestoreOps();
+    await callHandler(fns.generateQuestions, caller.uid, questions(caller));
+    const ended = performance.now();
+    onCommit(undefined);
+    const ops = opsBetween(before, firestoreOps());
+    const request = generateRequestOf(standIn, caller, started);
+    assert.equal(request.apiKey, caller.apiKey, "the call reached Gemini with another key");
+    // The call's first commit counts it (both windows, before Gemini); the last records its use.
+    return { pre: request.receivedAt - started, countersCommit: commits[0], post: ended - request.answeredAt!, ops };
+  };
+  for (let i = 0; i < 5; i += 1) await aiCall(); // loads the AI stack, warms Genkit and the data-key cache
+  bookkeeping.length = 0;
+  const pre: number[] = [];
+  const countersCommit: number[] = [];
+  const post: number[] = [];
+  const preFloor: number[] = [];
+  const postFloor: number[] = [];
+  const aiOps: FirestoreOps[] = [];
+  await interleaved(
+    sizes.rounds,
+    async () => {
+      preFloor.push(await timed(() => keyDoc.get()));
+      postFloor.push(await timed(floorWrite));
+      return 0;
+    },
+    async () => {
+      const call = await aiCall();
+      pre.push(call.pre);
+      countersCommit.push(call.countersCommit);
+      post.push(call.post);
+      aiOps.push(call.ops);
+      return 0;
+    },
+  );
+
+  // 4: the key-management callables, each on fresh users, one call at a time.
+  const keyCallOps = async (name: "apiKeyStatus" | "setApiKey" | "removeApiKey", times: number): Promise<FirestoreOps> => {
+    const samples: FirestoreOps[] = [];
+    for (let i = 0; i < times; i += 1) {
+      const user = await userWithKey(fns);
+      const before = firestoreOps();
+      if (name === "setApiKey") await callHandler(fns.setApiKey, user.uid, { apiKey: fakeGeminiKey(), verify: false });
+      else await callHandler(name === "apiKeyStatus" ? fns.apiKeyStatus : fns.removeApiKey, user.uid, {});
+      samples.push(opsBetween(before, firestoreOps()));
+    }
+    return mostFrequent(samples);
+  };
+  const opsPerCall = {
+    generateQuestions: mostFrequent(aiOps),
+    apiKeyStatus: await keyCallOps("apiKeyStatus", 5),
+    setApiKey: await keyCallOps("setApiKey", 5),
+    removeApiKey: await keyCallOps("removeApiKey", 5),
+  };
+
+  // 6: many users at once, each making calls one after another, all in this one instance.
+  const users = await Promise.all(Array.from({ length: sizes.throughputUsers }, () => userWithKey(fns)));
+  standIn.clearRequests();
+  const overhead: number[] = [];
+  let errors = 0;
+  const started = performance.now();
+  const cpuBefore = process.cpuUsage();
+  await Promise.all(
+    users.map(async (user) => {
+      for (let i = 0; i < sizes.callsPerUser; i += 1) {
+        const callStarted = performance.now();
+        try {
+          await callHandler(fns.generateQuestions, user.uid, questions(user));
+          overhead.push(generateRequestOf(standIn, user, callStarted).receivedAt - callStarted);
+        } catch {
+          errors += 1;
+        }
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const owners = new Map(users.map((user) => [user.tag, user.apiKey]));
+  let mixUps = 0;
+  for (const request of standIn.requests.filter((r) => r.model)) {
+    const tag = /\((bench-[0-9a-f]{8})\)/.exec(JSON.stringify(request.body ?? ""))?.[1];
+    if (!tag || owners.get(tag) !== request.apiKey) mixUps += 1;
+  }
+
+  return {
+    warmResolution: { subject: distribution(resolution.subject), floor: distribution(resolution.floor) },
+    kmsWarm,
+    kmsCold: { concurrent, decryptsFirst, decryptsAfterTtl },
+    preUpstream: { subject: distribution(pre), floor: distribution(preFloor) },
+    countersCommit: { subject: distribution(countersCommit), floor: distribution(preFloor) },
+    bookkeeping: { subject: distribution(bookkeeping.slice(0, sizes.rounds)), floor: distribution(postFloor) },
+    postUpstream: { subject: distribution(post), floor: distribution(postFloor) },
+    opsPerCall,
+    throughput: {
+      users: users.length,
+      callsPerUser: sizes.callsPerUser,
+      seconds,
+      callsPerSecond: (users.length * sizes.callsPerUser - errors) / seconds,
+      cpuMsPerCall: (cpu.user + cpu.system) / 1000 / (users.length * sizes.callsPerUser),
+      overhead: distribution(overhead.length ? overhead : [NaN]),
+      errors,
+      mixUps,
+    },
+  };
+}
+
+/** The operation counts seen most often (calls of one kind should all count the same). */
+function mostFrequent(samples: FirestoreOps[]): FirestoreOps {
+  const tally = new Map<string, { ops: FirestoreOps; count: number }>();
+  for (const ops of samples) {
+    const key = JSON.stringify(ops);
+    tally.set(key, { ops, count: (tally.get(key)?.count ?? 0) + 1 });
+  }
+  return [...tally.values()].sort((a, b) => b.count - a.count)[0].ops;
+}

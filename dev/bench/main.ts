@@ -1,0 +1,239 @@
+import { createWriteStream, mkdirSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { join } from "node:path";
+import { startGeminiStandIn } from "../gemini-stand-in/server";
+import { startLocalKms } from "../local-kms/server";
+import { hostPort, loadStackConfig, repoRoot } from "../stack-config";
+import { coldLoads } from "./cold-load";
+import { installFirestoreOpCounter, type FirestoreOps } from "./firestore-ops";
+import { loadFunctions, measureKeyPath } from "./key-path";
+import { distribution, type Distribution } from "./stats";
+import { measureFirstVisit } from "./web-first-visit";
+
+/**
+ * `npm run bench` (dev/run.ts starts the Firestore emulator, then runs this): what bringing your own key
+ * costs per call, each figure beside its floor measured in the same run, with its goal and whether it is
+ * met. Exits non-zero only when the run itself breaks (a wrong key, a failed build), never for a missed
+ * goal: timings are noisy, the ratios are what we track.
+ */
+
+const config = loadStackConfig();
+const outputDir = join(repoRoot, "test-output");
+const quick = process.argv.includes("--quick");
+const sizes = quick
+  ? { rounds: 30, warmResolutions: 200, throughputUsers: 10, callsPerUser: 3, coldLoadRounds: 3 }
+  : { rounds: 150, warmResolutions: 1000, throughputUsers: 20, callsPerUser: 5, coldLoadRounds: 11 };
+
+/**
+ * The functions run in this process as on the Functions emulator: endpoint overrides taken (config.ts),
+ * pointing at this run's local KMS and stand-in; the demo project's params, with an AI rate limit no bench
+ * user reaches (each call still counts against it). Set before the functions' modules load.
+ */
+function functionsEnvironment(kmsAddress: string, standInUrl: string): void {
+  Object.assign(process.env, {
+    FUNCTIONS_EMULATOR: "true",
+    GCLOUD_PROJECT: config.projectId,
+    FIRESTORE_EMULATOR_HOST: process.env.FIRESTORE_EMULATOR_HOST ?? hostPort(config.firestore),
+    KMS_EMULATOR_HOST: kmsAddress,
+    GEMINI_API_BASE_URL: standInUrl,
+    KMS_KEY_NAME: config.kmsKeyName,
+    GEMINI_MODEL: "gemini-flash-latest",
+    ALLOW_DEFAULT_KEY: "false",
+    DEFAULT_KEY_DAILY_CAP: "20",
+    DEFAULT_KEY_PROJECT_DAILY_BUDGET: "200",
+    AI_RATE_LIMIT_PER_MINUTE: "100000",
+    KEY_ROTATION_REMINDER_DAYS: "90",
+  });
+}
+
+const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
+const pair = (d: Distribution) => `${ms(d.median)} / ${ms(d.p95)} ms`;
+const ratio = (subject: number, floor: number) => subject / floor;
+const times = (value: number) => `${value.toFixed(2)}×`;
+
+interface Row {
+  line: string;
+  measure: string;
+  figure: string;
+  floor: string;
+  ratio: string;
+  goal: string;
+  met: boolean | undefined;
+}
+
+const rows: Row[] = [];
+const row = (line: string, measure: string, figure: string, floor: string, ratioText: string, goal: string, met: boolean | undefined) =>
+  rows.push({ line, measure, figure, floor, ratio: ratioText, goal, met });
+
+function timingRow(line: string, measure: string, subject: Distribution, floor: Distribution, floorName: string, goal: number) {
+  const median = ratio(subject.median, floor.median);
+  row(line, measure, pair(subject), `${floorName} ${pair(floor)}`, `${times(median)} (p95 ${times(ratio(subject.p95, floor.p95))})`, `≤ ${goal}×`, median <= goal);
+}
+
+const opsText = (ops: FirestoreOps) =>
+  `${ops.reads} read${ops.reads === 1 ? "" : "s"}, ${ops.writes} write${ops.writes === 1 ? "" : "s"}, ${ops.transactions} txn, ${ops.rpcs} round trips` +
+  (ops.queries ? `, ${ops.queries} quer${ops.queries === 1 ? "y" : "ies"}` : "");
+
+/**
+ * The least each call needs, by design (docs/scale-and-cost.md, "What one call costs"); the counts are
+ * met when they are no more than this. An AI call is measured on a user whose counters this instance has
+ * seen (a user's calls in a row); each key call on a fresh user, whose counter must be read first.
+ */
+const minimumOps: Record<keyof Awaited<ReturnType<typeof measureKeyPath>>["opsPerCall"], { reads: number; writes: number; transactions: number; why: string }> = {
+  generateQuestions: {
+    reads: 1,
+    writes: 3,
+    transactions: 0,
+    why: "read: key record (removal check); writes: minute + day counters (one commit), usage",
+  },
+  apiKeyStatus: { reads: 3, writes: 1, transactions: 0, why: "rate-limit counter read + write, record, today's count" },
+  setApiKey: { reads: 3, writes: 3, transactions: 1, why: "counter r/w; txn: old record (keeps its daily limit), record + audit; today's count" },
+  removeApiKey: { reads: 1, writes: 3, transactions: 0, why: "counter r/w; one commit: delete if present + audit" },
+};
+
+async function main() {
+  const started = performance.now();
+  const loadAtStart = loadavg()[0];
+  mkdirSync(outputDir, { recursive: true });
+  // The functions log every call to stdout, as on Cloud Functions; here their lines go to a file.
+  const logPath = join(outputDir, "bench-functions.log");
+  const log = createWriteStream(logPath);
+  const stdoutWrite = process.stdout.write.bind(process.stdout);
+  const print = (text: string) => stdoutWrite(text);
+  const say = (text: string) => print(`${text}\n`);
+  say(`bench: ${quick ? "quick run" : "full run"}; the functions' own log lines go to ${logPath}`);
+
+  say("bench: web first visit (production build, Chromium, signed out) …");
+  const web = await measureFirstVisit();
+  say("bench: cold loads in fresh processes …");
+  const cold = coldLoads(["floor", "keyManagement", "aiPath"], sizes.coldLoadRounds);
+
+  // On free ports, in memory: the bench needs neither the fixed ports nor keys that outlive its run.
+  const kms = await startLocalKms({ host: config.kms.host, port: 0 });
+  await kms.ensureCryptoKey(config.kmsKeyName);
+  const standIn = await startGeminiStandIn({ host: config.geminiStandIn.host, port: 0 });
+  functionsEnvironment(kms.address, standIn.url);
+  installFirestoreOpCounter();
+  say("bench: key path, AI calls and throughput against the emulators …");
+  process.stdout.write = (chunk: string | Uint8Array) => log.write(chunk);
+  let keyPath;
+  try {
+    keyPath = await measureKeyPath(loadFunctions(), { kms, standIn, kmsKeyName: config.kmsKeyName }, sizes);
+  } finally {
+    process.stdout.write = stdoutWrite;
+    await standIn.stop();
+    await kms.stop();
+    await new Promise((resolve) => log.end(resolve));
+  }
+
+  // 1, 2
+  timingRow("1", "warm key resolution (read, cached data key, AES-GCM open)", keyPath.warmResolution.subject, keyPath.warmResolution.floor, "point read", 1.2);
+  const { kmsWarm, kmsCold } = keyPath;
+  row("2", `KMS calls per 1,000 warm resolutions of one key`, `${((kmsWarm.decrypts * 1000) / kmsWarm.resolutions).toFixed(1)}`, "0", "", "0", kmsWarm.decrypts === 0);
+  row(
+    "2",
+    `KMS calls, fresh instance: ${kmsCold.concurrent} concurrent first resolutions; again after the cache TTL`,
+    `${kmsCold.decryptsFirst}; ${kmsCold.decryptsAfterTtl}`,
+    "1; 1",
+    "",
+    "≤ 1 per data key per TTL",
+    kmsCold.decryptsFirst <= 1 && kmsCold.decryptsAfterTtl <= 1,
+  );
+  // 3
+  timingRow("3", "AI call before Gemini: handler entry → first byte at Gemini", keyPath.preUpstream.subject, keyPath.preUpstream.floor, "point read", 1.5);
+  row(
+    "3",
+    "  of which: the commit counting the call (minute + day), key read beside it",
+    pair(keyPath.countersCommit.subject),
+    `point read ${pair(keyPath.countersCommit.floor)}`,
+    times(ratio(keyPath.countersCommit.subject.median, keyPath.countersCommit.floor.median)),
+    "reported",
+    undefined,
+  );
+  timingRow("3", "AI call after Gemini: bookkeeping (usage, state)", keyPath.bookkeeping.subject, keyPath.bookkeeping.floor, "same write", 1.2);
+  row(
+    "3",
+    "AI call after Gemini: answer sent → handler returns (Genkit's parse + bookkeeping)",
+    pair(keyPath.postUpstream.subject),
+    `same write ${pair(keyPath.postUpstream.floor)}`,
+    times(ratio(keyPath.postUpstream.subject.median, keyPath.postUpstream.floor.median)),
+    "reported",
+    undefined,
+  );
+  // 4
+  for (const [name, ops] of Object.entries(keyPath.opsPerCall) as Array<[keyof typeof minimumOps, FirestoreOps]>) {
+    const minimum = minimumOps[name];
+    row(
+      "4",
+      `Firestore ops per ${name} call`,
+      opsText(ops),
+      `min ${minimum.reads} r, ${minimum.writes} w, ${minimum.transactions} txn`,
+      "",
+      minimum.why,
+      ops.reads <= minimum.reads && ops.writes <= minimum.writes && ops.transactions <= minimum.transactions,
+    );
+  }
+  // 5
+  const coldMs = (name: keyof typeof cold) => distribution(cold[name].map((sample) => sample.ms));
+  const floorLoad = coldMs("floor");
+  const keyLoad = coldMs("keyManagement");
+  const aiLoad = coldMs("aiPath");
+  const heavyInEntry = [...new Set(cold.keyManagement.flatMap((sample) => sample.heavy))];
+  timingRow("5", `cold load, key-management instance (lib/index.js)${heavyInEntry.length ? `; loads ${heavyInEntry.join(", ")}` : "; no Genkit, no KMS"}`, keyLoad, floorLoad, "SDK floor", 1.1);
+  if (heavyInEntry.length) rows[rows.length - 1].met = false;
+  row(
+    "5",
+    "cold load, AI instance (+ Genkit, Gemini plugin, flows, KMS client)",
+    pair(aiLoad),
+    `SDK floor ${pair(floorLoad)}`,
+    `${times(ratio(aiLoad.median, floorLoad.median))}; +${ms(aiLoad.median - keyLoad.median)} ms over key mgmt`,
+    "reported",
+    undefined,
+  );
+  // 6
+  const tp = keyPath.throughput;
+  row(
+    "6",
+    `throughput: ${tp.users} users at once × ${tp.callsPerUser} AI calls, one instance`,
+    `${tp.callsPerSecond.toFixed(1)} calls/s; ${tp.cpuMsPerCall.toFixed(0)} ms CPU/call; overhead ${pair(tp.overhead)}`,
+    `${tp.users * tp.callsPerUser} calls in ${tp.seconds.toFixed(1)} s`,
+    `${tp.errors} errors, ${tp.mixUps} mix-ups`,
+    "0 errors, 0 mix-ups",
+    tp.errors === 0 && tp.mixUps === 0,
+  );
+  // 7
+  row(
+    "7",
+    `web first visit, signed out (${web.method === "browser" ? "Chromium" : "index.html only"}: ${web.files.length} script${web.files.length === 1 ? "" : "s"})`,
+    `${(web.gzipBytes / 1000).toFixed(1)} kB gzipped`,
+    "",
+    "",
+    "≤ 100 kB",
+    web.gzipBytes <= 100_000,
+  );
+
+  say("");
+  say(`npm run bench — ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? "cpu"}`);
+  say(`medians / p95; ratios are median to median (p95 to p95), floors measured in this run, interleaved`);
+  say(formatTable(rows));
+  say(`bench took ${((performance.now() - started) / 1000).toFixed(0)} s; 1-minute load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end`);
+  const mixUpsOrBroken = tp.mixUps > 0;
+  if (mixUpsOrBroken) throw new Error("A call reached Gemini with another user's key: the run is broken.");
+}
+
+function formatTable(table: Row[]): string {
+  const header: Row = { line: "#", measure: "measure", figure: "figure", floor: "floor", ratio: "ratio", goal: "goal", met: undefined };
+  const cells = (r: Row) => [r.line, r.measure, r.figure, r.floor, r.ratio, r.goal, r === header ? "met" : r.met === undefined ? "—" : r.met ? "yes" : "NO"];
+  const all = [header, ...table].map(cells);
+  const widths = all[0].map((_, column) => Math.max(...all.map((cellsOfRow) => cellsOfRow[column].length)));
+  const line = (values: string[]) => `| ${values.map((value, column) => value.padEnd(widths[column])).join(" | ")} |`;
+  return [line(all[0]), `|${widths.map((width) => "-".repeat(width + 2)).join("|")}|`, ...all.slice(1).map(line)].join("\n");
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`\nbench: the run broke: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);
