@@ -400,17 +400,23 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, option
         const [settings, snapshots] = await Promise.all([root.get(), root.collection("providers").get()]);
         const at = now();
         const records = new Map<Provider, ApiKeyRecord>();
+        const updateTimes = new Map<Provider, Timestamp>();
         for (const snapshot of snapshots.docs) {
           const record = fromDocument(snapshot.data());
-          if (!isExpired(record, at)) records.set(snapshot.id as Provider, record);
           // An expired key is no key; its deletion is left to the scheduled cleanup (or the next direct read).
+          if (isExpired(record, at)) continue;
+          records.set(snapshot.id as Provider, record);
+          updateTimes.set(snapshot.id as Provider, snapshot.updateTime);
         }
         const { preferredProvider } = userKeySettingsOf(settings.data());
         const order = preferredProvider ? [preferredProvider, ...providers.filter((provider) => provider !== preferredProvider)] : [...providers];
         const withKey = order.filter((provider) => records.has(provider));
         const chosen = withKey.find((provider) => usableStates.has(records.get(provider)!.state)) ?? withKey[0];
         if (!chosen) return null;
-        const stored = await guarded(uid, chosen, "read", () => openRecord(uid, chosen, records.get(chosen)!));
+        const record = records.get(chosen)!;
+        // As readApiKey does: a successful use is then recorded in one conditioned write (recordUseAsLastRead).
+        rememberRead(lastReadKey(uid, chosen, record.keyId), { updateTime: updateTimes.get(chosen)!, state: record.state });
+        const stored = await guarded(uid, chosen, "read", () => openRecord(uid, chosen, record));
         return { provider: chosen, ...stored };
       }),
 
