@@ -234,7 +234,7 @@ async function main() {
 
   say("");
   say(`npm run bench — ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? "cpu"}`);
-  say(`medians / p95; ratios are median to median (p95 to p95), floors measured in this run, interleaved`);
+  say(`medians / p95; ratios median to median (p95 to p95), cold loads the median of each round's ratio; floors measured in this run, interleaved`);
   say(formatTable(rows));
   say(`bench took ${((performance.now() - started) / 1000).toFixed(0)} s; 1-minute load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end`);
   const mixUpsOrBroken = tp.mixUps > 0;
