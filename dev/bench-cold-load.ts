@@ -11,13 +11,15 @@ import { distribution } from "./bench/stats";
  */
 
 const rounds = Number(process.argv[2] ?? 7);
-const samples = coldLoads(["floor", "keyManagement", "aiPath"], rounds);
-const median = (name: keyof typeof samples, field: "ms" | "heapMb") => distribution(samples[name].map((sample) => sample[field])).median;
+const samples = coldLoads(["floor", "keyManagement", "aiPath", "allFunctions"], rounds);
+const median = (name: keyof typeof samples, field: "ms" | "cpuMs" | "heapMb") => distribution(samples[name].map((sample) => sample[field])).median;
 const line = (label: string, name: keyof typeof samples) =>
-  `  ${label.padEnd(62)} ${median(name, "ms").toFixed(0).padStart(5)} ms  ${median(name, "heapMb").toFixed(1).padStart(5)} MB heap  ` +
-  `${(median(name, "ms") / median("floor", "ms")).toFixed(2)}x floor${samples[name][0].heavy.length ? `  (loads ${samples[name][0].heavy.join(", ")})` : ""}`;
+  `  ${label.padEnd(62)} ${median(name, "cpuMs").toFixed(0).padStart(5)} ms CPU (${median(name, "ms").toFixed(0)} ms wall)  ` +
+  `${median(name, "heapMb").toFixed(1).padStart(5)} MB heap  ${(median(name, "cpuMs") / median("floor", "cpuMs")).toFixed(2)}x floor` +
+  `${samples[name][0].heavy.length ? `  (loads ${samples[name][0].heavy.join(", ")})` : ""}`;
 
 console.log(`cold load, median of ${rounds} fresh processes each, interleaved (node ${process.version}):`);
 console.log(line("SDK floor (firebase-functions, firebase-admin/firestore)", "floor"));
-console.log(line("key-management instance (lib/index.js)", "keyManagement"));
+console.log(line("instance serving apiKeyStatus (lib/index.js)", "keyManagement"));
 console.log(line("AI instance (+ Genkit, Gemini plugin, flows, KMS client)", "aiPath"));
+console.log(line("every function (no FUNCTION_TARGET: deploy discovery, tests)", "allFunctions"));

@@ -14,17 +14,27 @@ const lib = join(functionsDir, "lib");
 /** Packages only some paths need; the report says which of them a load pulled in. */
 const heavyPackages = ["genkit", "@genkit-ai", "@google-cloud/kms"];
 
+/** What each measured load requires, and the FUNCTION_TARGET its instance has (index.ts loads only that function). */
 export const coldLoadSubjects = {
   /** The SDKs every instance loads whatever it serves. */
-  floor: ["firebase-functions", "firebase-admin/firestore"],
-  /** What an instance serving apiKeyStatus or removeApiKey loads: the entry point, nothing more. */
-  keyManagement: [join(lib, "index.js")],
+  floor: { modules: ["firebase-functions", "firebase-admin/firestore"], target: undefined },
+  /** An instance serving apiKeyStatus (removeApiKey's loads the same): the entry point, nothing more. */
+  keyManagement: { modules: [join(lib, "index.js")], target: "apiKeyStatus" },
   /** An AI instance: the entry point, then on its first call the AI stack and the KMS client. */
-  aiPath: [join(lib, "index.js"), join(lib, "ai", "generate-for-user.js"), "@google-cloud/kms"],
-} as const;
+  aiPath: { modules: [join(lib, "index.js"), join(lib, "ai", "generate-for-user.js"), "@google-cloud/kms"], target: "generateQuestions" },
+  /** Every function, as deploy discovery and the tests load them (no target). */
+  allFunctions: { modules: [join(lib, "index.js")], target: undefined },
+} as const satisfies Record<string, { modules: readonly string[]; target: string | undefined }>;
 
 export interface ColdLoadSample {
+  /** Wall time of the loads. */
   ms: number;
+  /**
+   * CPU time the process spent on them (user + system). Loading is CPU-bound work on one thread, so on an
+   * idle machine the two agree; on a shared one the wall time also counts waiting for a core, and this
+   * is the steadier figure.
+   */
+  cpuMs: number;
   heapMb: number;
   /** Which of `heavyPackages` ended up loaded. */
   heavy: string[];
@@ -32,20 +42,25 @@ export interface ColdLoadSample {
 
 const probe = (modules: readonly string[]) => `
   const start = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
   for (const m of ${JSON.stringify(modules)}) require(m);
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   globalThis.gc?.();
   const heavy = ${JSON.stringify(heavyPackages)}.filter((name) =>
     Object.keys(require.cache).some((file) => file.includes("/node_modules/" + name + "/")));
-  console.log(JSON.stringify({ ms, heapMb: process.memoryUsage().heapUsed / 2 ** 20, heavy }));
+  console.log(JSON.stringify({ ms, cpuMs, heapMb: process.memoryUsage().heapUsed / 2 ** 20, heavy }));
 `;
 
-/** Loads `modules` in a fresh Node process and reports the time and heap it took. */
-export function coldLoad(modules: readonly string[]): ColdLoadSample {
+/** Loads `modules` in a fresh Node process, as an instance serving `target` would, and reports the time and heap it took. */
+export function coldLoad({ modules, target }: { modules: readonly string[]; target: string | undefined }): ColdLoadSample {
   // As a deployed instance loads: none of the emulator-only endpoint overrides (config.ts refuses them there).
   const env = { ...process.env };
   delete env.GEMINI_API_BASE_URL;
   delete env.KMS_EMULATOR_HOST;
+  delete env.FUNCTION_TARGET;
+  if (target) env.FUNCTION_TARGET = target;
   const result = spawnSync(process.execPath, ["--expose-gc", "-e", probe(modules)], { cwd: functionsDir, encoding: "utf8", env });
   if (result.status !== 0) throw new Error(`Cold-load probe failed: ${result.stderr}`);
   return JSON.parse(result.stdout.trim().split("\n").pop()!) as ColdLoadSample;

@@ -40,4 +40,20 @@ describe("functions entry point", () => {
     ]);
     assert.deepEqual(loaded, []);
   });
+
+  it("loads only the function an instance serves (FUNCTION_TARGET): apiKeyStatus without the others' modules or the Auth trigger's v1 SDK", function () {
+    this.timeout(30_000);
+    const result = spawnSync(
+      process.execPath,
+      [
+        "-e",
+        `const exported = Object.entries(require("./lib/index.js")).filter(([, value]) => value !== undefined).map(([name]) => name);
+         const loaded = (pattern) => Object.keys(require.cache).some((file) => pattern.test(file.split(require("node:path").sep).join("/")));
+         console.log(JSON.stringify({ exported, setApiKey: loaded(/functions\\/lib\\/keys\\/save-api-key\\.js$/), v1: loaded(/firebase-functions\\/lib\\/v1\\/function-builder\\.js$/) }));`,
+      ],
+      { cwd: join(repoRoot, "functions"), encoding: "utf8", env: { ...process.env, FUNCTION_TARGET: "apiKeyStatus" } },
+    );
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout.trim().split("\n").pop()!), { exported: ["apiKeyStatus"], setApiKey: false, v1: false });
+  });
 });
