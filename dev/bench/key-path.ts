@@ -62,7 +62,11 @@ async function userWithKey(fns: Functions): Promise<BenchUser> {
   return user;
 }
 
-const questions = (user: BenchUser) => ({ jobTitle: `Platform engineer (${user.tag})`, interviewType: "technical", count: 1 });
+/**
+ * The request the web app sends: it always names the provider whose key it told the user would pay, so
+ * the key is one point read (a call naming none reads the user's records and preference side by side).
+ */
+const questions = (user: BenchUser) => ({ jobTitle: `Platform engineer (${user.tag})`, interviewType: "technical", count: 1, provider: "googleai" });
 
 /** The generate request the stand-in received for `user` after `since` (performance.now()). */
 function generateRequestOf(standIn: GeminiStandIn, user: BenchUser, since: number): RecordedRequest {
