@@ -1,3 +1,5 @@
+import type { KeyCheck } from "./provider-api";
+
 /**
  * What a provider's failure means for the user, whichever provider answered. Each provider's adapter
  * (provider-apis/<provider>/errors.ts) reads its API's structured error fields — never message text,
@@ -19,6 +21,30 @@ export type UpstreamFailure =
   /** An error of the provider's own (5xx, overloaded): worth one more attempt within the call's budget. */
   | { kind: "transient" }
   | { kind: "unexpected" };
+
+/**
+ * What a failure answered to a key check (a models-API request, which runs no model) says of the key:
+ * a rate limit counts only authenticated keys, so the key is genuine; an error of the provider's own, or
+ * anything unexpected, leaves the question open.
+ */
+export function keyCheckOf(failure: UpstreamFailure): KeyCheck {
+  switch (failure.kind) {
+    case "key_invalid":
+      return "rejected_by_provider";
+    case "key_not_permitted":
+      return "not_permitted";
+    case "quota":
+      return "quota_exhausted";
+    case "rate_limited":
+      return "valid";
+    case "model_unavailable":
+      return "model_unavailable";
+    case "blocked":
+    case "transient":
+    case "unexpected":
+      return "unreachable";
+  }
+}
 
 /** A model call's failure: what the provider answered, or no answer at all, or the caller gone. */
 export type UpstreamCallFailure =

@@ -1,4 +1,5 @@
-import type { CheckKey, KeyCheck } from "../provider-api";
+import type { CheckKey } from "../provider-api";
+import { keyCheckOf } from "../upstream-failure";
 import { classifyAnthropicFailure } from "./errors";
 
 /**
@@ -41,7 +42,7 @@ export const checkAnthropicKey: CheckKey = async (apiKey, options) => {
   }
   const body = parseJson(text);
   if (response.ok) return isRetired(body) ? "model_unavailable" : "valid";
-  return keyCheckOf(classifyAnthropicFailure(response.status, body, response.headers).kind);
+  return keyCheckOf(classifyAnthropicFailure(response.status, body, response.headers));
 };
 
 /**
@@ -57,24 +58,5 @@ function parseJson(text: string): unknown {
     return JSON.parse(text);
   } catch {
     return undefined;
-  }
-}
-
-function keyCheckOf(kind: ReturnType<typeof classifyAnthropicFailure>["kind"]): KeyCheck {
-  switch (kind) {
-    case "key_invalid":
-      return "rejected_by_provider";
-    case "key_not_permitted":
-      return "not_permitted";
-    case "quota":
-      return "quota_exhausted";
-    case "rate_limited":
-      return "valid";
-    case "model_unavailable":
-      return "model_unavailable";
-    case "transient":
-    case "blocked":
-    case "unexpected":
-      return "unreachable";
   }
 }

@@ -1,4 +1,5 @@
 import type { CheckKey } from "../provider-api";
+import { keyCheckOf } from "../upstream-failure";
 import { classifyGeminiFailure } from "./errors";
 
 /**
@@ -24,20 +25,5 @@ export const checkGeminiKey: CheckKey = async (apiKey, options) => {
     return "valid";
   }
   const body: unknown = await response.json().catch(() => undefined);
-  const failure = classifyGeminiFailure(response.status, body);
-  switch (failure.kind) {
-    case "key_invalid":
-      return "rejected_by_provider";
-    case "key_not_permitted":
-      return "not_permitted";
-    case "quota":
-    case "rate_limited":
-      return "quota_exhausted";
-    case "model_unavailable":
-      return "model_unavailable";
-    case "blocked":
-    case "transient":
-    case "unexpected":
-      return "unreachable";
-  }
+  return keyCheckOf(classifyGeminiFailure(response.status, body));
 };

@@ -1,5 +1,5 @@
-import type { CheckKey, KeyCheck } from "../provider-api";
-import type { UpstreamFailure } from "../upstream-failure";
+import type { CheckKey } from "../provider-api";
+import { keyCheckOf } from "../upstream-failure";
 import { classifyOpenAiFailure } from "./errors";
 
 /**
@@ -39,22 +39,3 @@ export const checkOpenAiKey: CheckKey = async (apiKey, options) => {
   const body: unknown = await response.json().catch(() => undefined);
   return keyCheckOf(classifyOpenAiFailure(response.status, body, response.headers));
 };
-
-function keyCheckOf(failure: UpstreamFailure): KeyCheck {
-  switch (failure.kind) {
-    case "key_invalid":
-      return "rejected_by_provider";
-    case "key_not_permitted":
-      return "not_permitted";
-    case "quota":
-      return "quota_exhausted";
-    case "rate_limited":
-      return "valid";
-    case "model_unavailable":
-      return "model_unavailable";
-    case "blocked":
-    case "transient":
-    case "unexpected":
-      return "unreachable";
-  }
-}
