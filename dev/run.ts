@@ -36,7 +36,7 @@ main().catch((error) => {
 
 async function main() {
   if (mode !== "start" && mode !== "test" && mode !== "bench") throw new Error(`Usage: tsx dev/run.ts start|test|bench`);
-  requireNode22(process.versions.node);
+  requireNode24(process.versions.node);
   if (mode === "test") runGates();
   run("npm", ["run", "build", "--silent", "-w", "functions"]);
   if (mode === "bench") return bench();
@@ -64,15 +64,15 @@ function runGates() {
 }
 
 /**
- * Production runs nodejs22, and firebase-admin 14, @google-cloud/kms 6 and google-gax 6 support nothing
- * older. The emulators run the functions on this node, so on an older one whatever breaks would surface
- * deep inside a callable: refuse up front, plainly.
+ * Production runs nodejs24 (firebase.json), and the web SDK's packages declare node >= 24.12. The emulators
+ * run the functions on this node, so on another major whatever differs would surface deep inside a
+ * callable or as npm's engine warnings: refuse up front, plainly.
  */
-function requireNode22(version: string) {
-  if (Number(version.split(".")[0]) >= 22) return;
+function requireNode24(version: string) {
+  if (Number(version.split(".")[0]) === 24) return;
   throw new Error(
-    `Node.js 22 is needed (this is ${version}): production runs nodejs22, and firebase-admin and @google-cloud/kms ` +
-      `support nothing older. Install Node 22 (see README, Prerequisites; .nvmrc says 22), then run npm ci again.`,
+    `Node.js 24 is needed (this is ${version}): production runs nodejs24 (firebase.json) and .nvmrc says 24. ` +
+      `Install Node 24 (see README, Prerequisites), then run npm ci again.`,
   );
 }
 
