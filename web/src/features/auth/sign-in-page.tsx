@@ -83,7 +83,7 @@ export function SignInPage({ auth }: { auth: Auth }) {
   return (
     <div className="auth-card card">
       <Page title={signingUp ? "Create your account" : "Sign in"}>
-        <p className="auth-intro">Practise job interviews with Gemini, on your own API key.</p>
+        <p className="auth-intro">Practise job interviews with AI, on your own API key from the provider you choose.</p>
         <form className="stack" noValidate onSubmit={submit}>
           <Field id="email" label="Email" error={fieldError("email")}>
             <input
