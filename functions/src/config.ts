@@ -81,7 +81,7 @@ export const keyRotationReminderDays = defineInt("KEY_ROTATION_REMINDER_DAYS", {
 
 /**
  * Whether the callables refuse every call without a valid App Check token (a call that does not come from
- * this project's registered app). On unless a deployer sets it to false; README says what that costs.
+ * this project's registered app). On unless a deployer sets it to false; docs/app-check.md says what that costs.
  */
 export const enforceAppCheck = defineBoolean("ENFORCE_APP_CHECK", {
   default: true,

@@ -5,7 +5,7 @@ import { providerInfo, type Provider } from "./providers";
 
 export type { Reason } from "./contract";
 
-/** The one Reason -> HttpsError code table (documented in README.md). */
+/** The one Reason -> HttpsError code table (documented in docs/callables.md). */
 export const codeForReason: Record<Reason, FunctionsErrorCode> = {
   INVALID_INPUT: "invalid-argument",
   KEY_FORMAT: "invalid-argument",

@@ -22,7 +22,7 @@ const validRequests = () => ({
 /**
  * App Check as the Functions emulator enforces it. firebase-tools runs every emulated function with
  * firebase-functions' debug feature `skipTokenVerification`, so the emulator checks one thing only: that
- * a call carries an App Check token. It verifies nothing about the token and never consumes it (README,
+ * a call carries an App Check token. It verifies nothing about the token and never consumes it (docs/app-check.md,
  * "What the emulator checks"). The tests below pin both halves, so a change in the emulator shows here.
  */
 describe("App Check on the callables (Functions emulator)", function () {

@@ -77,7 +77,7 @@ export async function deleteExpiredApiKeys(db: Firestore, now: Date, { pageSize 
 /**
  * Everything the key features keep about a user whose account was deleted: their key records (each
  * audited as removed with the account) and their rate-limit documents. Idempotent, so a retried trigger
- * does no harm. The audit trail itself stays until its TTL (README: "Retention").
+ * does no harm. The audit trail itself stays until its TTL (docs/key-lifecycle.md, "Retention").
  */
 export async function deleteAccountKeyData(db: Firestore, uid: string, now: Date): Promise<{ keysDeleted: number }> {
   const keysRoot = userKeysDoc(db, uid);

@@ -26,7 +26,7 @@ export async function startAppCheck(app: FirebaseApp, usesEmulators: boolean): P
   }
   const siteKey = import.meta.env.VITE_RECAPTCHA_ENTERPRISE_SITE_KEY;
   if (!siteKey) {
-    console.error("App Check: this build has no reCAPTCHA Enterprise site key (VITE_RECAPTCHA_ENTERPRISE_SITE_KEY); see README.");
+    console.error("App Check: this build has no reCAPTCHA Enterprise site key (VITE_RECAPTCHA_ENTERPRISE_SITE_KEY); see docs/app-check.md.");
     return;
   }
   initializeAppCheck(app, { provider: new ReCaptchaEnterpriseProvider(siteKey), isTokenAutoRefreshEnabled: true });
