@@ -63,22 +63,30 @@ export async function startStandaloneFirestore(options: {
   };
 }
 
-/** The launcher is a shell script that starts java: signal the whole group so no JVM is left behind. */
+/**
+ * The launcher is a shell script that starts java, and the JVM may outlive it while it shuts down (and
+ * holds the port until then): signal the whole group and wait until no process of it is left, so that
+ * "stopped" means the port is free. A group still there after 10 s is killed.
+ */
 async function stopProcessGroup(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.pid === undefined) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  try {
-    process.kill(-child.pid, "SIGTERM");
-  } catch {
-    return;
+  if (child.pid === undefined) return;
+  const group = -child.pid;
+  if (!signalGroup(group, "SIGTERM")) return;
+  const killAt = Date.now() + 10_000;
+  // A process nobody reaps (a container whose init does not) stays a zombie, holding no port: stop waiting.
+  const giveUpAt = killAt + 5_000;
+  while (signalGroup(group, 0) && Date.now() < giveUpAt) {
+    if (Date.now() > killAt) signalGroup(group, "SIGKILL");
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const timer = setTimeout(() => {
-    try {
-      process.kill(-child.pid!, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  }, 10_000);
-  await exited;
-  clearTimeout(timer);
+}
+
+/** Sends `signal` to every process of `group`; false when none is left. */
+function signalGroup(group: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(group, signal);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,14 +1,16 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { anyKeyShape } from "../functions/src/providers";
-import { gcloudFirestoreEmulator, javaMajorVersion, startStandaloneFirestore, type StandaloneFirestore } from "./firestore-emulator";
+import { gcloudFirestoreEmulator, javaMajorVersion, startStandaloneFirestore } from "./firestore-emulator";
 import { writeEmulatorFirebaseConfig } from "./emulator-firebase-config";
 import { startAnthropicStandIn } from "./anthropic-stand-in/server";
 import { startGeminiStandIn } from "./gemini-stand-in/server";
 import { startLocalKms } from "./local-kms/server";
 import { startOpenAiStandIn } from "./openai-stand-in/server";
-import { hostPort, httpUrl, loadStackConfig, repoRoot } from "./stack-config";
+import { describeBusyPorts } from "./port-owner";
+import { superviseUntilExit } from "./stop-on-signals";
+import { hostPort, httpUrl, loadStackConfig, repoRoot, type Endpoint } from "./stack-config";
 import { waitForHttp } from "./wait-for-http";
 
 /**
@@ -109,6 +111,19 @@ function standInUrls(): { gemini: string; openAi: string; anthropic: string } {
   return { gemini: httpUrl(config.geminiStandIn), openAi: httpUrl(config.openAiStandIn), anthropic: httpUrl(config.anthropicStandIn) };
 }
 
+/** The ports of the emulators and the local KMS, by the name a user knows them by. */
+function emulatorPorts(): Record<string, Endpoint> {
+  return {
+    "Firestore emulator": config.firestore,
+    "Auth emulator": config.auth,
+    "Functions emulator": config.functions,
+    "Hosting emulator": config.hosting,
+    "emulator hub": config.hub,
+    "emulator logging": config.logging,
+    "local Cloud KMS": config.kms,
+  };
+}
+
 function emulatorsToRun(plan: "firebase-tools" | "standalone"): string {
   return ["auth", "functions", "hosting", ...(plan === "firebase-tools" ? ["firestore"] : [])].join(",");
 }
@@ -117,6 +132,12 @@ async function start() {
   if (args.includes("--clean")) rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
   const plan = firestorePlan();
+  await requireFreePorts({
+    ...emulatorPorts(),
+    ...(process.env.GEMINI_API_BASE_URL ? {} : { "Gemini stand-in": config.geminiStandIn }),
+    ...(process.env.ANTHROPIC_API_BASE_URL ? {} : { "Anthropic stand-in": config.anthropicStandIn }),
+    ...(process.env.OPENAI_API_BASE_URL ? {} : { "OpenAI stand-in": config.openAiStandIn }),
+  });
   const firestore =
     plan === "standalone"
       ? await startStandaloneFirestore({
@@ -167,7 +188,7 @@ async function start() {
         `    Functions       ${httpUrl(config.functions)}/${config.projectId}/us-central1/<name>`,
         `    Firestore       ${httpUrl(config.firestore)}${plan === "standalone" ? " (Google's standalone emulator, Java 17)" : ""}`,
         `    Cloud KMS       ${hostPort(config.kms)} (local, gRPC)`,
-        `    Gemini          ${standIn ? `${standIn.url} (local stand-in; see README to use real Gemini)` : geminiBaseUrl}`,
+        `    Gemini          ${standIn ? `${standIn.url} (local stand-in; GEMINI_API_BASE_URL=https://generativelanguage.googleapis.com for real Gemini)` : geminiBaseUrl}`,
         `    Anthropic       ${anthropicStandIn ? `${anthropicStandIn.url} (local stand-in; ANTHROPIC_API_BASE_URL=https://api.anthropic.com for the real one)` : anthropicBaseUrl}`,
         `    OpenAI          ${openAiStandIn ? `${openAiStandIn.url} (local stand-in; OPENAI_API_BASE_URL=https://api.openai.com for real OpenAI)` : openAiBaseUrl}`,
         `  Data persists in .emulator-data/ (npm start -- --clean starts empty). Ctrl-C stops everything.`,
@@ -177,18 +198,23 @@ async function start() {
   );
   ready.catch(() => undefined);
 
-  // Ctrl-C reaches firebase-tools directly (same process group); we wait for its export, then stop ours.
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => undefined);
-  const code = await exitOf(firebase);
-  await firestore?.stop(join(dataDir, "firestore"));
-  await kms.stop();
-  await standIn?.stop();
-  await anthropicStandIn?.stop();
-  await openAiStandIn?.stop();
+  const code = await superviseUntilExit(firebase, async () => {
+    await firestore?.stop(join(dataDir, "firestore"));
+    await kms.stop();
+    await standIn?.stop();
+    await anthropicStandIn?.stop();
+    await openAiStandIn?.stop();
+  });
   process.exit(code);
 }
 
 async function test() {
+  await requireFreePorts({
+    ...emulatorPorts(),
+    "Gemini stand-in": config.geminiStandIn,
+    "Anthropic stand-in": config.anthropicStandIn,
+    "OpenAI stand-in": config.openAiStandIn,
+  });
   mkdirSync(outputDir, { recursive: true });
   const firestoreLog = join(outputDir, "firestore-emulator.log");
   const emulatorLog = join(outputDir, "emulators.log");
@@ -216,6 +242,7 @@ async function test() {
  * own process (it counts what they receive) and runs the functions' handlers itself.
  */
 async function bench() {
+  await requireFreePorts({ "Firestore emulator": config.firestore });
   mkdirSync(outputDir, { recursive: true });
   const tsx = [join(repoRoot, "node_modules", ".bin", "tsx"), join("dev", "bench", "main.ts"), ...args].map(shellQuote).join(" ");
   const logPath = join(outputDir, "bench-emulators.log");
@@ -242,39 +269,37 @@ async function runWithEmulators(
 ): Promise<{ code: number; output: string }> {
   const plan = emulators.includes("firestore") ? firestorePlan() : "firebase-tools";
   const forFirebaseTools = emulators.filter((emulator) => emulator !== "firestore" || plan === "firebase-tools");
-  let firestore: StandaloneFirestore | undefined;
+  const firestore =
+    plan === "standalone"
+      ? await startStandaloneFirestore({
+          endpoint: config.firestore,
+          projectId: config.projectId,
+          rulesPath: join(repoRoot, "firestore.rules"),
+          logPath: firestoreLogPath,
+        })
+      : undefined;
+  const child =
+    forFirebaseTools.length > 0
+      ? spawn(
+          firebaseBin(),
+          ["emulators:exec", "--config", writeEmulatorFirebaseConfig(config), "--only", forFirebaseTools.join(","), "--project", config.projectId, command],
+          { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] },
+        )
+      : spawn(command, { cwd: repoRoot, env, shell: true, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
-  try {
-    if (plan === "standalone") {
-      firestore = await startStandaloneFirestore({
-        endpoint: config.firestore,
-        projectId: config.projectId,
-        rulesPath: join(repoRoot, "firestore.rules"),
-        logPath: firestoreLogPath,
-      });
-    }
-    const child =
-      forFirebaseTools.length > 0
-        ? spawn(
-            firebaseBin(),
-            ["emulators:exec", "--config", writeEmulatorFirebaseConfig(config), "--only", forFirebaseTools.join(","), "--project", config.projectId, command],
-            { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] },
-          )
-        : spawn(command, { cwd: repoRoot, env, shell: true, stdio: ["ignore", "pipe", "pipe"] });
-    const log = createWriteStream(logPath);
-    for (const stream of [child.stdout, child.stderr]) {
-      stream.on("data", (chunk: Buffer) => {
-        process.stdout.write(chunk);
-        log.write(chunk);
-        output += chunk.toString("utf8");
-      });
-    }
-    const code = await exitOf(child);
-    await new Promise((resolve) => log.end(resolve));
-    return { code, output };
-  } finally {
-    await firestore?.stop();
+  const log = createWriteStream(logPath);
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.on("data", (chunk: Buffer) => {
+      process.stdout.write(chunk);
+      log.write(chunk);
+      output += chunk.toString("utf8");
+    });
   }
+  const code = await superviseUntilExit(child, async () => {
+    await firestore?.stop();
+    await new Promise((resolve) => log.end(resolve));
+  });
+  return { code, output };
 }
 
 /** Mocha's closing lines ("12 passing", "1 failing", "2 pending") as the plain line CI reads. */
@@ -285,6 +310,12 @@ function mochaSummary(output: string) {
   return { passed, failed: count("failing"), skipped: count("pending") };
 }
 
+/** Refuses to start beside another run: a port already taken would fail later, and less clearly. */
+async function requireFreePorts(services: Record<string, Endpoint>) {
+  const busy = await describeBusyPorts(services);
+  if (busy) throw new Error(busy);
+}
+
 function firebaseBin(): string {
   return join(repoRoot, "node_modules", ".bin", "firebase");
 }
@@ -292,10 +323,6 @@ function firebaseBin(): string {
 function run(command: string, commandArgs: string[]) {
   const result = spawnSync(command, commandArgs, { cwd: repoRoot, stdio: "inherit" });
   if (result.status !== 0) throw new Error(`${command} ${commandArgs.join(" ")} failed`);
-}
-
-function exitOf(child: ChildProcess): Promise<number> {
-  return new Promise((resolve) => child.once("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0))));
 }
 
 function shellQuote(value: string): string {
