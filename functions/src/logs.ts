@@ -87,7 +87,7 @@ export function modelUnavailable(provider: Provider, model: string, during: "key
 
 /** For the operator: an endpoint override meant for the emulators is set in a deployed environment, and refused. */
 export function endpointRefused(variable: string): void {
-  logger.error(`${variable} is set to a local or plaintext endpoint outside the emulator: refused. Unset it in this environment.`, { variable });
+  logger.error(`${variable} points away from the official endpoint outside the emulator: refused. Unset it in this environment.`, { variable });
 }
 
 export function defaultKeyNotConfigured(): void {
