@@ -118,7 +118,7 @@ export function keyBookkeepingFailed(uid: string, provider: Provider, operation:
 
 /** One re-wrap run's counts (rewrapApiKeys or `npm run keys:rewrap`). */
 export function rewrapRun(counts: RewrapCounts): void {
-  if (counts.failed > 0) logger.warn("key rewrap run", counts);
+  if (counts.failed > 0 || counts.unreadable > 0) logger.warn("key rewrap run", counts);
   else logger.info("key rewrap run", counts);
 }
 
