@@ -32,6 +32,8 @@ const sizes = quick
 function functionsEnvironment(kmsAddress: string, standInUrl: string): void {
   Object.assign(process.env, {
     FUNCTIONS_EMULATOR: "true",
+    // emulators:exec sets it; the standalone Firestore (Java 17) runs the bench without firebase-tools' hub.
+    FIREBASE_EMULATOR_HUB: process.env.FIREBASE_EMULATOR_HUB ?? hostPort(config.hub),
     GCLOUD_PROJECT: config.projectId,
     FIRESTORE_EMULATOR_HOST: process.env.FIRESTORE_EMULATOR_HOST ?? hostPort(config.firestore),
     KMS_EMULATOR_HOST: kmsAddress,

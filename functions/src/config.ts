@@ -103,30 +103,50 @@ export function appCheckEnforced(): boolean {
 export const defaultGeminiApiKey = defineSecret("GEMINI_API_KEY");
 
 /**
- * Whether the functions run on the Firebase emulators: the Functions emulator sets FUNCTIONS_EMULATOR=true
- * in every function's environment (tests that run handlers in this process set it themselves).
+ * Whether the functions run on the Firebase emulators. FUNCTIONS_EMULATOR alone is no proof: it is not a
+ * reserved name, so a deployed functions/.env could set it. So all three must hold:
+ * - FUNCTIONS_EMULATOR=true (the Functions emulator sets it in every function's environment);
+ * - FIREBASE_EMULATOR_HUB names a loopback address (the emulator sets it for every function and
+ *   `emulators:exec` for its script; firebase-tools refuses the FIREBASE_ prefix in a deployed .env);
+ * - no K_CONFIGURATION (Cloud Run sets it in every deployed revision, and refuses it as a variable of
+ *   one; the emulator never sets it).
+ * Tests that run handlers in this process get the first from test/support/hooks.ts, the rest from emulators:exec.
  */
 export function runsOnEmulator(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.FUNCTIONS_EMULATOR === "true";
+  return env.FUNCTIONS_EMULATOR === "true" && isLoopbackAddress(env.FIREBASE_EMULATOR_HUB) && !env.K_CONFIGURATION;
 }
 
-/** Each provider's API origin, and the variable that points it elsewhere (a loopback stand-in in tests). */
-const providerEndpoints: Record<Provider, { variable: string; url: string }> = {
+/**
+ * Each provider's official API origin, and the variable that points it elsewhere (a loopback stand-in on
+ * the emulator). A provider is added with its row here: nothing else decides where its keys may go.
+ */
+export const providerEndpoints: Record<Provider, { variable: string; url: string }> = {
   googleai: { variable: "GEMINI_API_BASE_URL", url: "https://generativelanguage.googleapis.com" },
   openai: { variable: "OPENAI_API_BASE_URL", url: "https://api.openai.com" },
   anthropic: { variable: "ANTHROPIC_API_BASE_URL", url: "https://api.anthropic.com" },
 };
 
 /**
- * The provider's API origin unless its variable (GEMINI_API_BASE_URL, OPENAI_API_BASE_URL,
- * ANTHROPIC_API_BASE_URL) points elsewhere. Outside the emulator only an https URL is taken: every
- * user's key travels in the request's header, and a plaintext endpoint left in a deployed environment
- * would send it in the clear. Refused: AI_UNAVAILABLE, and an error log naming the variable for the operator.
+ * Variables that point the functions away from Google Cloud and the providers: honoured on the emulator
+ * only, and refused in a deploy's environment (deploy/check-deploy-env.ts, a functions predeploy step).
+ */
+export const emulatorOnlyVariables: readonly string[] = [
+  "FUNCTIONS_EMULATOR",
+  "KMS_EMULATOR_HOST",
+  "FIRESTORE_EMULATOR_HOST",
+  ...Object.values(providerEndpoints).map((endpoint) => endpoint.variable),
+];
+
+/**
+ * The provider's API origin. Its variable (GEMINI_API_BASE_URL, OPENAI_API_BASE_URL, …) may point
+ * elsewhere on the emulator only: every user's key travels in the request's header, so outside it only
+ * the provider's official origin is taken, whatever the variable says. Refused: AI_UNAVAILABLE, and an
+ * error log naming the variable for the operator.
  */
 export function providerApiBaseUrl(provider: Provider, env: NodeJS.ProcessEnv = process.env): string {
-  const { variable, url: defaultUrl } = providerEndpoints[provider];
-  const url = (env[variable] || defaultUrl).replace(/\/+$/, "");
-  if (!runsOnEmulator(env) && !isHttpsUrl(url)) {
+  const { variable, url: officialUrl } = providerEndpoints[provider];
+  const url = (env[variable] || officialUrl).replace(/\/+$/, "");
+  if (!runsOnEmulator(env) && url !== officialUrl) {
     logs.endpointRefused(variable);
     throw aiUnavailable(`${providerInfo[provider].label} cannot be reached just now. Nothing was changed; we have been alerted.`);
   }
@@ -140,24 +160,29 @@ export function geminiApiBaseUrl(env: NodeJS.ProcessEnv = process.env): string {
 
 /**
  * host:port of a local KMS speaking the google.cloud.kms.v1 gRPC API, as FIRESTORE_EMULATOR_HOST does for
- * Firestore. Only on the emulator: elsewhere it would hand every data key to a plaintext gRPC server
- * instead of Cloud KMS. Refused: KEY_STORE_UNAVAILABLE, and an error log naming the variable.
+ * Firestore. Only on the emulator, and only a loopback address: elsewhere it would hand every data key to
+ * a plaintext gRPC server instead of Cloud KMS. Refused: KEY_STORE_UNAVAILABLE, and an error log naming
+ * the variable.
  */
 export function kmsEmulatorHost(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const host = env.KMS_EMULATOR_HOST || undefined;
-  if (host && !runsOnEmulator(env)) {
+  if (host && !(runsOnEmulator(env) && isLoopbackAddress(host))) {
     logs.endpointRefused("KMS_EMULATOR_HOST");
     throw keyStoreUnavailable();
   }
   return host;
 }
 
-function isHttpsUrl(url: string): boolean {
+/** Whether `hostPort` ("127.0.0.1:9011", "[::1]:9011", "localhost:9011") names this machine's loopback. */
+export function isLoopbackAddress(hostPort: string | undefined): boolean {
+  if (!hostPort) return false;
+  let host: string;
   try {
-    return new URL(url).protocol === "https:";
+    host = new URL(`http://${hostPort}`).hostname;
   } catch {
     return false;
   }
+  return host === "localhost" || host === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 /**

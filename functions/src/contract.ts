@@ -78,7 +78,8 @@ export interface ApiKeyStatus {
  * - `use`: an AI call failed because of the key (Google rejected it, or its quota ran out).
  * - `state_change`: the key's state changed otherwise (e.g. back to `active` after a successful use, or
  *   `unreadable` when its record could not be decrypted).
- * - `rewrap`: the re-wrap job moved the key's data key to the current KMS key version (or found it unreadable).
+ * - `rewrap`: the re-wrap job moved the key's data key to the current KMS key version (or found it unreadable,
+ *   or, `recovered`, found an unreadable key readable again because its KMS key version was enabled again).
  * - `expire`: the key reached the expiry its owner chose and was deleted.
  * - `remove`: the owner removed the key (`absent`: there was none), or their account was deleted.
  * `not_permitted`: the provider took the key but it lacks a permission the app needs (a restricted key).
@@ -100,7 +101,7 @@ export type KeyEvent =
   | { event: "verify"; outcome: "valid" | "rejected_by_provider" | "quota_exhausted" | "not_permitted" | "model_unavailable" | "provider_unreachable"; state?: KeyState }
   | { event: "use"; outcome: "rejected_by_provider" | "quota_exhausted"; state?: KeyState }
   | { event: "state_change"; outcome: KeyState }
-  | { event: "rewrap"; outcome: "rewrapped" | "unreadable" }
+  | { event: "rewrap"; outcome: "rewrapped" | "unreadable" | "recovered" }
   | { event: "expire"; outcome: "deleted" }
   | { event: "remove"; outcome: "removed" | "absent" | "account_deleted" };
 

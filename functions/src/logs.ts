@@ -87,7 +87,7 @@ export function modelUnavailable(provider: Provider, model: string, during: "key
 
 /** For the operator: an endpoint override meant for the emulators is set in a deployed environment, and refused. */
 export function endpointRefused(variable: string): void {
-  logger.error(`${variable} is set to a local or plaintext endpoint outside the emulator: refused. Unset it in this environment.`, { variable });
+  logger.error(`${variable} points away from the official endpoint outside the emulator: refused. Unset it in this environment.`, { variable });
 }
 
 export function defaultKeyNotConfigured(): void {
@@ -118,7 +118,7 @@ export function keyBookkeepingFailed(uid: string, provider: Provider, operation:
 
 /** One re-wrap run's counts (rewrapApiKeys or `npm run keys:rewrap`). */
 export function rewrapRun(counts: RewrapCounts): void {
-  if (counts.failed > 0) logger.warn("key rewrap run", counts);
+  if (counts.failed > 0 || counts.unreadable > 0) logger.warn("key rewrap run", counts);
   else logger.info("key rewrap run", counts);
 }
 

@@ -4,7 +4,7 @@ import { status as grpcStatus } from "@grpc/grpc-js";
 import { repoRoot } from "../../dev/stack-config";
 import type { ApiKeyStatus } from "../../functions/src/contract";
 import { rewrapApiKeys as rewrapJob } from "../../functions/src/jobs/rewrap-api-keys";
-import { createKmsClient, kmsKeyWrapper, kmsPrimaryVersion } from "../../functions/src/vault/kms-key-wrapper";
+import { createKmsClient, kmsKeyWrapper, kmsPrimaryVersion, kmsVersionState, rewrapKms } from "../../functions/src/vault/kms-key-wrapper";
 import { rewrapApiKeys, type RewrapCounts } from "../../functions/src/vault/rewrap";
 import { crc32c } from "../../functions/src/vault/crc32c";
 import { adminDb } from "../support/admin";
@@ -27,10 +27,15 @@ const envelopeOf = async (uid: string) => (await keyDoc(uid).get()).get("envelop
 const rewrapEventsOf = async (uid: string) =>
   (await adminDb().collection("apiKeyAudit").where("uid", "==", uid).where("event", "==", "rewrap").get()).docs.map((d) => String(d.get("outcome")));
 
-/** `npm run keys:rewrap` as an operator runs it; async, because the local KMS it calls lives in this process. */
+/**
+ * `npm run keys:rewrap` as an operator runs it beside `npm start`: from a second terminal, whose shell has
+ * none of the emulators' variables (not this test runner's environment, which has them all). Async,
+ * because the local KMS it calls lives in this process.
+ */
 function runRewrapCommand(...args: string[]): Promise<{ code: number; output: string }> {
+  const operatorShell = { PATH: process.env.PATH, HOME: process.env.HOME };
   return new Promise((resolve, reject) => {
-    const child = spawn("npm", ["run", "--silent", "keys:rewrap", "--", ...args], { cwd: repoRoot, env: process.env });
+    const child = spawn("npm", ["run", "--silent", "keys:rewrap", "--", ...args], { cwd: repoRoot, env: operatorShell });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
@@ -41,17 +46,17 @@ function runRewrapCommand(...args: string[]): Promise<{ code: number; output: st
 
 /** The counts line the command prints. */
 function countsIn(output: string) {
-  const match = /scanned (\d+), re-wrapped (\d+), already current (\d+), skipped (\d+), failed (\d+) \((\d+) KMS calls\)/.exec(output);
+  const match = /scanned (\d+), re-wrapped (\d+), already current (\d+), skipped (\d+), failed (\d+), recovered (\d+), unreadable (\d+) \((\d+) KMS calls\)/.exec(output);
   assert.ok(match, `no counts line in:\n${output}`);
-  const [scanned, rewrapped, alreadyCurrent, skipped, failed, kmsCalls] = match.slice(1).map(Number);
-  return { scanned, rewrapped, alreadyCurrent, skipped, failed, kmsCalls };
+  const [scanned, rewrapped, alreadyCurrent, skipped, failed, recovered, unreadable, kmsCalls] = match.slice(1).map(Number);
+  return { scanned, rewrapped, alreadyCurrent, skipped, failed, recovered, unreadable, kmsCalls };
 }
 
 /** The job's code in this process, on the real KMS client and the Firestore emulator. */
 async function rewrapInProcess(maxKmsCalls: number): Promise<RewrapCounts> {
   const client = createKmsClient();
   try {
-    return await rewrapApiKeys(adminDb(), { wrapper: kmsKeyWrapper(client, keyName), primaryVersion: () => kmsPrimaryVersion(client, keyName) }, { maxKmsCalls });
+    return await rewrapApiKeys(adminDb(), rewrapKms(client, keyName), { maxKmsCalls });
   } finally {
     await client.close();
   }
@@ -80,12 +85,16 @@ describe("re-wrap: moving stored keys to the current KMS key version", function 
 
     const run = await runRewrapCommand("--max-kms-calls", "100000");
     assert.equal(run.code, 0, run.output);
+    assert.doesNotMatch(run.output, /refused/);
     assert.match(run.output, new RegExp(`Primary version: ${newVersion}`));
+    assert.match(run.output, /emulators: Firestore 127\.0\.0\.1:\d+, KMS 127\.0\.0\.1:\d+/);
     const counts = countsIn(run.output);
     assert.ok(counts.rewrapped >= before.length, `re-wrapped ${counts.rewrapped}`);
     assert.ok(counts.alreadyCurrent >= after.length);
     assert.equal(counts.failed, 0);
-    assert.equal(counts.scanned, counts.rewrapped + counts.alreadyCurrent + counts.skipped + counts.failed);
+    assert.equal(counts.unreadable, 0);
+    assert.match(run.output, new RegExp(`Safe to disable every version but ${newVersion}`));
+    assert.equal(counts.scanned, counts.rewrapped + counts.alreadyCurrent + counts.skipped + counts.failed + counts.recovered + counts.unreadable);
     assert.ok(counts.kmsCalls <= 1 + 2 * counts.rewrapped + 2 * counts.skipped, "two KMS calls per record moved, none for current ones");
 
     for (const [index, user] of before.entries()) {
@@ -157,6 +166,7 @@ describe("re-wrap: moving stored keys to the current KMS key version", function 
         adminDb(),
         {
           primaryVersion: () => kmsPrimaryVersion(client, keyName),
+          versionState: (version) => kmsVersionState(client, version),
           wrapper: {
             unwrap: (wrappedDataKey, aad) => realWrapper.unwrap(wrappedDataKey, aad),
             // The user saves a new key between the job's decrypt and its write-back.
@@ -196,6 +206,67 @@ describe("re-wrap: moving stored keys to the current KMS key version", function 
     } finally {
       await setVersionState(doomed, "ENABLED");
     }
+  });
+
+  it("recovers a record found unreadable while its version was briefly disabled, once the version is enabled again, before the old version is disabled for good", async () => {
+    const briefly = await rotateFunctionsKey();
+    const user = await userWithKey();
+    await rotateFunctionsKey();
+    const primary = await primaryVersion();
+    await setVersionState(briefly, "DISABLED");
+    try {
+      await rewrapInProcess(100_000);
+      assert.equal((await keyStatusOf(user)).state, "unreadable");
+    } finally {
+      await setVersionState(briefly, "ENABLED");
+    }
+
+    // The version is back: the next run must bring the record over, not count it as done with.
+    const counts = await rewrapInProcess(100_000);
+    assert.ok(counts.recovered >= 1, `recovered ${counts.recovered}`);
+    assert.equal(counts.failed, 0);
+    assert.ok(!counts.unreadableVersions.includes(briefly));
+    assert.equal((await envelopeOf(user.uid)).kmsKeyVersion, primary);
+    assert.equal((await keyStatusOf(user)).state, "unverified", "readable again, not claimed checked");
+    assert.deepEqual(await rewrapEventsOf(user.uid), ["unreadable", "recovered"]);
+
+    // What the operator does next on "failed 0": disable the old version. The user's key still works.
+    await setVersionState(briefly, "DISABLED");
+    try {
+      await questionsFor(user);
+      assert.equal(generateRequestsFor(user).at(-1)?.apiKey, user.apiKey, "Gemini got exactly this user's key");
+      assert.equal((await keyStatusOf(user)).state, "active");
+    } finally {
+      await setVersionState(briefly, "ENABLED");
+    }
+  });
+
+  it("counts a record unreadable under a version that is disabled but not destroyed as unreadable, and says it is not yet safe to disable", async () => {
+    const disabled = await rotateFunctionsKey();
+    const user = await userWithKey();
+    await rotateFunctionsKey();
+    await setVersionState(disabled, "DISABLED");
+    try {
+      await rewrapInProcess(100_000);
+      assert.equal((await keyStatusOf(user)).state, "unreadable");
+      const kmsBefore = localKms().callCount("*");
+      const counts = await rewrapInProcess(100_000);
+      assert.equal(counts.kmsCalls, localKms().callCount("*") - kmsBefore);
+      assert.ok(counts.unreadable >= 1);
+      assert.ok(counts.unreadableVersions.includes(disabled));
+      assert.equal((await envelopeOf(user.uid)).kmsKeyVersion, disabled, "nothing moved");
+
+      const run = await runRewrapCommand("--max-kms-calls", "100000");
+      assert.equal(run.code, 1, run.output);
+      assert.ok(countsIn(run.output).unreadable >= 1);
+      assert.ok(run.output.includes(`under a version that is not enabled but still exists: `) && run.output.includes(disabled), run.output);
+      assert.match(run.output, /Not yet safe to disable the old versions/);
+    } finally {
+      await setVersionState(disabled, "ENABLED");
+    }
+    // Enabled again: recovered (and so out of the way of the other tests' runs).
+    assert.ok((await rewrapInProcess(100_000)).recovered >= 1);
+    assert.equal((await keyStatusOf(user)).state, "unverified");
   });
 
   it("runs as the scheduled function rewrapApiKeys with the same code", async () => {

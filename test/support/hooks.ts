@@ -15,7 +15,8 @@ import { loadStackConfig } from "../../dev/stack-config";
 
 // Tests run the functions' code in this process too (handlers, flows, the vault), against the local KMS
 // and the Gemini stand-in: as on the Functions emulator, which sets this for every function, the
-// endpoint overrides are taken only with it (functions/src/config.ts). Set before any spec file loads.
+// endpoint overrides are taken only with it and emulators:exec's FIREBASE_EMULATOR_HUB (functions/src/config.ts).
+// Set before any spec file loads.
 process.env.FUNCTIONS_EMULATOR = "true";
 
 let kms: LocalKms | undefined;

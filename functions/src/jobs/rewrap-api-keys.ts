@@ -2,7 +2,7 @@ import { onSchedule } from "firebase-functions/v2/scheduler";
 import { firestore } from "../admin";
 import { kmsKeyName } from "../config";
 import { keyRewrapServiceAccount } from "../service-accounts";
-import { createKmsClient, kmsKeyWrapper, kmsPrimaryVersion } from "../vault/kms-key-wrapper";
+import { createKmsClient, rewrapKms } from "../vault/kms-key-wrapper";
 import { defaultRewrapKmsCalls, rewrapApiKeys as runRewrap } from "../vault/rewrap";
 
 /**
@@ -21,7 +21,7 @@ export const rewrapApiKeys = onSchedule(
     try {
       await runRewrap(
         firestore(),
-        { wrapper: kmsKeyWrapper(client, keyName), primaryVersion: () => kmsPrimaryVersion(client, keyName) },
+        rewrapKms(client, keyName),
         { maxKmsCalls: defaultRewrapKmsCalls },
       );
     } finally {

@@ -1,7 +1,8 @@
 import type { KeyManagementServiceClient, protos } from "@google-cloud/kms";
-import { kmsEmulatorHost } from "../config";
+import { isLoopbackAddress, kmsEmulatorHost } from "../config";
 import { crc32c } from "./crc32c";
 import { EnvelopeIntegrityError, WrappingKeyUnusableError, type DataKeyWrapper } from "./envelope";
+import type { RewrapKms } from "./rewrap";
 
 /**
  * How long one KMS call may take, the client's own retries of UNAVAILABLE included, before the user is
@@ -14,6 +15,10 @@ export interface KmsClient {
   encrypt(request: protos.google.cloud.kms.v1.IEncryptRequest, options?: { timeout?: number }): Promise<[protos.google.cloud.kms.v1.IEncryptResponse, ...unknown[]]>;
   decrypt(request: protos.google.cloud.kms.v1.IDecryptRequest, options?: { timeout?: number }): Promise<[protos.google.cloud.kms.v1.IDecryptResponse, ...unknown[]]>;
   getCryptoKey(request: protos.google.cloud.kms.v1.IGetCryptoKeyRequest, options?: { timeout?: number }): Promise<[protos.google.cloud.kms.v1.ICryptoKey, ...unknown[]]>;
+  getCryptoKeyVersion(
+    request: protos.google.cloud.kms.v1.IGetCryptoKeyVersionRequest,
+    options?: { timeout?: number },
+  ): Promise<[protos.google.cloud.kms.v1.ICryptoKeyVersion, ...unknown[]]>;
   close(): Promise<void>;
 }
 
@@ -25,22 +30,29 @@ export interface KmsClient {
  * cold start) is loaded only by an instance that wraps or unwraps a data key. apiKeyStatus, removeApiKey
  * and the other record-only functions never do, and an AI instance loads it while its first call waits
  * on Firestore. A refused KMS_EMULATOR_HOST fails that first call (KEY_STORE_UNAVAILABLE).
+ *
+ * `localKmsHost` is for a local tool that knows it targets the emulators (dev/keys-rewrap.ts on a demo
+ * project): that loopback host:port is used instead of the environment's KMS_EMULATOR_HOST.
  */
-export function createKmsClient(): KmsClient {
+export function createKmsClient(options: { localKmsHost?: string } = {}): KmsClient {
+  if (options.localKmsHost !== undefined && !isLoopbackAddress(options.localKmsHost)) {
+    throw new Error(`A local KMS must be on this machine's loopback, not ${options.localKmsHost}.`);
+  }
   let client: Promise<KeyManagementServiceClient> | undefined;
-  const loaded = () => (client ??= connect());
+  const loaded = () => (client ??= connect(options.localKmsHost));
   return {
     encrypt: async (request, options) => (await loaded()).encrypt(request, options),
     decrypt: async (request, options) => (await loaded()).decrypt(request, options),
     getCryptoKey: async (request, options) => (await loaded()).getCryptoKey(request, options),
+    getCryptoKeyVersion: async (request, options) => (await loaded()).getCryptoKeyVersion(request, options),
     close: async () => {
       if (client) await (await client).close();
     },
   };
 }
 
-async function connect(): Promise<KeyManagementServiceClient> {
-  const emulatorHost = kmsEmulatorHost();
+async function connect(localKmsHost: string | undefined): Promise<KeyManagementServiceClient> {
+  const emulatorHost = localKmsHost ?? kmsEmulatorHost();
   const [{ KeyManagementServiceClient }, { grpc }] = await Promise.all([import("@google-cloud/kms"), import("google-gax")]);
   if (!emulatorHost) return new KeyManagementServiceClient();
   const separator = emulatorHost.lastIndexOf(":");
@@ -134,4 +146,22 @@ export async function kmsPrimaryVersion(client: KmsClient, cryptoKeyName: string
   const primary = cryptoKey.primary?.name;
   if (!primary) throw new Error(`Cloud KMS key ${cryptoKeyName} has no primary version.`);
   return primary;
+}
+
+/**
+ * A key version's state (`cloudkms.cryptoKeyVersions.get`, in roles/cloudkms.viewer, which only the
+ * re-wrap account holds): the re-wrap job asks it of the versions under which records are `unreadable`.
+ */
+export async function kmsVersionState(client: KmsClient, versionName: string): Promise<string> {
+  const [version] = await client.getCryptoKeyVersion({ name: versionName }, { timeout: kmsCallTimeoutMs });
+  return String(version.state ?? "STATE_UNSPECIFIED");
+}
+
+/** What the re-wrap job needs of Cloud KMS, on `client` and the key `cryptoKeyName`. */
+export function rewrapKms(client: KmsClient, cryptoKeyName: string): RewrapKms {
+  return {
+    wrapper: kmsKeyWrapper(client, cryptoKeyName),
+    primaryVersion: () => kmsPrimaryVersion(client, cryptoKeyName),
+    versionState: (versionName) => kmsVersionState(client, versionName),
+  };
 }

@@ -61,6 +61,7 @@ export function describeActivity(event: KeyActivityEvent, provider: Provider): s
       }
       break;
     case "rewrap":
+      if (event.outcome === "recovered") return "Readable again: re-encrypted with the key store's current key";
       return event.outcome === "rewrapped" ? "Re-encrypted with the key store's current key" : "Found unreadable while re-encrypting";
     case "expire":
       return "Deleted: the key reached the expiry you chose";
