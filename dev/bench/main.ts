@@ -34,6 +34,7 @@ function functionsEnvironment(kmsAddress: string, standInUrl: string): void {
     FUNCTIONS_EMULATOR: "true",
     GCLOUD_PROJECT: config.projectId,
     FIRESTORE_EMULATOR_HOST: process.env.FIRESTORE_EMULATOR_HOST ?? hostPort(config.firestore),
+    FIREBASE_AUTH_EMULATOR_HOST: process.env.FIREBASE_AUTH_EMULATOR_HOST ?? hostPort(config.auth),
     KMS_EMULATOR_HOST: kmsAddress,
     GEMINI_API_BASE_URL: standInUrl,
     KMS_KEY_NAME: config.kmsKeyName,
@@ -147,6 +148,15 @@ async function main() {
     pair(keyPath.countersCommit.subject),
     `point read ${pair(keyPath.countersCommit.floor)}`,
     times(ratio(keyPath.countersCommit.subject.median, keyPath.countersCommit.floor.median)),
+    "reported",
+    undefined,
+  );
+  row(
+    "3",
+    "  beside them: the account check (Auth getUser: deleted, disabled, revoked), alone",
+    pair(keyPath.accountCheck.subject),
+    `point read ${pair(keyPath.accountCheck.floor)}`,
+    times(ratio(keyPath.accountCheck.subject.median, keyPath.accountCheck.floor.median)),
     "reported",
     undefined,
   );
