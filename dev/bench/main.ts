@@ -144,7 +144,7 @@ async function main() {
   timingRow("3", "AI call before Gemini: handler entry → first byte at Gemini", keyPath.preUpstream.subject, keyPath.preUpstream.floor, "point read", 1.5);
   row(
     "3",
-    "  of which: the commit counting the call (minute + day), key read beside it",
+    "  of which: the commit counting the call (minute + day); the key is read after it (§9)",
     pair(keyPath.countersCommit.subject),
     `point read ${pair(keyPath.countersCommit.floor)}`,
     times(ratio(keyPath.countersCommit.subject.median, keyPath.countersCommit.floor.median)),
