@@ -131,6 +131,14 @@ for role in roles/monitoring.metricWriter roles/cloudtrace.agent roles/logging.l
     --role "$role" --condition None --quiet >/dev/null
 done
 
+step "Firebase Auth read access for the accounts that check whether an account may still act"
+# setApiKey (writer) and the AI callables (reader) refuse deleted, disabled or signed-out accounts
+# (functions/src/account-status.ts); the deleted-accounts sweep (records) looks accounts up. Read-only.
+for name in "$writer" "$reader" "$records"; do
+  gcloud projects add-iam-policy-binding "$project" --member "serviceAccount:$(sa_email "$name")" \
+    --role roles/firebaseauth.viewer --condition None --quiet >/dev/null
+done
+
 step "KMS roles on the key, each account only its part"
 grant_on_key() {
   gcloud kms keys add-iam-policy-binding "$key" --keyring "$keyring" --location "$location" --project "$project" \

@@ -238,7 +238,7 @@ async function test() {
 }
 
 /**
- * npm run bench: only the Firestore emulator; the bench starts the local KMS and the Gemini stand-in in its
+ * npm run bench: only the Firestore and Auth emulators; the bench starts the local KMS and the Gemini stand-in in its
  * own process (it counts what they receive) and runs the functions' handlers itself.
  */
 async function bench() {
@@ -246,7 +246,8 @@ async function bench() {
   mkdirSync(outputDir, { recursive: true });
   const tsx = [join(repoRoot, "node_modules", ".bin", "tsx"), join("dev", "bench", "main.ts"), ...args].map(shellQuote).join(" ");
   const logPath = join(outputDir, "bench-emulators.log");
-  const { code } = await runWithEmulators(["firestore"], tsx, {
+  // Auth too: the AI callables and setApiKey ask it whether the caller's account may still act.
+  const { code } = await runWithEmulators(["firestore", "auth"], tsx, {
     env: stackEnv(standInUrls()),
     logPath,
     firestoreLogPath: join(outputDir, "firestore-emulator.log"),

@@ -27,6 +27,8 @@ export function loadFunctions() {
   const lib = (path: string): unknown => load(join(repoRoot, "functions", "lib", `${path}.js`));
   return {
     firestore: (lib("admin") as typeof import("../../functions/src/admin.js")).firestore,
+    auth: (lib("admin") as typeof import("../../functions/src/admin.js")).auth,
+    accountStatus: lib("account-status") as typeof import("../../functions/src/account-status.js"),
     generateQuestions: (lib("callables/generate-questions") as typeof import("../../functions/src/callables/generate-questions.js")).generateQuestions,
     setApiKey: (lib("callables/set-api-key") as typeof import("../../functions/src/callables/set-api-key.js")).setApiKey,
     apiKeyStatus: (lib("callables/api-key-status") as typeof import("../../functions/src/callables/api-key-status.js")).apiKeyStatus,
@@ -43,7 +45,8 @@ type Handler = { run(request: never): unknown };
 
 /** Runs a callable's handler in this process for `uid`, as firebase-functions would after checking the ID token. */
 function callHandler<Result>(handler: Handler, uid: string, data: unknown): Promise<Result> {
-  const request = { data, auth: { uid, token: { email_verified: true, firebase: { sign_in_provider: "password" } } }, acceptsStreaming: false, rawRequest: {} };
+  const token = { email: `${uid}@example.test`, email_verified: true, auth_time: Math.floor(Date.now() / 1000), firebase: { sign_in_provider: "password" } };
+  const request = { data, auth: { uid, token }, acceptsStreaming: false, rawRequest: {} };
   const response = { sendChunk: () => Promise.resolve(false), signal: new AbortController().signal };
   return (handler as { run(request: never, response: never): unknown }).run(request as never, response as never) as Promise<Result>;
 }
@@ -55,9 +58,13 @@ export interface BenchUser {
   tag: string;
 }
 
-/** A user with a stored key (saved through setApiKey, unverified: the stand-in sees no check call). */
+/**
+ * A user with an account on the Auth emulator (setApiKey and the AI callables check it still may act)
+ * and a stored key (saved through setApiKey, unverified: the stand-in sees no check call).
+ */
 async function userWithKey(fns: Functions): Promise<BenchUser> {
   const user = { uid: `bench-${randomUUID()}`, apiKey: fakeGeminiKey(), tag: `bench-${randomUUID().slice(0, 8)}` };
+  await fns.auth().createUser({ uid: user.uid, email: `${user.uid}@example.test`, emailVerified: true });
   await callHandler(fns.setApiKey, user.uid, { apiKey: user.apiKey, verify: false });
   return user;
 }
@@ -94,6 +101,8 @@ export interface KeyPathResults {
   /** From the stand-in's answer to the handler's return: Genkit's parse of the answer, then the bookkeeping. */
   postUpstream: Timing;
   /** Per call, from sequential calls (each the same; the most frequent is reported). */
+  /** The account check (account-status.ts) alone, beside a point read: on the AI path it runs beside the counting commit and key read. */
+  accountCheck: Timing;
   opsPerCall: Record<"generateQuestions" | "apiKeyStatus" | "setApiKey" | "removeApiKey", FirestoreOps>;
   throughput: {
     users: number;
@@ -128,6 +137,9 @@ export async function measureKeyPath(
   for (let i = 0; i < 20; i += 1) await Promise.all([resolve(), keyDoc.get()]);
   const decryptsBefore = kms.callCount("Decrypt");
   const resolution = await interleaved(sizes.warmResolutions, () => timed(() => keyDoc.get()), () => timed(resolve));
+  // The account check the AI path runs beside the counting commit and the key read, measured alone.
+  const signedInAt = Math.floor(Date.now() / 1000);
+  const accountCheck = await interleaved(sizes.rounds, () => timed(() => keyDoc.get()), () => timed(() => fns.accountStatus.requireActiveAccount(resolver.uid, signedInAt)));
   const kmsWarm = { resolutions: sizes.warmResolutions, decrypts: kms.callCount("Decrypt") - decryptsBefore };
 
   // 2: a fresh instance (its own vault and cache): a burst of first resolutions, then one after the TTL.
@@ -253,6 +265,7 @@ export async function measureKeyPath(
 
   return {
     warmResolution: { subject: distribution(resolution.subject), floor: distribution(resolution.floor) },
+    accountCheck: { subject: distribution(accountCheck.subject), floor: distribution(accountCheck.floor) },
     kmsWarm,
     kmsCold: { concurrent, decryptsFirst, decryptsAfterTtl },
     preUpstream: { subject: distribution(pre), floor: distribution(preFloor) },

@@ -36,6 +36,7 @@ function functionsEnvironment(kmsAddress: string, standInUrl: string): void {
     FIREBASE_EMULATOR_HUB: process.env.FIREBASE_EMULATOR_HUB ?? hostPort(config.hub),
     GCLOUD_PROJECT: config.projectId,
     FIRESTORE_EMULATOR_HOST: process.env.FIRESTORE_EMULATOR_HOST ?? hostPort(config.firestore),
+    FIREBASE_AUTH_EMULATOR_HOST: process.env.FIREBASE_AUTH_EMULATOR_HOST ?? hostPort(config.auth),
     KMS_EMULATOR_HOST: kmsAddress,
     GEMINI_API_BASE_URL: standInUrl,
     KMS_KEY_NAME: config.kmsKeyName,
@@ -145,10 +146,19 @@ async function main() {
   timingRow("3", "AI call before Gemini: handler entry → first byte at Gemini", keyPath.preUpstream.subject, keyPath.preUpstream.floor, "point read", 1.5);
   row(
     "3",
-    "  of which: the commit counting the call (minute + day), key read beside it",
+    "  of which: the commit counting the call (minute + day); the key is read after it (§9)",
     pair(keyPath.countersCommit.subject),
     `point read ${pair(keyPath.countersCommit.floor)}`,
     times(ratio(keyPath.countersCommit.subject.median, keyPath.countersCommit.floor.median)),
+    "reported",
+    undefined,
+  );
+  row(
+    "3",
+    "  beside them: the account check (Auth getUser: deleted, disabled, revoked), alone",
+    pair(keyPath.accountCheck.subject),
+    `point read ${pair(keyPath.accountCheck.floor)}`,
+    times(ratio(keyPath.accountCheck.subject.median, keyPath.accountCheck.floor.median)),
     "reported",
     undefined,
   );

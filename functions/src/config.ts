@@ -103,6 +103,14 @@ export function appCheckEnforced(): boolean {
 export const defaultGeminiApiKey = defineSecret("GEMINI_API_KEY");
 
 /**
+ * The HMAC key under which a verified email address becomes the identity the shared key's daily cap is
+ * counted on (ai/shared-key-identity.ts), so the cap outlives a deleted account without the address
+ * being stored. Needed only with ALLOW_DEFAULT_KEY: unset, nobody runs on the shared key. Random, 32
+ * bytes or more; replacing it starts every identity's count afresh for the day.
+ */
+export const sharedKeyIdentitySecret = defineSecret("SHARED_KEY_IDENTITY_SECRET");
+
+/**
  * Whether the functions run on the Firebase emulators. FUNCTIONS_EMULATOR alone is no proof: it is not a
  * reserved name, so a deployed functions/.env could set it. So all three must hold:
  * - FUNCTIONS_EMULATOR=true (the Functions emulator sets it in every function's environment);

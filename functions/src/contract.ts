@@ -24,14 +24,16 @@ export type Reason =
   | "KEY_STORE_UNAVAILABLE"
   | "AI_UNAVAILABLE"
   | "KEY_UNREADABLE"
-  | "APP_CHECK_REPLAYED";
+  | "APP_CHECK_REPLAYED"
+  | "SESSION_ENDED";
 
 /**
  * The next step a failure suggests, in `details.action`; the message itself is the server's, written
  * for the user's situation. `settings`: add, fix or replace the key in Settings; `provider_keys`: the
- * provider's page where keys are created; `provider_quota`: the provider's page about quotas.
+ * provider's page where keys are created; `provider_quota`: the provider's page about quotas; `sign_in`:
+ * sign in again (the session ended: the account was deleted or disabled, or its sessions revoked).
  */
-export type ErrorAction = "settings" | "provider_keys" | "provider_quota";
+export type ErrorAction = "settings" | "provider_keys" | "provider_quota" | "sign_in";
 
 /** What `HttpsError.details` holds for every failure the functions expect. */
 export interface ErrorDetails {

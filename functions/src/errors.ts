@@ -20,6 +20,8 @@ export const codeForReason: Record<Reason, FunctionsErrorCode> = {
   KEY_UNREADABLE: "failed-precondition",
   // firebase-functions refuses a call without a valid App Check token as `unauthenticated`; a replayed one alike.
   APP_CHECK_REPLAYED: "unauthenticated",
+  // The ID token was valid, but its account is gone, disabled or signed out everywhere.
+  SESSION_ENDED: "unauthenticated",
 };
 
 /**
@@ -207,6 +209,23 @@ export const aiUnavailable = (message = "The AI provider is temporarily unavaila
  */
 export const appCheckReplayed = () =>
   new AppError("APP_CHECK_REPLAYED", "This request was already used once, so it was refused. Reload the page and try again.");
+
+/** Why a verified ID token no longer lets its account act (account-status.ts). */
+export type SessionEndCause = "deleted" | "disabled" | "revoked";
+
+/** The account behind a still-valid ID token was deleted, disabled or had its sessions revoked: sign in again. */
+export function sessionEnded(cause: SessionEndCause): AppError {
+  const messages: Record<SessionEndCause, string> = {
+    deleted: "This account no longer exists, so nothing was done. Sign in again to continue.",
+    disabled: "This account has been disabled, so nothing was done. Sign in again, or contact us if you think this is a mistake.",
+    revoked: "Your session has ended, so nothing was done. Sign in again to continue.",
+  };
+  return new AppError("SESSION_ENDED", messages[cause], { action: "sign_in" });
+}
+
+/** Firebase Auth could not be asked whether the account may act: nothing was done (the check fails closed). */
+export const accountCheckUnavailable = () =>
+  new AppError("KEY_STORE_UNAVAILABLE", "Your account could not be checked just now. Nothing was changed or spent; try again in a moment.");
 
 /** Turns an AppError into the HttpsError the client receives; anything else becomes a bare `internal`. */
 export function toHttpsError(error: unknown): HttpsError {

@@ -39,7 +39,11 @@ export const generateQuestions = serveCallable("generateQuestions", () => requir
 export const verifyApiKey = serveCallable("verifyApiKey", () => require("./callables/verify-api-key") as typeof import("./callables/verify-api-key"));
 export const apiKeyActivity = serveCallable("apiKeyActivity", () => require("./callables/api-key-activity") as typeof import("./callables/api-key-activity"));
 
-// Not callables: the scheduled re-wrap and expiry jobs and the Auth trigger, exported as they are.
+// Not callables: the scheduled re-wrap, expiry and deleted-account jobs and the Auth trigger, exported as they are.
 export const rewrapApiKeys = serve("rewrapApiKeys", () => require("./jobs/rewrap-api-keys") as typeof import("./jobs/rewrap-api-keys"));
 export const deleteExpiredApiKeys = serve("deleteExpiredApiKeys", () => require("./jobs/delete-expired-api-keys") as typeof import("./jobs/delete-expired-api-keys"));
 export const deleteUserKeyData = serve("deleteUserKeyData", () => require("./jobs/delete-user-key-data") as typeof import("./jobs/delete-user-key-data"));
+export const sweepDeletedAccounts = serve(
+  "sweepDeletedAccounts",
+  () => require("./jobs/sweep-deleted-accounts") as typeof import("./jobs/sweep-deleted-accounts"),
+);

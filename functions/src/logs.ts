@@ -98,9 +98,22 @@ export function defaultKeyRejected(outcome: "key_invalid" | "quota"): void {
   logger.error("the project's default Gemini key failed", { outcome });
 }
 
-/** For the operator: the shared key's project-wide budget for today is spent; its breaker opens until midnight UTC. */
+/**
+ * For the operator: the shared key's project-wide budget for today is spent; its breaker opens until
+ * midnight UTC and every shared-key call is refused. `alert` is the stable field the log-based metric of
+ * docs/security-accounts.md matches (the message may be reworded; the field may not).
+ */
 export function sharedKeyBudgetSpent(dailyBudget: number): void {
-  logger.warn("shared Gemini key: today's project budget is spent (DEFAULT_KEY_PROJECT_DAILY_BUDGET)", { dailyBudget });
+  logger.warn("shared Gemini key: today's project budget is spent (DEFAULT_KEY_PROJECT_DAILY_BUDGET)", { alert: "shared_key_budget_spent", dailyBudget });
+}
+
+/**
+ * For the operator: a shared-key call was refused because the identity its daily cap is counted on
+ * could not be formed: SHARED_KEY_IDENTITY_SECRET is not set (every shared-key call is refused until
+ * it is), or a verified account without an address.
+ */
+export function sharedKeyIdentityUnavailable(cause: "no_secret" | "no_email"): void {
+  logger.error("shared Gemini key: no identity to count the daily cap on; call refused", { cause });
 }
 
 /** For the operator: Google keeps refusing the shared key with 429, so its breaker opened. */
@@ -140,6 +153,26 @@ export function expiryCleanup(counts: { found: number; deleted: number; failed: 
 /** A user's account was deleted and with it their key records and rate-limit documents. */
 export function accountKeyDataDeleted(uid: string, keysDeleted: number): void {
   logger.info("account deleted: key data removed", { uid, keysDeleted });
+}
+
+/** One run of the sweep for data of accounts that no longer exist (sweepDeletedAccounts). */
+export function deletedAccountSweep(counts: { checked: number; orphaned: number; keysDeleted: number; failed: number }): void {
+  if (counts.failed > 0) logger.warn("deleted accounts sweep", counts);
+  else logger.info("deleted accounts sweep", counts);
+}
+
+export function deletedAccountSweepFailed(uid: string, error: unknown): void {
+  logger.warn("deleted accounts sweep: data not deleted", { uid, ...describeError(error) });
+}
+
+/** A call refused because the caller's account was deleted or disabled, or its sessions revoked, after its ID token was issued. */
+export function sessionEnded(uid: string, cause: "deleted" | "disabled" | "revoked"): void {
+  logger.warn("call refused: the account's session has ended", { uid, cause });
+}
+
+/** Firebase Auth did not answer the account check: the call was refused (fails closed). */
+export function accountCheckFailed(uid: string, error: unknown): void {
+  logger.error("account check unavailable", { uid, ...describeError(error) });
 }
 
 /**

@@ -13,7 +13,13 @@ import * as logs from "./logs";
  */
 
 export interface RateLimitRequest {
+  /** Whose calls: a uid, or in `sharedKeyAllowance` an identity that outlives the account (shared-key-identity.ts). */
   uid: string;
+  /**
+   * Where the counters live: `rateLimits/{uid}` (the default), which goes with the account when it is
+   * deleted, or `sharedKeyAllowance/{identity}`, which must not (the shared key's cap, see caller-key.ts).
+   */
+  collection?: "rateLimits" | "sharedKeyAllowance";
   /** Which limit this is, e.g. "ai"; one document per user and bucket. Letters, digits, "-" and "_". */
   bucket: string;
   /** Calls allowed per window; 0 allows none. */
@@ -66,9 +72,9 @@ export function withOneMore(previous: WindowState | undefined, nowMs: number, wi
   return { windowStart, count: (previous?.windowStart === windowStart ? previous.count : 0) + 1 };
 }
 
-function counterRef(db: Firestore, { uid, bucket, windowSeconds }: CountedWindow) {
+function counterRef(db: Firestore, { uid, bucket, windowSeconds, collection = "rateLimits" }: CountedWindow) {
   if (!bucketPattern.test(bucket) || !(windowSeconds > 0)) throw new Error(`Invalid rate limit bucket or window: ${bucket}`);
-  return db.collection("rateLimits").doc(uid).collection("buckets").doc(bucket);
+  return db.collection(collection).doc(uid).collection("buckets").doc(bucket);
 }
 
 /**
@@ -203,16 +209,18 @@ const countingAhead = new AsyncLocalStorage<CountedAhead>();
 
 /**
  * Runs `work` for one call of `first.uid`, having counted the call in `first`'s window and in `others`
- * in one commit, started before `work` and running beside it (an AI call reads the caller's key
- * meanwhile). Within `work`, consumeRateLimit for these buckets decides on the counts made ahead, and
- * any other counting waits until `first` has let the call through; a refusal by `first` is the call's
- * answer whatever else failed meanwhile. Counts `work` did not claim (an AI call that ended up on the
- * shared key, or failed before it used the user's own) are taken back before this resolves.
+ * in one commit, started before `work` and running beside it (an AI call loads its stack meanwhile).
+ * `work` gets `admitted`, which resolves once `first` has let the call through (and rejects with its
+ * refusal): what costs something, such as reading and decrypting a key, waits for it, so a refused call
+ * costs nothing more. Within `work`, consumeRateLimit for these buckets decides on the counts made ahead,
+ * and any other counting waits until `first` has let the call through; a refusal by `first` is the
+ * call's answer whatever else failed meanwhile. Counts `work` did not claim (an AI call that ended up on
+ * the shared key, or failed before it used the user's own) are taken back before this resolves.
  */
 export async function countedAhead<T>(
   first: RateLimitRequest,
   others: readonly CountedWindow[],
-  work: () => Promise<T>,
+  work: (admitted: Promise<unknown>) => Promise<T>,
   db: Firestore = firestore(),
   now: () => number = Date.now,
 ): Promise<T> {
@@ -233,7 +241,7 @@ export async function countedAhead<T>(
   scope.firstVerdict = firstVerdict;
   firstVerdict.catch(() => undefined); // observed below, once `work` has settled
   try {
-    const result = await countingAhead.run(scope, work);
+    const result = await countingAhead.run(scope, () => work(firstVerdict));
     await firstVerdict;
     return result;
   } catch (error) {

@@ -11,10 +11,12 @@
  * | key-writer | setApiKey | encrypt |
  * | key-reader | generateQuestions, generateFeedback, verifyApiKey | decrypt |
  * | key-rewrap | rewrapApiKeys | encrypt and decrypt, and read the key's metadata (its primary version) |
- * | key-records | apiKeyStatus, removeApiKey, setDailyLimit, apiKeyActivity, deleteExpiredApiKeys, deleteUserKeyData | none |
+ * | key-records | apiKeyStatus, removeApiKey, setDailyLimit, apiKeyActivity, deleteExpiredApiKeys, deleteUserKeyData, sweepDeletedAccounts | none |
  *
  * Every one of them reads and writes Firestore (roles/datastore.user). Besides, key-writer and key-reader
  * verify App Check tokens (their callables consume them), and key-reader writes Genkit Monitoring telemetry.
+ * key-writer, key-reader and key-records read Firebase Auth's user records (roles/firebaseauth.viewer):
+ * the first two to refuse deleted, disabled or signed-out accounts, the last for sweepDeletedAccounts.
  */
 
 /** Seals new keys: KMS encrypt only. */

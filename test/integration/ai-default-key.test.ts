@@ -3,10 +3,12 @@ import { randomUUID } from "node:crypto";
 import { apiKeyStatus } from "../../functions/src/callables/api-key-status";
 import { generateQuestions } from "../../functions/src/callables/generate-questions";
 import { sharedKeyGuard } from "../../functions/src/shared-key-budget";
-import { adminDb } from "../support/admin";
+import { adminAuth, adminDb } from "../support/admin";
+import { waitUntil } from "../support/wait";
 import { geminiStandIn } from "../support/hooks";
 import { fakeGeminiKey } from "../support/keys";
-import { callInProcess, generateRequestsFor, questionsRequest, resetSharedKeyBudget, useParams } from "../support/ai";
+import { sharedKeyIdentity } from "../../functions/src/ai/shared-key-identity";
+import { callInProcess, emailOf, generateRequestsFor, questionsRequest, resetSharedKeyBudget, sharedKeyIdentityTestSecret, useParams } from "../support/ai";
 import { callUntilRefused, reasonOf } from "../support/rate-limits";
 import type { ApiKeyStatuses, GenerateQuestionsResult } from "../../functions/src/contract";
 
@@ -36,7 +38,8 @@ describe("generateQuestions with the project's default key (handler run in-proce
 
   it("serves a user without a key on the project's key, up to the daily cap, then QUOTA_EXCEEDED until tomorrow", async () => {
     const user = newUser();
-    const { refusal, letThrough } = await callUntilRefused({ uid: user.uid, bucket: "default-key-daily", limit: 2 }, async () => {
+    const identity = sharedKeyIdentity(emailOf(user.uid), sharedKeyIdentityTestSecret);
+    const { refusal, letThrough } = await callUntilRefused({ uid: identity, collection: "sharedKeyAllowance", bucket: "default-key-daily", limit: 2 }, async () => {
       const outcome = await generate(user).then((result) => result, (error: unknown) => error);
       if (reasonOf(outcome) === "QUOTA_EXCEEDED") return outcome;
       assert.equal((outcome as GenerateQuestionsResult).keySource, "default");
@@ -71,6 +74,38 @@ describe("generateQuestions with the project's default key (handler run in-proce
     await generate(first);
     await generate(first);
     assert.equal((await generate(second)).keySource, "default");
+  });
+
+  it("counts the cap per verified address, not per account: deleting the account and signing up again with the same address gets no fresh cap", async () => {
+    const address = `Cycler.${randomUUID().slice(0, 8)}@Example.test`;
+    const first = newUser();
+    const claims = (email: string) => ({ email, email_verified: true, firebase: { sign_in_provider: "password" } });
+    await generate(first, claims(address));
+    await generate(first, claims(address));
+    // The account goes, and the deletion trigger takes its rate-limit documents with it.
+    await adminAuth().deleteUser(first.uid);
+    await waitUntil("the deleted account's rate-limit documents are gone", async () => (await adminDb().collection(`rateLimits/${first.uid}/buckets`).get()).size === 0);
+
+    for (const again of [address, address.toLowerCase(), address.replace("@", "+again@")]) {
+      const next = newUser();
+      const error = await failureOf(generate(next, claims(again)));
+      assert.equal(error.details?.reason, "QUOTA_EXCEEDED", `a new account for ${again} still has today's cap spent`);
+      assert.match(error.message ?? "", /today's 2 AI requests on the app's shared key/);
+      assert.equal(generateRequestsFor(next).length, 0);
+    }
+    const stored = await adminDb().collection("sharedKeyAllowance").get();
+    assert.ok(!JSON.stringify(stored.docs.map((doc) => [doc.id, doc.data()])).toLowerCase().includes(address.toLowerCase().split("@")[0]), "the address is not stored");
+  });
+
+  describe("without SHARED_KEY_IDENTITY_SECRET", () => {
+    useParams({ ALLOW_DEFAULT_KEY: "true", GEMINI_API_KEY: projectKey, SHARED_KEY_IDENTITY_SECRET: "" });
+
+    it("runs nobody on the shared key (KEY_MISSING), rather than counting the cap on something a new account resets", async () => {
+      const user = newUser();
+      const error = await failureOf(generate(user));
+      assert.equal(error.details?.reason, "KEY_MISSING");
+      assert.equal(generateRequestsFor(user).length, 0);
+    });
   });
 
   it("reports the project key's own rejection as AI_UNAVAILABLE, not as the user's KEY_INVALID", async () => {

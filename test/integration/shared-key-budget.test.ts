@@ -3,6 +3,7 @@ import { sharedKeyGuard } from "../../functions/src/shared-key-budget";
 import { AppError } from "../../functions/src/errors";
 import { adminDb } from "../support/admin";
 import { resetSharedKeyBudget } from "../support/ai";
+import { captureLogs } from "../support/function-logs";
 
 /** The project-wide guard of the shared key, on the Firestore emulator, with a clock of its own. */
 describe("the shared key's project budget and breaker (Firestore emulator)", function () {
@@ -27,6 +28,19 @@ describe("the shared key's project budget and breaker (Firestore emulator)", fun
     assert.match(error.message, /today's limit for all users/);
     assert.equal(await outcome(guard.ensureClosed()), "QUOTA_EXCEEDED", "the breaker is open: later calls are refused before counting");
     assert.equal(await outcome(sharedKeyGuard(adminDb(), () => Date.UTC(2031, 2, 4, 0, 0, 1)).ensureClosed()), "allowed", "a new day closes it");
+  });
+
+  it("logs the line the operator's alert matches (alert: shared_key_budget_spent) when the budget is spent", async () => {
+    const guard = sharedKeyGuard(adminDb(), () => noon);
+    const within = await captureLogs(() => guard.consumeBudget(1));
+    assert.ok(within.outcome.ok);
+    assert.ok(!within.entries.some((entry) => entry.alert === "shared_key_budget_spent"), "not while within the budget");
+    const spent = await captureLogs(() => guard.consumeBudget(1));
+    assert.ok(!spent.outcome.ok);
+    const alerts = spent.entries.filter((entry) => entry.alert === "shared_key_budget_spent");
+    assert.equal(alerts.length, 1);
+    assert.equal(alerts[0].severity, "WARNING");
+    assert.equal(alerts[0].dailyBudget, 1);
   });
 
   it("never lets concurrent calls exceed the budget, though they race across the shards", async () => {

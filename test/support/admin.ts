@@ -1,5 +1,5 @@
 import { getApps, initializeApp } from "firebase-admin/app";
-import { getAuth } from "firebase-admin/auth";
+import { getAuth, type Auth } from "firebase-admin/auth";
 import { getFirestore, type Firestore } from "firebase-admin/firestore";
 import { loadStackConfig } from "../../dev/stack-config";
 
@@ -20,4 +20,10 @@ export function adminDb(): Firestore {
 export async function uidOf(email: string): Promise<string> {
   adminApp();
   return (await getAuth().getUserByEmail(email)).uid;
+}
+
+/** The Admin SDK's Auth on the Auth emulator: delete, disable or sign out an account as an operator would. */
+export function adminAuth(): Auth {
+  adminApp();
+  return getAuth();
 }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import type { RecordedRequest } from "../../dev/gemini-stand-in/server";
 import { loadStackConfig } from "../../dev/stack-config";
-import { adminDb } from "./admin";
+import { adminAuth, adminDb } from "./admin";
 import { signUpNewUser, type Caller } from "./firebase-client";
 import { geminiStandIn } from "./hooks";
 import { fakeGeminiKey, keyShaped } from "./keys";
@@ -64,16 +64,35 @@ export const verifiedEmailClaims = { email_verified: true, firebase: { sign_in_p
  * disconnects (the Functions emulator's proxy does not pass a disconnect on to the function). `signal`
  * stands for firebase-functions' `CallableResponse.signal`; `claims` for the caller's ID token.
  */
-export function callInProcess<Result>(
+export async function callInProcess<Result>(
   handler: { run(request: never): unknown },
   uid: string,
   data: unknown,
   { signal, claims = verifiedEmailClaims }: { signal?: AbortSignal; claims?: Record<string, unknown> } = {},
 ): Promise<Result> {
-  const request = { data, auth: { uid, token: claims }, acceptsStreaming: false, rawRequest: {} };
+  // The callables that store or spend a key ask Firebase Auth whether the account still exists: it does.
+  await ensureAuthAccount(uid);
+  const token = { email: emailOf(uid), auth_time: Math.floor(Date.now() / 1000), ...claims };
+  const request = { data, auth: { uid, token }, acceptsStreaming: false, rawRequest: {} };
   const response = { sendChunk: () => Promise.resolve(false), signal: signal ?? new AbortController().signal };
   // firebase-functions types `run` with the request only; at run time it hands both on to the handler, as a request does.
   return (handler as { run(request: never, response: never): unknown }).run(request as never, response as never) as Promise<Result>;
+}
+
+/** The address an in-process caller's token carries unless a test gives one: one per uid. */
+export const emailOf = (uid: string) => `${uid.toLowerCase()}@example.test`;
+
+const accountsMade = new Set<string>();
+
+/** An account for `uid` on the Auth emulator (made once; the in-process caller's token is for it). */
+export async function ensureAuthAccount(uid: string): Promise<void> {
+  if (accountsMade.has(uid)) return;
+  await adminAuth()
+    .createUser({ uid, email: emailOf(uid), emailVerified: true })
+    .catch((error: { code?: string }) => {
+      if (error.code !== "auth/uid-already-exists") throw error;
+    });
+  accountsMade.add(uid);
 }
 
 /**
@@ -85,6 +104,9 @@ export async function resetSharedKeyBudget(): Promise<void> {
   await db.doc("sharedKeyBreaker/state").delete();
   await db.recursiveDelete(db.collection("sharedKeyUsage"));
 }
+
+/** The HMAC key of the shared key's identities in in-process runs (useParams sets it). */
+export const sharedKeyIdentityTestSecret = "test-only-shared-key-identity-secret";
 
 /**
  * Sets the functions' params for in-process handler runs (unset params read as 0 or "") for the
@@ -100,6 +122,7 @@ export function useParams(values: Record<string, string>): void {
     AI_RATE_LIMIT_PER_MINUTE: "100",
     KEY_ROTATION_REMINDER_DAYS: "90",
     KMS_KEY_NAME: config.kmsKeyName,
+    SHARED_KEY_IDENTITY_SECRET: sharedKeyIdentityTestSecret,
     ...values,
   };
   before(() => {

@@ -8,6 +8,8 @@ export interface RateLimitedBucket {
   bucket: string;
   /** Calls allowed per window. */
   limit: number;
+  /** Where the counter lives (rate-limit.ts): `rateLimits` unless said. */
+  collection?: "rateLimits" | "sharedKeyAllowance";
 }
 
 /**
@@ -27,7 +29,7 @@ export async function callUntilRefused(bucket: RateLimitedBucket, attempt: () =>
   for (let letThrough = 0; letThrough < maxCalls; letThrough++) {
     const refusal = await attempt();
     if (refusal === undefined) continue;
-    const stored = (await adminDb().doc(`rateLimits/${bucket.uid}/buckets/${bucket.bucket}`).get()).data() as WindowState | undefined;
+    const stored = (await adminDb().doc(`${bucket.collection ?? "rateLimits"}/${bucket.uid}/buckets/${bucket.bucket}`).get()).data() as WindowState | undefined;
     assert.equal(stored?.count, bucket.limit, "the window that refused holds exactly `limit` calls");
     assert.ok(letThrough >= bucket.limit, "refused before `limit` calls were made");
     return { refusal, letThrough };

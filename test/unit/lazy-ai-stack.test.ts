@@ -36,6 +36,7 @@ describe("functions entry point", () => {
       "setApiKey",
       "setDailyLimit",
       "setPreferredProvider",
+      "sweepDeletedAccounts",
       "verifyApiKey",
     ]);
     assert.deepEqual(loaded, []);

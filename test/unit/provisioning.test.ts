@@ -163,16 +163,17 @@ describe("deploy/provision.sh (least-privilege KMS setup)", () => {
         .map((binding) => binding.split(" ")[2])
         .sort();
     // Replay protection verifies App Check tokens (setApiKey, the AI callables); the AI callables export Genkit Monitoring telemetry.
-    assert.deepEqual(projectRolesOf(serviceAccounts.keyWriterServiceAccount), ["roles/firebaseappcheck.tokenVerifier"]);
+    assert.deepEqual(projectRolesOf(serviceAccounts.keyWriterServiceAccount), ["roles/firebaseappcheck.tokenVerifier", "roles/firebaseauth.viewer"]);
     assert.deepEqual(projectRolesOf(serviceAccounts.keyReaderServiceAccount), [
       "roles/cloudtrace.agent",
       "roles/firebaseappcheck.tokenVerifier",
+      "roles/firebaseauth.viewer",
       "roles/logging.logWriter",
       "roles/monitoring.metricWriter",
     ]);
     assert.deepEqual(projectRolesOf(serviceAccounts.keyRewrapServiceAccount), []);
-    assert.deepEqual(projectRolesOf(serviceAccounts.keyRecordsServiceAccount), []);
-    assert.equal(bindings.length, accounts.length + 4 + 5 + accounts.length, "no other grant");
+    assert.deepEqual(projectRolesOf(serviceAccounts.keyRecordsServiceAccount), ["roles/firebaseauth.viewer"]);
+    assert.equal(bindings.length, accounts.length + 4 + 5 + 3 + accounts.length, "no other grant");
     for (const account of accounts) assert.deepEqual(actAsGrantsOn(account), ["user:deployer@example.com roles/iam.serviceAccountUser"]);
 
     const kmsAudit = policy.auditConfigs?.find((config) => config.service === "cloudkms.googleapis.com");

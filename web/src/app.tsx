@@ -3,7 +3,7 @@ import { lazy, Suspense, useEffect, useState } from "react";
 import { useAuthUser } from "./features/auth/use-auth-user";
 import { SignInPage } from "./features/auth/sign-in-page";
 import { loadFirebase, type FirebaseServices } from "./lib/firebase";
-import { paths, usePath } from "./lib/router";
+import { navigate, paths, usePath } from "./lib/router";
 import { Link } from "./ui/link";
 import { Page } from "./ui/page";
 
@@ -18,6 +18,12 @@ export function App() {
     loadFirebase().then(setFirebase, () => setStartupFailed(true));
   }, []);
   const user = useAuthUser(firebase?.auth);
+  const path = usePath();
+  // "Sign in again" (a session the server says has ended, error-messages.ts): drop the session, then sign in afresh.
+  useEffect(() => {
+    if (!firebase || path !== paths.signIn) return;
+    void signOut(firebase.auth).finally(() => navigate(paths.practice));
+  }, [firebase, path]);
 
   let content;
   if (startupFailed) {

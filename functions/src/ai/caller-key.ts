@@ -15,6 +15,8 @@ export type CallerKey =
 export interface CallerAccount {
   /** `email_verified`. */
   emailVerified: boolean;
+  /** `email`: the shared key's daily cap is counted per verified address (shared-key-identity.ts). */
+  email?: string;
   /** `firebase.sign_in_provider`, e.g. "password", "google.com", "anonymous". */
   signInProvider?: string;
 }
@@ -37,12 +39,15 @@ export interface OwnKeyPolicy {
 export interface DefaultKeyPolicy {
   /** ALLOW_DEFAULT_KEY. */
   allowed: boolean;
-  /** DEFAULT_KEY_DAILY_CAP: calls per user per UTC day on the project's key. */
+  /** DEFAULT_KEY_DAILY_CAP: calls per person (verified email address) per UTC day on the project's key. */
   dailyCap: number;
   /** Reads the GEMINI_API_KEY secret (only called when the fallback is allowed and needed). */
   readKey: () => string;
-  /** Counts one call against the user's daily allowance; throws RATE_LIMITED when it is used up. */
-  consumeAllowance: (uid: string, dailyCap: number) => Promise<void>;
+  /**
+   * Counts one call against the daily allowance of the person behind `account` (their verified address,
+   * not the uid, which a deleted and recreated account does not keep); throws RATE_LIMITED when it is used up.
+   */
+  consumeAllowance: (uid: string, dailyCap: number, account: CallerAccount) => Promise<void>;
   /** The project-wide guard (shared-key-budget.ts): the breaker, checked first; the day's budget, counted last. */
   project: {
     ensureClosed: () => Promise<void>;
@@ -56,13 +61,16 @@ export interface DefaultKeyPolicy {
  * the user has none, the project's (Gemini) key: only for a verified, non-anonymous account, while the
  * shared key's breaker is closed, within the user's daily cap and the project's daily budget.
  *
+ * `accountActive` (the check that the account was not deleted, disabled or signed out since its token,
+ * started by the callable beside the key read) is awaited before anything is counted on the shared key.
+ *
  * Which provider: the one the call names; else the user's preferred provider if its key is usable, else
  * the first usable key in the registry's order (vault.readPreferredApiKey). A stored key that can never be
  * decrypted again surfaces as KEY_UNREADABLE (the user has a key, so there is no fallback), other vault
  * failures as KEY_STORE_UNAVAILABLE; no key at all (or an expired one) as KEY_MISSING.
  */
 export async function resolveCallerKey(
-  caller: { uid: string; account: CallerAccount },
+  caller: { uid: string; account: CallerAccount; accountActive?: Promise<void> },
   requested: Provider | undefined,
   vault: Pick<ApiKeyVault, "readApiKey" | "readPreferredApiKey">,
   defaultKey: DefaultKeyPolicy,
@@ -83,9 +91,10 @@ export async function resolveCallerKey(
     logs.defaultKeyNotConfigured();
     throw keyMissing(requested);
   }
+  await caller.accountActive;
   await defaultKey.project.ensureClosed();
   try {
-    await defaultKey.consumeAllowance(uid, defaultKey.dailyCap);
+    await defaultKey.consumeAllowance(uid, defaultKey.dailyCap, caller.account);
   } catch (error) {
     if (error instanceof AppError && error.reason === "RATE_LIMITED") {
       throw defaultKeyCapReached(defaultKey.dailyCap, error.extra.retryAfterSeconds ?? 3600);

@@ -1,11 +1,12 @@
 import type { ActionContext } from "genkit";
-import { allowDefaultKey, defaultGeminiApiKey, defaultKeyDailyCap, defaultKeyProjectDailyBudget, modelFor, providerApiBaseUrl } from "../config";
+import { allowDefaultKey, defaultGeminiApiKey, defaultKeyDailyCap, defaultKeyProjectDailyBudget, modelFor, providerApiBaseUrl, sharedKeyIdentitySecret } from "../config";
 import {
   AppError,
   aiUnavailable,
   defaultKeyOutOfQuota,
   invalidInput,
   keyInvalid,
+  keyMissing,
   keyNotPermitted,
   modelUnavailable,
   providerRateLimited,
@@ -19,6 +20,7 @@ import { consumeRateLimit } from "../rate-limit";
 import { sharedKeyGuard, type SharedKeyGuard } from "../shared-key-budget";
 import { defaultVault, type ApiKeyVault } from "../vault/api-key-vault";
 import { resolveCallerKey, type CallerAccount, type CallerKey, type DefaultKeyPolicy, type OwnKeyPolicy } from "./caller-key";
+import { sharedKeyIdentity } from "./shared-key-identity";
 import { answerFeedbackFlow } from "./flows/answer-feedback";
 import { interviewQuestionsFlow } from "./flows/interview-questions";
 import { MalformedAnswerError } from "./flows/structured-answer";
@@ -49,6 +51,11 @@ export interface AiCaller {
   progress: ProgressSink;
   /** Aborted when the client disconnects: the request in flight is cut and the provider is asked nothing more. */
   signal?: AbortSignal;
+  /**
+   * Rejects (SESSION_ENDED) when the account was deleted, disabled or signed out since its ID token: the
+   * callable starts the check beside the key read, and nothing is spent before it has resolved.
+   */
+  accountActive?: Promise<void>;
 }
 
 /**
@@ -80,8 +87,15 @@ export function deployedGenerationDeps(): GenerationDeps {
       allowed: allowDefaultKey.value(),
       dailyCap: defaultKeyDailyCap.value(),
       readKey: () => defaultGeminiApiKey.value(),
-      consumeAllowance: async (user, dailyCap) => {
-        await consumeRateLimit({ uid: user, bucket: "default-key-daily", limit: dailyCap, windowSeconds: 86_400 });
+      consumeAllowance: async (_uid, dailyCap, account) => {
+        // Counted per verified address, so a deleted and recreated account does not start a fresh cap.
+        const secret = sharedKeyIdentitySecret.value();
+        if (!secret || !account.email) {
+          logs.sharedKeyIdentityUnavailable(secret ? "no_email" : "no_secret");
+          throw keyMissing();
+        }
+        const identity = sharedKeyIdentity(account.email, secret);
+        await consumeRateLimit({ uid: identity, collection: "sharedKeyAllowance", bucket: "default-key-daily", limit: dailyCap, windowSeconds: 86_400 });
       },
       project: {
         ensureClosed: () => sharedKey.ensureClosed(),
@@ -117,7 +131,7 @@ export async function generateFeedbackForUser(
 }
 
 async function runOnCallerKey<Result>(
-  { uid, account, progress, signal }: AiCaller,
+  { uid, account, progress, signal, accountActive }: AiCaller,
   requested: Provider | undefined,
   flow: string,
   givenDeps: GenerationDeps | undefined,
@@ -126,7 +140,9 @@ async function runOnCallerKey<Result>(
   // Telemetry, and with it the key policy in front of Genkit's log sink, is in place before any flow runs.
   await telemetryReady;
   const { vault, defaultKey, ownKey, sharedKey, upstream, call } = givenDeps ?? deployedGenerationDeps();
-  const callerKey = await resolveCallerKey({ uid, account }, requested, vault, defaultKey, ownKey);
+  const callerKey = await resolveCallerKey({ uid, account, accountActive }, requested, vault, defaultKey, ownKey);
+  // The account check ran beside the key read; nothing is sent to a provider before it has passed.
+  await accountActive;
   const { provider, keySource } = callerKey;
   const { label } = providerInfo[provider];
   progress(

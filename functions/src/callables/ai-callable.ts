@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { Progress } from "../ai/schemas";
-import { aiRateLimitPerMinute, defaultGeminiApiKey } from "../config";
+import { requireActiveAccount } from "../account-status";
+import { aiRateLimitPerMinute, defaultGeminiApiKey, sharedKeyIdentitySecret } from "../config";
 import { ownKeyDailyWindow } from "../keys/key-usage";
 import type { Provider } from "../providers";
 import { keyReaderServiceAccount } from "../service-accounts";
@@ -17,24 +18,42 @@ type AiServices = typeof import("../ai/generate-for-user.js");
  * management) and runs `generate`. 180 s leaves room for the call's three upstream attempts of at most 25 s each.
  *
  * What does not depend on each other runs at once: one commit counts the call in its minute and in the
- * own key's day while the AI stack loads and `generate` reads the caller's key; the own key's daily limit
- * (which the key's record holds) is then decided on the count already made, and nothing else is counted,
- * nor Gemini asked, before the per-minute limit has let the call through (rate-limit.ts, countedAhead).
- * The day counted ahead is that of the provider the call names (the web app always names the key it said
- * would pay), else Gemini's; when the key that pays turns out to be another's, that day is counted when
- * the key is known and the count made ahead is taken back.
+ * own key's day while the AI stack loads and Firebase Auth is asked whether the caller's account still
+ * may act (deleted, disabled or signed out everywhere since the token: SESSION_ENDED, account-status.ts).
+ * The caller's key is read and decrypted only once the per-minute limit has let the call through, so a
+ * refused call costs no key read and no KMS request; the account check, still running beside that read,
+ * is awaited before anything is spent (generate-for-user.ts). The own key's daily limit (which the key's
+ * record holds) is decided on the count already made (rate-limit.ts, countedAhead). The day counted
+ * ahead is that of the provider the call names (the web app always names the key it said would pay),
+ * else Gemini's; when the key that pays turns out to be another's, that day is counted when the key is
+ * known and the count made ahead is taken back. An ended session is the call's answer whatever else
+ * failed meanwhile.
  */
 export function aiCallable<Schema extends z.ZodType<{ provider?: Provider }>, Result>(
   schema: Schema,
-  generate: (ai: AiServices, call: UserCall<z.output<Schema>, Progress>) => Promise<Result>,
+  generate: (ai: AiServices, call: UserCall<z.output<Schema>, Progress> & { accountActive: Promise<void> }) => Promise<Result>,
 ) {
   return userCallable<Schema, Result, Progress>(
-    { secrets: [defaultGeminiApiKey], timeoutSeconds: 180, memory: "512MiB", consumeAppCheckToken: true, serviceAccount: keyReaderServiceAccount },
+    { secrets: [defaultGeminiApiKey, sharedKeyIdentitySecret], timeoutSeconds: 180, memory: "512MiB", consumeAppCheckToken: true, serviceAccount: keyReaderServiceAccount },
     schema,
     async (call) => {
+      const accountActive = requireActiveAccount(call.uid, call.account.authTime);
+      accountActive.catch(() => undefined); // awaited below, and before anything is spent
       const perMinute = { uid: call.uid, bucket: "ai", limit: aiRateLimitPerMinute.value(), windowSeconds: 60 };
       const likelyPayer = ownKeyDailyWindow(call.uid, call.input.provider ?? "googleai");
-      return countedAhead(perMinute, [likelyPayer], async () => generate(await import("../ai/generate-for-user.js"), call));
+      let result: Result;
+      try {
+        result = await countedAhead(perMinute, [likelyPayer], async (admitted) => {
+          const ai = await import("../ai/generate-for-user.js");
+          await admitted;
+          return generate(ai, { ...call, accountActive });
+        });
+      } catch (error) {
+        await accountActive;
+        throw error;
+      }
+      await accountActive;
+      return result;
     },
   );
 }

@@ -10,6 +10,7 @@ import { aiCallable } from "./ai-callable";
  * keySource, provider }`; a streaming caller also receives progress chunks `{ step, message }` first.
  * Fails: INVALID_INPUT (also for content the provider's safety settings block), RATE_LIMITED, KEY_MISSING,
  * KEY_INVALID, KEY_NOT_PERMITTED, KEY_UNREADABLE (enter the key again), QUOTA_EXCEEDED, MODEL_UNAVAILABLE, KEY_STORE_UNAVAILABLE,
- * AI_UNAVAILABLE, APP_CHECK_REPLAYED (each call consumes its App Check token).
+ * AI_UNAVAILABLE, APP_CHECK_REPLAYED (each call consumes its App Check token), SESSION_ENDED (`unauthenticated`:
+ * the account was deleted or disabled, or its sessions revoked, since the ID token was issued).
  */
 export const generateFeedback = aiCallable(GenerateFeedbackInputSchema, (ai, call) => ai.generateFeedbackForUser(call, call.input));

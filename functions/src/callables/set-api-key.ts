@@ -1,3 +1,4 @@
+import { requireActiveAccount } from "../account-status";
 import { saveApiKey } from "../keys/save-api-key";
 import { SetApiKeyInputSchema } from "../keys/schemas";
 import { keyWriterServiceAccount } from "../service-accounts";
@@ -16,9 +17,16 @@ import { userCallable } from "./user-callable";
  * (`status.expiresAt`) and deleted by the scheduled cleanup.
  * Fails: INVALID_INPUT, KEY_FORMAT, RATE_LIMITED (more than 10 attempts in 10 minutes), KEY_INVALID (the provider
  * rejected it; a retired "AIza" key is told so), MODEL_UNAVAILABLE (the key cannot use GEMINI_MODEL),
- * KEY_NOT_PERMITTED (a restricted key without access to models), AI_UNAVAILABLE (the provider unreachable), KEY_STORE_UNAVAILABLE (KMS or Firestore), APP_CHECK_REPLAYED. On
- * any failure nothing changes: a previous key stays usable.
+ * KEY_NOT_PERMITTED (a restricted key without access to models), AI_UNAVAILABLE (the provider unreachable), KEY_STORE_UNAVAILABLE (KMS or Firestore), APP_CHECK_REPLAYED,
+ * SESSION_ENDED (`unauthenticated`: the account was deleted or disabled, or its sessions revoked, since
+ * the ID token was issued; checked first, so a deleted account's cached token cannot store a key again
+ * after the deletion cleanup ran). On any failure nothing changes: a previous key stays usable.
  */
-export const setApiKey = userCallable({ consumeAppCheckToken: true, serviceAccount: keyWriterServiceAccount }, SetApiKeyInputSchema, async ({ uid, input }) => ({
-  status: await saveApiKey(uid, input, defaultVault()),
-}));
+export const setApiKey = userCallable(
+  { consumeAppCheckToken: true, serviceAccount: keyWriterServiceAccount },
+  SetApiKeyInputSchema,
+  async ({ uid, account, input }) => {
+    await requireActiveAccount(uid, account.authTime);
+    return { status: await saveApiKey(uid, input, defaultVault()) };
+  },
+);

@@ -7,8 +7,11 @@ import { parseInput, requireUid, requireUnusedAppCheckToken } from "./request";
 /** One signed-in user's call, as a service sees it: who, what they asked (validated), and where progress goes. */
 export interface UserCall<Input, Chunk> {
   uid: string;
-  /** What the ID token says of the account: a verified email, and how they signed in. */
-  account: { emailVerified: boolean; signInProvider?: string };
+  /**
+   * What the ID token says of the account: its email and whether it is verified, how they signed in, and
+   * when (`auth_time`, seconds: a session revoked after it has ended, account-status.ts).
+   */
+  account: { emailVerified: boolean; email?: string; signInProvider?: string; authTime?: number };
   input: Input;
   /** Streams a progress chunk to a caller that asked for a stream; a no-op for a plain call. */
   progress: (chunk: Chunk) => void;
@@ -45,7 +48,12 @@ export function userCallable<Schema extends z.ZodTypeAny, Result, Chunk = never>
       const uid = requireUid(request);
       const input = parseInput<Schema>(schema, request.data);
       const token = request.auth?.token;
-      const account = { emailVerified: token?.email_verified === true, signInProvider: token?.firebase?.sign_in_provider };
+      const account = {
+        emailVerified: token?.email_verified === true,
+        email: typeof token?.email === "string" ? token.email : undefined,
+        signInProvider: token?.firebase?.sign_in_provider,
+        authTime: typeof token?.auth_time === "number" ? token.auth_time : undefined,
+      };
       return work({ uid, account, input, progress: progressSink(request, response), signal: response?.signal });
     }),
   );

@@ -18,6 +18,11 @@ export const keyCallLimits = {
   setPreferredProvider: { bucket: "key-settings", limit: 20, windowSeconds: 600 },
   /** Read whenever Settings opens: one every two seconds, sustained, is more than a person needs. */
   apiKeyStatus: { bucket: "key-status", limit: 30, windowSeconds: 60 },
+  /**
+   * Settings' "Recent activity": each call reads up to 50 audit documents, and its App Check token is the
+   * cached kind (not consumed), so without a bound one attested token drives it from a script for an hour.
+   */
+  apiKeyActivity: { bucket: "key-activity", limit: 20, windowSeconds: 60 },
 } as const;
 
 /** Counts one call of a key-management callable for `uid`; throws RATE_LIMITED over its limit. */

@@ -9,7 +9,7 @@ import { checkKey } from "./verify-key";
  * again" after fixing something in the provider's console, and keeps the button from becoming a way to
  * hammer the provider.
  */
-const recheckAttempts = { limit: 5, windowSeconds: 600 };
+export const recheckAttempts = { limit: 5, windowSeconds: 600 };
 
 /**
  * Re-checks the caller's stored key with its provider now, the same check `setApiKey` makes, and records

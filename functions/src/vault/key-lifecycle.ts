@@ -1,3 +1,4 @@
+import type { Auth } from "firebase-admin/auth";
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import * as logs from "../logs";
 import type { Provider } from "../providers";
@@ -95,4 +96,54 @@ export async function deleteAccountKeyData(db: Firestore, uid: string, now: Date
   await db.recursiveDelete(keysRoot);
   await db.recursiveDelete(db.collection("rateLimits").doc(uid));
   return { keysDeleted: records.size };
+}
+
+/** What one sweep for the data of deleted accounts did. */
+export interface DeletedAccountSweepCounts {
+  /** Distinct uids that have key records or rate-limit documents. */
+  checked: number;
+  /** Of those, accounts Firebase Auth no longer has, whose data was deleted. */
+  orphaned: number;
+  keysDeleted: number;
+  failed: number;
+}
+
+/** getUsers takes at most 100 identifiers a call. */
+const authLookupBatch = 100;
+
+/**
+ * Deletes the key records and rate-limit documents (as deleteAccountKeyData, audited `account_deleted`)
+ * of every uid that has some but no longer has an account. The deletion trigger does this when an
+ * account goes; this catches what it cannot: data written after it ran (a request in flight, or one
+ * made with the deleted account's still-valid ID token before those were refused), and a trigger that
+ * gave up. Which uids: the documents under `apiKeys` and `rateLimits`, listed with listDocuments, which
+ * also returns the ids of documents that exist only as parents of subcollections (as both do). The shared
+ * key's allowance (`sharedKeyAllowance`) is not a user's and outlives accounts on purpose.
+ */
+export async function deleteDataOfDeletedAccounts(
+  db: Firestore,
+  accounts: Pick<Auth, "getUsers">,
+  now: Date,
+): Promise<DeletedAccountSweepCounts> {
+  const refs = [...(await db.collection("apiKeys").listDocuments()), ...(await db.collection("rateLimits").listDocuments())];
+  const uids = [...new Set(refs.map((ref) => ref.id))];
+  const counts: DeletedAccountSweepCounts = { checked: uids.length, orphaned: 0, keysDeleted: 0, failed: 0 };
+  for (let start = 0; start < uids.length; start += authLookupBatch) {
+    const batch = uids.slice(start, start + authLookupBatch);
+    const { notFound } = await accounts.getUsers(batch.map((uid) => ({ uid })));
+    for (const identifier of notFound) {
+      const uid = (identifier as { uid: string }).uid;
+      try {
+        const { keysDeleted } = await deleteAccountKeyData(db, uid, now);
+        counts.orphaned += 1;
+        counts.keysDeleted += keysDeleted;
+        logs.accountKeyDataDeleted(uid, keysDeleted);
+      } catch (error) {
+        counts.failed += 1;
+        logs.deletedAccountSweepFailed(uid, error);
+      }
+    }
+  }
+  logs.deletedAccountSweep(counts);
+  return counts;
 }

@@ -27,7 +27,7 @@ export interface ErrorDescription {
   field?: "apiKey";
 }
 
-const errorActions: ReadonlySet<string> = new Set<ErrorAction>(["settings", "provider_keys", "provider_quota"]);
+const errorActions: ReadonlySet<string> = new Set<ErrorAction>(["settings", "provider_keys", "provider_quota", "sign_in"]);
 
 /**
  * Where a next step the server names (`details.action`) leads: Settings, or the pages of the provider the
@@ -42,6 +42,9 @@ function linkForAction(action: ErrorAction, provider: Provider = "googleai"): Er
       return { label: `Open ${providerInfo[provider].console}`, href: providerInfo[provider].keysUrl };
     case "provider_quota":
       return { label: providerPages[provider].quotaLinkLabel, href: providerInfo[provider].quotaUrl };
+    case "sign_in":
+      // SESSION_ENDED: the account was deleted or disabled, or its sessions revoked; the token the page holds is no good.
+      return { label: "Sign in again", href: paths.signIn };
   }
 }
 
@@ -91,6 +94,8 @@ export function describeError(error: unknown, context: ErrorContext): ErrorDescr
     // A link to Settings from Settings would lead nowhere.
     const described: ErrorDescription = { message };
     if (action && !(action === "settings" && context !== "ai")) described.action = linkForAction(action, provider);
+    // A session the server says has ended: whatever the server sent, the next step is signing in again.
+    if (reason === "SESSION_ENDED") described.action = linkForAction("sign_in");
     if (context === "saveKey" && keyFieldReasons.has(reason)) described.field = "apiKey";
     return described;
   }

@@ -23,4 +23,5 @@ export function usePath(): string {
   return useSyncExternalStore(subscribe, () => window.location.pathname);
 }
 
-export const paths = { practice: "/", settings: "/settings" } as const;
+/** `signIn`: signs the current session out and shows the sign-in page (a session the server says has ended). */
+export const paths = { practice: "/", settings: "/settings", signIn: "/sign-in" } as const;

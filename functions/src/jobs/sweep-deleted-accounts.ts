@@ -1,0 +1,17 @@
+import { onSchedule } from "firebase-functions/v2/scheduler";
+import { auth, firestore } from "../admin";
+import { keyRecordsServiceAccount } from "../service-accounts";
+import { deleteDataOfDeletedAccounts } from "../vault/key-lifecycle";
+
+/**
+ * Daily: deletes the key records and rate-limit documents of uids that no longer have an account
+ * (vault/key-lifecycle.ts, deleteDataOfDeletedAccounts), which the deletion trigger (deleteUserKeyData)
+ * missed or which were written after it ran. Needs no KMS, but reads Firebase Auth's user records:
+ * runs as the key-records service account, which holds roles/firebaseauth.viewer for it.
+ */
+export const sweepDeletedAccounts = onSchedule(
+  { schedule: "every 24 hours", timeoutSeconds: 540, serviceAccount: keyRecordsServiceAccount },
+  async () => {
+    await deleteDataOfDeletedAccounts(firestore(), auth(), new Date());
+  },
+);
