@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { redactDeep, redactKeys } from "../../functions/src/ai/key-redaction";
+import { circularReference, redactDeep, redactKeys } from "../../functions/src/ai/key-redaction";
 import { fakeGeminiKey, keyShaped } from "../support/keys";
 
 describe("key redaction (Genkit's log sinks)", () => {
@@ -24,5 +24,41 @@ describe("key redaction (Genkit's log sinks)", () => {
     const out = JSON.stringify(redactDeep(["message", { nested: [{ detail: key }], error }]));
     assert.ok(!out.includes(key));
     assert.match(out, /failed with \[redacted key\]/);
+  });
+
+  it("redacts at every depth: a key nested 20 and 20,000 levels down (deeper than the call stack lets a recursion go)", function () {
+    this.timeout(60_000); // linear work, but this machine's cores are shared
+    for (const depth of [20, 20_000]) {
+      const key = fakeGeminiKey();
+      let nested: unknown = { detail: `Consumer 'api_key:${key}' has been suspended.` };
+      for (let level = 0; level < depth; level++) nested = level % 2 === 0 ? { inner: nested } : [nested];
+      const copy = redactDeep(nested);
+      let innermost = copy as Record<string, unknown> | unknown[];
+      for (let level = 0; level < depth; level++) innermost = (Array.isArray(innermost) ? innermost[0] : innermost.inner) as typeof innermost;
+      assert.equal((innermost as Record<string, unknown>).detail, "Consumer 'api_key:[redacted key]' has been suspended.", `depth ${depth}`);
+    }
+  });
+
+  it("ends at a cycle, keeps shared parts, and redacts key-shaped property names", () => {
+    const key = fakeGeminiKey();
+    const shared = { text: key };
+    const cyclic: Record<string, unknown> = { first: shared, second: shared, [key]: "named by the key" };
+    cyclic.self = cyclic;
+    const copy = redactDeep(cyclic) as Record<string, unknown>;
+    assert.equal(copy.self, circularReference);
+    assert.deepEqual(copy.first, { text: "[redacted key]" });
+    assert.deepEqual(copy.second, { text: "[redacted key]" });
+    assert.equal(copy["[redacted key]"], "named by the key");
+    assert.ok(!keyShaped.test(JSON.stringify(copy)));
+  });
+
+  it("survives a property that throws when read", () => {
+    const hostile = Object.defineProperty({}, "boom", {
+      enumerable: true,
+      get() {
+        throw new Error("no");
+      },
+    });
+    assert.deepEqual(redactDeep({ hostile, ok: "fine" }), { hostile: "[unreadable]", ok: "fine" });
   });
 });
