@@ -115,12 +115,12 @@ export function deriveFunctionsLock(rootLock: Lockfile, functionsPackageJson: Lo
   }
 
   // Then nest a package wherever the functions-only layout would resolve a dependency to another one.
-  const packagesView = () => Object.fromEntries([...placed].map(([location, tested]) => [location, rootPackages[tested]!]));
+  const packagesView = () => Object.fromEntries([...placed].map(([location, tested]) => [location, rootPackages[tested]]));
   for (let changed = true; changed; ) {
     changed = false;
     const view = packagesView();
     for (const [location, tested] of [...placed]) {
-      const entry = location === "" ? workspace : rootPackages[tested]!;
+      const entry = location === "" ? workspace : rootPackages[tested];
       for (const edge of edgesOf(entry, location === "")) {
         const expected = resolveIn(rootPackages, tested, edge.name);
         if (expected === undefined) {
@@ -145,7 +145,7 @@ export function deriveFunctionsLock(rootLock: Lockfile, functionsPackageJson: Lo
     "": { name: functionsPackageJson.name, ...rootPackageFieldsOf(functionsPackageJson) },
   };
   for (const location of [...used].filter((location) => location !== "").sort(compareLocations)) {
-    packages[location] = packageFieldsOf(rootPackages[placed.get(location)!]!);
+    packages[location] = packageFieldsOf(rootPackages[placed.get(location)!]);
   }
   setDependencyFlags(packages);
   return { name: functionsPackageJson.name, lockfileVersion: 3, requires: true, packages };
@@ -161,7 +161,7 @@ function reachableFrom(packages: Record<string, LockEntry>, from: string): Set<s
   const seen = new Set([from]);
   const queue = [from];
   for (let location = queue.pop(); location !== undefined; location = queue.pop()) {
-    for (const edge of edgesOf(packages[location]!, location === from)) {
+    for (const edge of edgesOf(packages[location], location === from)) {
       if (edge.kind === "optionalPeer") continue;
       const target = resolveIn(packages, location, edge.name);
       if (target !== undefined && !seen.has(target)) {
@@ -177,15 +177,16 @@ const rootFields = ["version", "license", "dependencies", "optionalDependencies"
 
 function rootPackageFieldsOf(packageJson: LockEntry): LockEntry {
   const entry: LockEntry = {};
-  for (const field of rootFields) if (packageJson[field] !== undefined) entry[field] = packageJson[field];
+  for (const field of rootFields) if (packageJson[field] !== undefined) (entry as Record<string, unknown>)[field] = packageJson[field];
   return entry;
 }
 
 /** The entry as the root lock has it, less the flags, which depend on the tree and are computed again. */
 function packageFieldsOf(entry: LockEntry): LockEntry {
-  const { dev: _dev, optional: _optional, devOptional: _devOptional, peer: _peer, ...fields } = entry;
-  return fields;
+  return Object.fromEntries(Object.entries(entry).filter(([field]) => !dependencyFlags.includes(field)));
 }
+
+const dependencyFlags = ["dev", "optional", "devOptional", "peer"];
 
 /**
  * npm's dev / optional / devOptional / peer flags for the functions tree (as @npmcli/arborist's
@@ -205,31 +206,33 @@ function setDependencyFlags(packages: Record<string, LockEntry>): void {
   const queue = [""];
   for (let location = queue.pop(); location !== undefined; location = queue.pop()) {
     const from = flags.get(location)!;
-    for (const edge of edgesOf(packages[location]!, location === "")) {
+    for (const edge of edgesOf(packages[location], location === "")) {
       const target = resolveIn(packages, location, edge.name);
       if (target === undefined) continue;
       const to = flags.get(target)!;
       const dev = edge.kind === "dev";
       const optional = edge.kind === "optional" || edge.kind === "optionalPeer";
       const peer = edge.kind === "peer" || edge.kind === "optionalPeer";
-      let changed = false;
-      if (to.dev && !from.dev && !dev) (to.dev = false), (changed = true);
-      if (to.optional && !from.optional && !optional) (to.optional = false), (changed = true);
-      if (to.devOptional && !from.devOptional && !from.dev && !from.optional && !dev && !optional) (to.devOptional = false), (changed = true);
-      if (to.peer && !from.peer && !peer) (to.peer = false), (changed = true);
-      if (changed) queue.push(target);
+      const unset = {
+        dev: to.dev && !from.dev && !dev,
+        optional: to.optional && !from.optional && !optional,
+        devOptional: to.devOptional && !from.devOptional && !from.dev && !from.optional && !dev && !optional,
+        peer: to.peer && !from.peer && !peer,
+      };
+      for (const flag of ["dev", "optional", "devOptional", "peer"] as const) if (unset[flag]) to[flag] = false;
+      if (Object.values(unset).some(Boolean)) queue.push(target);
     }
   }
   for (const [location, flag] of flags) {
     if (location === "") continue;
-    const entry = packages[location]!;
+    const entry = packages[location];
     const ordered: LockEntry = { version: entry.version, resolved: entry.resolved, integrity: entry.integrity };
     if (flag.peer) ordered.peer = true;
     if (flag.dev) ordered.dev = true;
     if (flag.optional) ordered.optional = true;
     if (flag.devOptional && !flag.dev && !flag.optional) ordered.devOptional = true;
     const rest = Object.fromEntries(Object.entries(entry).filter(([key]) => !(key in ordered)));
-    packages[location] = Object.fromEntries(Object.entries({ ...ordered, ...rest }).filter(([, value]) => value !== undefined)) as LockEntry;
+    packages[location] = Object.fromEntries(Object.entries({ ...ordered, ...rest }).filter(([, value]) => value !== undefined));
   }
 }
 
@@ -253,8 +256,8 @@ export function compareTestedAndDeployed(rootLock: Lockfile, functionsLock: Lock
     if (visited.has(key)) continue;
     visited.add(key);
     const isRoot = pair.deployedAt === "";
-    const testedEdges = edgesOf(tested[pair.testedAt]!, isRoot);
-    const deployedEdges = edgesOf(deployed[pair.deployedAt]!, isRoot);
+    const testedEdges = edgesOf(tested[pair.testedAt], isRoot);
+    const deployedEdges = edgesOf(deployed[pair.deployedAt], isRoot);
     const names = new Set([...testedEdges, ...deployedEdges].filter((edge) => edge.kind !== "optionalPeer").map((edge) => edge.name));
     for (const name of names) {
       const testedTarget = resolveIn(tested, pair.testedAt, name);
@@ -262,15 +265,15 @@ export function compareTestedAndDeployed(rootLock: Lockfile, functionsLock: Lock
       const path = `${pair.path} > ${name}`;
       if (testedTarget === undefined && deployedTarget === undefined) continue;
       if (testedTarget === undefined) {
-        differences.push(`${path}: deployed ${deployed[deployedTarget!]!.version}, not installed by the tested tree`);
+        differences.push(`${path}: deployed ${deployed[deployedTarget!].version}, not installed by the tested tree`);
         continue;
       }
       if (deployedTarget === undefined) {
-        differences.push(`${path}: tested ${tested[testedTarget]!.version}, missing from the deployed lock`);
+        differences.push(`${path}: tested ${tested[testedTarget].version}, missing from the deployed lock`);
         continue;
       }
-      const testedEntry = tested[testedTarget]!;
-      const deployedEntry = deployed[deployedTarget]!;
+      const testedEntry = tested[testedTarget];
+      const deployedEntry = deployed[deployedTarget];
       if (!samePackage(testedEntry, deployedEntry)) {
         differences.push(`${path}: tested ${testedEntry.version}, deployed ${deployedEntry.version}${testedEntry.version === deployedEntry.version ? " (other integrity)" : ""}`);
         continue;
@@ -278,7 +281,7 @@ export function compareTestedAndDeployed(rootLock: Lockfile, functionsLock: Lock
       queue.push({ testedAt: testedTarget, deployedAt: deployedTarget, path });
     }
   }
-  const deployedReached = new Set([...visited].map((key) => key.split("\u0000")[1]!));
+  const deployedReached = new Set([...visited].map((key) => key.split("\u0000")[1]));
   for (const location of Object.keys(deployed)) {
     if (!deployedReached.has(location)) differences.push(`${location}: in the deployed lock, needed by nothing`);
   }
@@ -295,7 +298,7 @@ export function inexactRanges(rootLock: Lockfile, functionsPackageJson: LockEntr
   for (const field of ["dependencies", "devDependencies", "optionalDependencies"] as const) {
     for (const [name, range] of Object.entries(functionsPackageJson[field] ?? {})) {
       const testedTarget = resolveIn(rootLock.packages, functionsWorkspace, name);
-      const testedVersion = testedTarget ? rootLock.packages[testedTarget]!.version : undefined;
+      const testedVersion = testedTarget ? rootLock.packages[testedTarget].version : undefined;
       if (!/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/.test(range)) problems.push(`${field}.${name}: "${range}" is a range, not one version`);
       else if (range !== testedVersion) problems.push(`${field}.${name}: "${range}", the tests run ${testedVersion ?? "nothing"}`);
     }

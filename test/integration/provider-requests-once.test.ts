@@ -132,7 +132,7 @@ describe("provider requests: sent once, to the provider only", () => {
 
   it("Gemini: no sampling parameters (temperature, topP, topK) in the request, only the output cap and the thinking level", async () => {
     const apiKey = fakeGeminiKey();
-    const gemini = cases[0]!;
+    const gemini = cases[0];
     await generateQuestionsForUser({ uid: "alice", account, progress: () => {} }, { ...questions, provider: "googleai" }, depsFor(gemini, apiKey));
     const [request] = postsWith(geminiStandIn().requests, apiKey);
     const generationConfig = (request?.body as { generationConfig?: Record<string, unknown> } | undefined)?.generationConfig;

@@ -32,15 +32,15 @@ describe("deployed dependencies", () => {
 
   it("notices a deployed package at another version than the tested one (the comparison can fail)", () => {
     const drifted = structuredClone(functionsLock);
-    drifted.packages["node_modules/openai"]!.version = "7.60.0";
-    drifted.packages["node_modules/@anthropic-ai/sdk"]!.integrity = "sha512-other";
+    drifted.packages["node_modules/openai"].version = "7.60.0";
+    drifted.packages["node_modules/@anthropic-ai/sdk"].integrity = "sha512-other";
     delete drifted.packages["node_modules/zod"];
     assert.deepEqual(
       compareTestedAndDeployed(rootLock, drifted).filter((difference) => /^functions > (openai|@anthropic-ai\/sdk|zod):/.test(difference)).sort(),
       [
         "functions > @anthropic-ai/sdk: tested 1.15.0, deployed 1.15.0 (other integrity)",
         "functions > openai: tested 7.59.0, deployed 7.60.0",
-        `functions > zod: tested ${rootLock.packages["node_modules/zod"]!.version}, missing from the deployed lock`,
+        `functions > zod: tested ${rootLock.packages["node_modules/zod"].version}, missing from the deployed lock`,
       ],
     );
   });
