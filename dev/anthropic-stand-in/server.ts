@@ -13,6 +13,7 @@
 
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { answerFaultFromKey, injectAnswerFault } from "../answer-faults";
 import type { AddressInfo } from "node:net";
 import {
   anthropicId,
@@ -276,6 +277,8 @@ export async function startAnthropicStandIn(options: AnthropicStandInOptions): P
     const behaviour = scripted ? { ...keyBehaviour, outcome: scripted } : keyBehaviour;
     if (behaviour.delayMs) await wait(behaviour.delayMs);
     if (behaviour.heldUntil) await behaviour.heldUntil.catch(() => undefined);
+    const fault = route.kind === "messages" ? (behaviour.fault ?? answerFaultFromKey(apiKey)) : undefined;
+    if (fault && injectAnswerFault(response, fault, request.url ?? "/")) return;
 
     const error = errorForOutcome(behaviour, route, model);
     if (error) return sendError(response, error, apiKey);

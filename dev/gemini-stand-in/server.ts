@@ -13,6 +13,7 @@
 
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { answerFaultFromKey, injectAnswerFault } from "../answer-faults";
 import {
   accessTokenTypeUnsupportedError,
   consumerSuspendedError,
@@ -293,6 +294,8 @@ export async function startGeminiStandIn(options: GeminiStandInOptions): Promise
     const behaviour = scripted ? { ...keyBehaviour, outcome: scripted } : keyBehaviour;
     if (behaviour.delayMs) await wait(behaviour.delayMs);
     if (behaviour.heldUntil) await behaviour.heldUntil.catch(() => undefined);
+    const fault = route.kind === "generate" ? (behaviour.fault ?? answerFaultFromKey(apiKey)) : undefined;
+    if (fault && injectAnswerFault(response, fault, request.url ?? "/")) return;
 
     if (route.kind === "list-models") {
       const error = affectsModelsList(behaviour.outcome) ? errorForOutcome(behaviour.outcome, apiKey, route) : undefined;

@@ -1,3 +1,5 @@
+import type { AnswerFault } from "../answer-faults";
+
 /**
  * What the OpenAI stand-in does with a request, decided by the API key it carries. Markers in the key let
  * a test, or a person typing a key into the app, pick a case without any setup.
@@ -35,6 +37,8 @@ export type Outcome =
 /** What `setBehaviour` installs for a key, overriding its markers. */
 export interface KeyBehaviour {
   outcome: Outcome;
+  /** A fault in the answer to a generation request (dev/answer-faults.ts); else the key's `dropanswer` marker decides. */
+  fault?: AnswerFault;
   /** Wait this long before answering (the outcome still applies afterwards). */
   delayMs?: number;
   /** Answer only once this settles (after `delayMs`, if both are given). */

@@ -12,6 +12,7 @@
 
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { answerFaultFromKey, injectAnswerFault } from "../answer-faults";
 import type { AddressInfo } from "node:net";
 import { answerText, chatCompletion, requestProblem, type AnswerKind, type ChatCompletionBody } from "./chat-completion";
 import {
@@ -227,6 +228,8 @@ export async function startOpenAiStandIn(options: OpenAiStandInOptions): Promise
     const behaviour = scripted ? { ...keyBehaviour, outcome: scripted } : keyBehaviour;
     if (behaviour.delayMs) await wait(behaviour.delayMs);
     if (behaviour.heldUntil) await behaviour.heldUntil.catch(() => undefined);
+    const fault = route.kind === "chat" ? (behaviour.fault ?? answerFaultFromKey(apiKey)) : undefined;
+    if (fault && injectAnswerFault(response, fault, request.url ?? "/")) return;
 
     if (route.kind === "chat" && parsedBody && !parsedBody.ok) return sendError(unparseableBodyError());
     if (route.kind === "chat" && typeof body?.model !== "string") return sendError(missingParameterError("model"));

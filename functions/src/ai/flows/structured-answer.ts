@@ -43,8 +43,9 @@ export async function generateStructuredAnswer<Schema extends z.ZodTypeAny>(requ
         model: userKeyModel,
         system: request.system,
         prompt: request.prompt,
+        // No sampling parameters: Gemini deprecated them (changelog 2026-07-21) and advises the default
+        // for Gemini 3, Anthropic's API version refuses them, GPT-5/6 take only the default.
         output: { schema: request.schema },
-        config: { temperature: 0.7 },
       });
       output = response.output;
     } catch (error) {

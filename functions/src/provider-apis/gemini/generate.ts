@@ -13,11 +13,13 @@ import { classifyGeminiFailure } from "./errors";
 export const generateGeminiOnce: GenerateOnce = async (request, call) => {
   const gemini = (await ai.registry.lookupAction(`/model/googleai/${call.model}`)) as ModelAction | undefined;
   if (!gemini) throw new UpstreamCallError({ kind: "unexpected" });
-  const requested = request.config as { temperature?: number } | undefined;
-  // No `timeout` for the plugin: the attempt's deadline is the caller's (its abort signal).
+  // Only what today's models document: the output cap and the thinking level. No `temperature`, `topP` or
+  // `topK`, whatever the request's config holds: the Gemini API deprecated them (changelog 2026-07-21) and
+  // Google's guidance for Gemini 3 is to keep the default (docs/gemini-api.md). No `timeout` for the
+  // plugin: the attempt's deadline is the caller's (its abort signal).
   const keyedRequest = {
     ...request,
-    config: { ...requested, maxOutputTokens: call.maxOutputTokens, thinkingConfig: thinkingConfigFor(call.model), apiKey: call.apiKey },
+    config: { maxOutputTokens: call.maxOutputTokens, thinkingConfig: thinkingConfigFor(call.model), apiKey: call.apiKey },
   };
   try {
     return await gemini(keyedRequest, { abortSignal: call.abortSignal });

@@ -105,6 +105,9 @@ export const generateOpenAiOnce: GenerateOnce = async (request, call) => {
     project: null,
     webhookSecret: null,
     maxRetries: 0,
+    // A redirect would re-send the POST (the user's answers, the key's header) to another origin: refused,
+    // as by the Anthropic adapter and every key check. Fetch then fails, and no answer is counted.
+    fetchOptions: { redirect: "error" },
     timeout: sdkBackstopTimeoutMs,
     // The SDK's debug log would print request details; OPENAI_LOG cannot turn it on here.
     logLevel: "off",
