@@ -1,16 +1,14 @@
 import { logger } from "firebase-functions";
-import type { ProtocolProblem } from "./callable-protocol-guard";
-import type { UpstreamCallFailure } from "./provider-apis/upstream-failure";
+import type { KeyEvent } from "./contract";
 import { providerInfo, type Provider } from "./providers";
-import type { AuditEvent } from "./vault/api-key-store";
-import type { RewrapCounts } from "./vault/rewrap";
 
 /**
  * Every log line the functions write, by name. They carry ids, outcomes and error *types* only:
- * never a key, a ciphertext or an upstream message (Google's can quote the key).
+ * never a key, a ciphertext or an upstream message (Google's can quote the key). Logging depends on nothing
+ * of the domain (plain values and the shared wire types only), so every module may log without a circle.
  */
 
-export function keyEvent(uid: string, provider: Provider, event: AuditEvent): void {
+export function keyEvent(uid: string, provider: Provider, event: KeyEvent): void {
   logger.info("api key event", { uid, provider, ...event });
 }
 
@@ -63,13 +61,13 @@ export function describeError(error: unknown): { errorType: string; errorCode?: 
   };
 }
 
-/** One AI generation's outcome: which flow, whose key, and how it ended (a failure kind, never upstream text). */
+/** One AI generation's outcome: which flow, whose key, and how it ended (`ok`, `malformed`, or the upstream failure's kind: never upstream text). */
 export function aiGeneration(
   uid: string,
   flow: string,
   keySource: "user" | "default",
   provider: Provider,
-  outcome: "ok" | "malformed" | UpstreamCallFailure["kind"],
+  outcome: string,
 ): void {
   const entry = { uid, flow, keySource, provider, outcome };
   if (outcome === "ok" || outcome === "blocked" || outcome === "cancelled") logger.info("ai generation", entry);
@@ -130,7 +128,7 @@ export function keyBookkeepingFailed(uid: string, provider: Provider, operation:
 }
 
 /** One re-wrap run's counts (rewrapApiKeys or `npm run keys:rewrap`). */
-export function rewrapRun(counts: RewrapCounts): void {
+export function rewrapRun(counts: { failed: number; unreadable: number }): void {
   if (counts.failed > 0 || counts.unreadable > 0) logger.warn("key rewrap run", counts);
   else logger.info("key rewrap run", counts);
 }
@@ -188,6 +186,6 @@ export function rateLimitStoreFailure(uid: string, bucket: string, error: unknow
 }
 
 /** A request that was not the callable protocol, refused before firebase-functions (which would log its body) saw it. */
-export function malformedCallableRequest(problem: ProtocolProblem): void {
+export function malformedCallableRequest(problem: string): void {
   logger.warn("malformed callable request refused", { problem });
 }
