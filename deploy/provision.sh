@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Provisions what Interview AI's key vault needs in a Google Cloud project, with least privilege:
 #   - the Cloud KMS key ring and key that wrap every data key (rotated every 90 days);
-#   - one service account per kind of function (functions/src/service-accounts.ts names them), each
+#   - one service account per kind of function (functions/src/platform/service-accounts.ts names them), each
 #     allowed exactly its part of KMS: key-writer encrypts, key-reader decrypts, key-rewrap does both
 #     and reads which version is primary, key-records has no KMS role at all; all use Firestore; writer and
 #     reader verify App Check tokens (replay protection), and reader writes Genkit Monitoring telemetry;
@@ -49,7 +49,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-# The accounts and what each may do with the key (keep in step with functions/src/service-accounts.ts;
+# The accounts and what each may do with the key (keep in step with functions/src/platform/service-accounts.ts;
 # test/unit/provisioning.test.ts checks that they agree).
 writer="interview-ai-key-writer"
 reader="interview-ai-key-reader"
@@ -133,7 +133,7 @@ done
 
 step "Firebase Auth read access for the accounts that check whether an account may still act"
 # setApiKey (writer) and the AI callables (reader) refuse deleted, disabled or signed-out accounts
-# (functions/src/account-status.ts); the deleted-accounts sweep (records) looks accounts up. Read-only.
+# (functions/src/platform/account-status.ts); the deleted-accounts sweep (records) looks accounts up. Read-only.
 for name in "$writer" "$reader" "$records"; do
   gcloud projects add-iam-policy-binding "$project" --member "serviceAccount:$(sa_email "$name")" \
     --role roles/firebaseauth.viewer --condition None --quiet >/dev/null

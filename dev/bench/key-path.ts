@@ -26,9 +26,9 @@ export function loadFunctions() {
   const load = createRequire(__filename);
   const lib = (path: string): unknown => load(join(repoRoot, "functions", "lib", `${path}.js`));
   return {
-    firestore: (lib("admin") as typeof import("../../functions/src/admin.js")).firestore,
-    auth: (lib("admin") as typeof import("../../functions/src/admin.js")).auth,
-    accountStatus: lib("account-status") as typeof import("../../functions/src/account-status.js"),
+    firestore: (lib("platform/admin") as typeof import("../../functions/src/platform/admin.js")).firestore,
+    auth: (lib("platform/admin") as typeof import("../../functions/src/platform/admin.js")).auth,
+    accountStatus: lib("platform/account-status") as typeof import("../../functions/src/platform/account-status.js"),
     generateQuestions: (lib("callables/generate-questions") as typeof import("../../functions/src/callables/generate-questions.js")).generateQuestions,
     setApiKey: (lib("callables/set-api-key") as typeof import("../../functions/src/callables/set-api-key.js")).setApiKey,
     apiKeyStatus: (lib("callables/api-key-status") as typeof import("../../functions/src/callables/api-key-status.js")).apiKeyStatus,
@@ -101,7 +101,7 @@ export interface KeyPathResults {
   /** From the stand-in's answer to the handler's return: Genkit's parse of the answer, then the bookkeeping. */
   postUpstream: Timing;
   /** Per call, from sequential calls (each the same; the most frequent is reported). */
-  /** The account check (account-status.ts) alone, beside a point read: on the AI path it runs beside the counting commit and key read. */
+  /** The account check (platform/account-status.ts) alone, beside a point read: on the AI path it runs beside the counting commit and key read. */
   accountCheck: Timing;
   opsPerCall: Record<"generateQuestions" | "apiKeyStatus" | "setApiKey" | "removeApiKey", FirestoreOps>;
   throughput: {

@@ -210,7 +210,7 @@ export const aiUnavailable = (message = "The AI provider is temporarily unavaila
 export const appCheckReplayed = () =>
   new AppError("APP_CHECK_REPLAYED", "This request was already used once, so it was refused. Reload the page and try again.");
 
-/** Why a verified ID token no longer lets its account act (account-status.ts). */
+/** Why a verified ID token no longer lets its account act (platform/account-status.ts). */
 export type SessionEndCause = "deleted" | "disabled" | "revoked";
 
 /** The account behind a still-valid ID token was deleted, disabled or had its sessions revoked: sign in again. */

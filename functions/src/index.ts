@@ -1,8 +1,8 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- an instance loads only the function it serves (see `serve`); a require is how this CommonJS build loads a module on a condition */
 // Imports run in this order, each before the next.
-import "./redact-process-output"; // first: from here on no key reaches stdout or stderr, whoever writes it
-import "./global-options"; // before any onCall()
-import { guardCallableProtocol } from "./callable-protocol-guard";
+import "./redaction/redact-process-output"; // first: from here on no key reaches stdout or stderr, whoever writes it
+import "./platform/global-options"; // before any onCall()
+import { guardCallableProtocol } from "./callables/protocol-guard";
 
 /**
  * Cloud Functions (2nd gen) runs each function as a service of its own and names the one an instance

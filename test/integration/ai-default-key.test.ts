@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { apiKeyStatus } from "../../functions/src/callables/api-key-status";
 import { generateQuestions } from "../../functions/src/callables/generate-questions";
-import { sharedKeyGuard } from "../../functions/src/shared-key-budget";
+import { sharedKeyGuard } from "../../functions/src/limits/shared-key-budget";
 import { adminAuth, adminDb } from "../support/admin";
 import { waitUntil } from "../support/wait";
 import { geminiStandIn } from "../support/hooks";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { FunctionsError } from "firebase/functions";
 import { isProvider, providers } from "../../functions/src/providers";
-import type { WindowState } from "../../functions/src/rate-limit";
+import type { WindowState } from "../../functions/src/limits/rate-limit";
 import { adminDb } from "../support/admin";
 import { disposeClients, signUpNewUser } from "../support/firebase-client";
 import { hostileCallables, hostileRequests, mutations, traits, traitsOf, type HostileCallable, type HostileRequest } from "../support/hostile-payloads";

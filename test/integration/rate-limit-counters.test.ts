@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { generateQuestions } from "../../functions/src/callables/generate-questions";
 import { setApiKey } from "../../functions/src/callables/set-api-key";
-import { consumeRateLimit, type WindowState } from "../../functions/src/rate-limit";
+import { consumeRateLimit, type WindowState } from "../../functions/src/limits/rate-limit";
 import { adminDb } from "../support/admin";
 import { callInProcess, generateRequestsFor, questionsRequest, useParams } from "../support/ai";
 import { geminiStandIn } from "../support/hooks";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { sharedKeyGuard } from "../../functions/src/shared-key-budget";
+import { sharedKeyGuard } from "../../functions/src/limits/shared-key-budget";
 import { AppError } from "../../functions/src/errors";
 import { adminDb } from "../support/admin";
 import { resetSharedKeyBudget } from "../support/ai";

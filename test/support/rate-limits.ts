@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import type { WindowState } from "../../functions/src/rate-limit";
+import type { WindowState } from "../../functions/src/limits/rate-limit";
 import { adminDb } from "./admin";
 
 export interface RateLimitedBucket {
   uid: string;
-  /** The limiter's bucket, e.g. "ai" (functions/src/rate-limit.ts keeps it at rateLimits/{uid}/buckets/{bucket}). */
+  /** The limiter's bucket, e.g. "ai" (functions/src/limits/rate-limit.ts keeps it at rateLimits/{uid}/buckets/{bucket}). */
   bucket: string;
   /** Calls allowed per window. */
   limit: number;

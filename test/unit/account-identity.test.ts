@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { sessionEndCause } from "../../functions/src/account-status";
+import { sessionEndCause } from "../../functions/src/platform/account-status";
 import { normalizedEmail, sharedKeyIdentity } from "../../functions/src/ai/shared-key-identity";
 
 describe("shared-key identity (pure)", () => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { circularReference, redactDeep, redactKeys } from "../../functions/src/ai/key-redaction";
+import { circularReference, redactDeep, redactKeys } from "../../functions/src/redaction/key-redaction";
 import { fakeGeminiKey, keyShaped } from "../support/keys";
 
 describe("key redaction (Genkit's log sinks)", () => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { decideFixedWindow } from "../../functions/src/rate-limit";
+import { decideFixedWindow } from "../../functions/src/limits/rate-limit";
 
 describe("decideFixedWindow (the rate limiter's decision)", () => {
   const minute = 60;

@@ -10,7 +10,7 @@ import {
   guardCallableProtocol,
   maxDataDepth,
   type CallableRequestShape,
-} from "../../functions/src/callable-protocol-guard";
+} from "../../functions/src/callables/protocol-guard";
 import { fakeGeminiKey } from "../support/keys";
 
 function request(body: unknown, headers: Record<string, string> = {}, method = "POST"): CallableRequestShape {

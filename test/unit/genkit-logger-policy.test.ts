@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { logger } from "genkit/logging";
-import { currentGenkitLogSink, holdKeyPolicyOnGenkitLogger, type LogSink } from "../../functions/src/ai/genkit-logger-policy";
+import { currentGenkitLogSink, holdKeyPolicyOnGenkitLogger, type LogSink } from "../../functions/src/redaction/genkit-logger-policy";
 import { fakeGeminiKey, keyShaped } from "../support/keys";
 
 /** A sink that keeps what Genkit hands it, serialised as a log transport would. */

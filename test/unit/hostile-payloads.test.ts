@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { GenerateFeedbackInputSchema, GenerateQuestionsInputSchema } from "../../functions/src/ai/schemas";
-import { callableProtocolProblem } from "../../functions/src/callable-protocol-guard";
+import { callableProtocolProblem } from "../../functions/src/callables/protocol-guard";
 import { parseInput } from "../../functions/src/callables/request";
 import { AppError } from "../../functions/src/errors";
 import {

@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "../../dev/stack-config";
-import * as serviceAccounts from "../../functions/src/service-accounts";
+import * as serviceAccounts from "../../functions/src/platform/service-accounts";
 
 /**
  * deploy/provision.sh against a stand-in `gcloud` that keeps the project's state in a file: what it

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { repoRoot } from "../../dev/stack-config";
 import { providerInfo } from "../../functions/src/providers";
-import { maxHeldBack, redactKeysInWrites } from "../../functions/src/redact-keys-in-writes";
+import { maxHeldBack, redactKeysInWrites } from "../../functions/src/redaction/redact-keys-in-writes";
 import { fakeGeminiKey, keyShaped } from "../support/keys";
 
 /** A stream that keeps every byte its `write` passes on, wrapped as the functions wrap stdout and stderr. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { afterBudgetSpent, afterQuotaFailure, breakerDecision, secondsUntilUtcMidnight, utcDay } from "../../functions/src/shared-key-budget";
+import { afterBudgetSpent, afterQuotaFailure, breakerDecision, secondsUntilUtcMidnight, utcDay } from "../../functions/src/limits/shared-key-budget";
 
 describe("the shared key's circuit breaker and budget day (pure)", () => {
   const noon = Date.UTC(2026, 10, 20, 12, 0, 0);

@@ -48,7 +48,7 @@ export interface DefaultKeyPolicy {
    * not the uid, which a deleted and recreated account does not keep); throws RATE_LIMITED when it is used up.
    */
   consumeAllowance: (uid: string, dailyCap: number, account: CallerAccount) => Promise<void>;
-  /** The project-wide guard (shared-key-budget.ts): the breaker, checked first; the day's budget, counted last. */
+  /** The project-wide guard (limits/shared-key-budget.ts): the breaker, checked first; the day's budget, counted last. */
   project: {
     ensureClosed: () => Promise<void>;
     consumeBudget: () => Promise<void>;

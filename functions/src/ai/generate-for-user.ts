@@ -16,8 +16,8 @@ import { countOwnKeyCall } from "../keys/key-usage";
 import * as logs from "../logs";
 import { UpstreamCallError } from "../provider-apis/upstream-failure";
 import { isRetiredKeyShape, providerInfo, type Provider } from "../providers";
-import { consumeRateLimit } from "../rate-limit";
-import { sharedKeyGuard, type SharedKeyGuard } from "../shared-key-budget";
+import { consumeRateLimit } from "../limits/rate-limit";
+import { sharedKeyGuard, type SharedKeyGuard } from "../limits/shared-key-budget";
 import { defaultVault, type ApiKeyVault } from "../vault/api-key-vault";
 import { resolveCallerKey, type CallerAccount, type CallerKey, type DefaultKeyPolicy, type OwnKeyPolicy } from "./caller-key";
 import { sharedKeyIdentity } from "./shared-key-identity";
@@ -67,7 +67,7 @@ export interface GenerationDeps {
   defaultKey: DefaultKeyPolicy;
   /** The user's own key's daily count (key-call-limits.ts). */
   ownKey: OwnKeyPolicy;
-  /** The shared key's breaker, told about Google's 429s on it (shared-key-budget.ts). */
+  /** The shared key's breaker, told about Google's 429s on it (limits/shared-key-budget.ts). */
   sharedKey: Pick<SharedKeyGuard, "recordQuotaFailure">;
   /** The model and API origin for a provider: GEMINI_MODEL, OPENAI_MODEL, ANTHROPIC_MODEL and their endpoints. */
   upstream: (provider: Provider) => { model: string; baseUrl: string };

@@ -4,8 +4,8 @@ import { genkit } from "genkit";
 import { enableTelemetry } from "genkit/tracing";
 import { geminiApiBaseUrl, genkitMonitoringEnabled } from "../config";
 import { describeError } from "../logs";
-import { holdKeyPolicyOnGenkitLogger } from "./genkit-logger-policy";
-import { redactKeys } from "./key-redaction";
+import { holdKeyPolicyOnGenkitLogger } from "../redaction/genkit-logger-policy";
+import { redactKeys } from "../redaction/key-redaction";
 
 /**
  * The one Genkit instance. This module (and everything that imports it) is loaded only by the AI

@@ -1,11 +1,11 @@
 import type { z } from "zod";
 import type { Progress } from "../ai/schemas";
-import { requireActiveAccount } from "../account-status";
+import { requireActiveAccount } from "../platform/account-status";
 import { aiRateLimitPerMinute, defaultGeminiApiKey, sharedKeyIdentitySecret } from "../config";
 import { ownKeyDailyWindow } from "../keys/key-usage";
 import type { Provider } from "../providers";
-import { keyReaderServiceAccount } from "../service-accounts";
-import { countedAhead } from "../rate-limit";
+import { keyReaderServiceAccount } from "../platform/service-accounts";
+import { countedAhead } from "../limits/rate-limit";
 import { userCallable, type UserCall } from "./user-callable";
 
 /** What the AI services module offers; loaded lazily, so only its type is named here. */
@@ -23,7 +23,7 @@ type AiServices = typeof import("../ai/generate-for-user.js");
  * The caller's key is read and decrypted only once the per-minute limit has let the call through, so a
  * refused call costs no key read and no KMS request; the account check, still running beside that read,
  * is awaited before anything is spent (generate-for-user.ts). The own key's daily limit (which the key's
- * record holds) is decided on the count already made (rate-limit.ts, countedAhead). The day counted
+ * record holds) is decided on the count already made (limits/rate-limit.ts, countedAhead). The day counted
  * ahead is that of the provider the call names (the web app always names the key it said would pay),
  * else Gemini's; when the key that pays turns out to be another's, that day is counted when the key is
  * known and the count made ahead is taken back. An ended session is the call's answer whatever else

@@ -4,7 +4,7 @@ import type { ApiKeyStatus, ApiKeyStatuses } from "../contract";
 import { countKeyCall } from "../keys/key-call-limits";
 import { withTodaysUsage } from "../keys/key-usage";
 import { ApiKeyStatusInputSchema } from "../keys/schemas";
-import { keyRecordsServiceAccount } from "../service-accounts";
+import { keyRecordsServiceAccount } from "../platform/service-accounts";
 import { defaultVault } from "../vault/api-key-vault";
 import { userCallable } from "./user-callable";
 

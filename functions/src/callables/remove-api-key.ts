@@ -1,7 +1,7 @@
 import type { RemoveApiKeyResult } from "../contract";
 import { countKeyCall } from "../keys/key-call-limits";
 import { RemoveApiKeyInputSchema } from "../keys/schemas";
-import { keyRecordsServiceAccount } from "../service-accounts";
+import { keyRecordsServiceAccount } from "../platform/service-accounts";
 import { defaultVault } from "../vault/api-key-vault";
 import { userCallable } from "./user-callable";
 

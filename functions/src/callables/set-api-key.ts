@@ -1,7 +1,7 @@
-import { requireActiveAccount } from "../account-status";
+import { requireActiveAccount } from "../platform/account-status";
 import { saveApiKey } from "../keys/save-api-key";
 import { SetApiKeyInputSchema } from "../keys/schemas";
-import { keyWriterServiceAccount } from "../service-accounts";
+import { keyWriterServiceAccount } from "../platform/service-accounts";
 import { defaultVault } from "../vault/api-key-vault";
 import { userCallable } from "./user-callable";
 

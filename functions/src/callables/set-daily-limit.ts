@@ -1,6 +1,6 @@
 import { setDailyLimit as setKeyDailyLimit } from "../keys/set-daily-limit";
 import { SetDailyLimitInputSchema } from "../keys/schemas";
-import { keyRecordsServiceAccount } from "../service-accounts";
+import { keyRecordsServiceAccount } from "../platform/service-accounts";
 import { defaultVault } from "../vault/api-key-vault";
 import { userCallable } from "./user-callable";
 

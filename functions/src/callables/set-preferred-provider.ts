@@ -1,6 +1,6 @@
 import { countKeyCall } from "../keys/key-call-limits";
 import { SetPreferredProviderInputSchema } from "../keys/schemas";
-import { keyRecordsServiceAccount } from "../service-accounts";
+import { keyRecordsServiceAccount } from "../platform/service-accounts";
 import { defaultVault } from "../vault/api-key-vault";
 import { userCallable } from "./user-callable";
 

@@ -1,7 +1,7 @@
 import { withTodaysUsage } from "../keys/key-usage";
 import { recheckApiKey } from "../keys/recheck-api-key";
 import { ProviderInputSchema } from "../keys/schemas";
-import { keyReaderServiceAccount } from "../service-accounts";
+import { keyReaderServiceAccount } from "../platform/service-accounts";
 import { defaultVault } from "../vault/api-key-vault";
 import { userCallable } from "./user-callable";
 

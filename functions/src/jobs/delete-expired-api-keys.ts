@@ -1,6 +1,6 @@
 import { onSchedule } from "firebase-functions/v2/scheduler";
-import { firestore } from "../admin";
-import { keyRecordsServiceAccount } from "../service-accounts";
+import { firestore } from "../platform/admin";
+import { keyRecordsServiceAccount } from "../platform/service-accounts";
 import { deleteExpiredApiKeys as runCleanup } from "../vault/key-lifecycle";
 
 /**

@@ -1,7 +1,7 @@
 import { runWith } from "firebase-functions/v1";
-import { firestore } from "../admin";
+import { firestore } from "../platform/admin";
 import * as logs from "../logs";
-import { keyRecordsServiceAccount } from "../service-accounts";
+import { keyRecordsServiceAccount } from "../platform/service-accounts";
 import { deleteAccountKeyData } from "../vault/key-lifecycle";
 
 /**

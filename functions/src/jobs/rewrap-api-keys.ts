@@ -1,7 +1,7 @@
 import { onSchedule } from "firebase-functions/v2/scheduler";
-import { firestore } from "../admin";
+import { firestore } from "../platform/admin";
 import { kmsKeyName } from "../config";
-import { keyRewrapServiceAccount } from "../service-accounts";
+import { keyRewrapServiceAccount } from "../platform/service-accounts";
 import { createKmsClient, rewrapKms } from "../vault/kms-key-wrapper";
 import { defaultRewrapKmsCalls, rewrapApiKeys as runRewrap } from "../vault/rewrap";
 

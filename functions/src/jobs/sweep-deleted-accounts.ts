@@ -1,6 +1,6 @@
 import { onSchedule } from "firebase-functions/v2/scheduler";
-import { auth, firestore } from "../admin";
-import { keyRecordsServiceAccount } from "../service-accounts";
+import { auth, firestore } from "../platform/admin";
+import { keyRecordsServiceAccount } from "../platform/service-accounts";
 import { deleteDataOfDeletedAccounts } from "../vault/key-lifecycle";
 
 /**

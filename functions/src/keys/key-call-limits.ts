@@ -1,7 +1,7 @@
-import { consumeRateLimit } from "../rate-limit";
+import { consumeRateLimit } from "../limits/rate-limit";
 
 /**
- * Per-user limits on the key-management callables, kept in Firestore across instances (rate-limit.ts).
+ * Per-user limits on the key-management callables, kept in Firestore across instances (limits/rate-limit.ts).
  * Each refusal is RATE_LIMITED with `retryAfterSeconds`, and is logged.
  */
 export const keyCallLimits = {

@@ -1,7 +1,7 @@
 import type { ApiKeyStatus } from "../contract";
 import { AppError, ownKeyDailyLimitReached } from "../errors";
 import type { Provider } from "../providers";
-import { consumeRateLimit, readWindowCount, type CountedWindow } from "../rate-limit";
+import { consumeRateLimit, readWindowCount, type CountedWindow } from "../limits/rate-limit";
 
 /**
  * AI calls made with a user's own key, counted per UTC day (in the rate limiter's store), against the

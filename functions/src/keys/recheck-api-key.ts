@@ -1,6 +1,6 @@
 import { aiUnavailable, keyMissing, keyNotPermitted, modelUnavailable } from "../errors";
 import { providerInfo, type Provider } from "../providers";
-import { consumeRateLimit } from "../rate-limit";
+import { consumeRateLimit } from "../limits/rate-limit";
 import type { ApiKeyStatus, ApiKeyVault } from "../vault/api-key-vault";
 import { checkKey } from "./verify-key";
 

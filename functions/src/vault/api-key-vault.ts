@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { FieldValue, type Firestore, type Timestamp } from "firebase-admin/firestore";
-import { firestore } from "../admin";
+import { firestore } from "../platform/admin";
 import type { ApiKeyStatus, ApiKeyStatuses, KeyActivityEvent, KeyEvent } from "../contract";
 import { keyRotationReminderDays, kmsKeyName } from "../config";
 import { AppError, keyStoreUnavailable, keyUnreadable } from "../errors";

@@ -1,6 +1,6 @@
 import type { HttpsFunction } from "firebase-functions/v2/https";
-import { invalidInput, toHttpsError } from "./errors";
-import { malformedCallableRequest } from "./logs";
+import { invalidInput, toHttpsError } from "../errors";
+import { malformedCallableRequest } from "../logs";
 
 /**
  * Requests that are not the callable protocol, refused before firebase-functions sees them.

@@ -1,7 +1,7 @@
 import { FieldValue, Timestamp, type DocumentData, type Firestore } from "firebase-admin/firestore";
-import { firestore } from "./admin";
-import { AppError, defaultKeyOutOfQuota, keyStoreUnavailable, sharedKeyBudgetSpent } from "./errors";
-import * as logs from "./logs";
+import { firestore } from "../platform/admin";
+import { AppError, defaultKeyOutOfQuota, keyStoreUnavailable, sharedKeyBudgetSpent } from "../errors";
+import * as logs from "../logs";
 
 /**
  * The project-wide guard on the app's shared Gemini key (ALLOW_DEFAULT_KEY), on top of each user's daily

@@ -1,7 +1,7 @@
 import type { Auth, UserRecord } from "firebase-admin/auth";
 import { auth as adminAuth } from "./admin";
-import { accountCheckUnavailable, sessionEnded, type SessionEndCause } from "./errors";
-import * as logs from "./logs";
+import { accountCheckUnavailable, sessionEnded, type SessionEndCause } from "../errors";
+import * as logs from "../logs";
 
 /**
  * Whether the account behind an ID token may still act. firebase-functions' onCall verifies the token

@@ -1,5 +1,5 @@
-import { redactKeys } from "./ai/key-redaction";
-import { anyKeyShape } from "./providers";
+import { redactKeys } from "./key-redaction";
+import { anyKeyShape } from "../providers";
 
 /**
  * Redaction at the last point every log line passes: a stream's `write`. Whoever writes (our logger,

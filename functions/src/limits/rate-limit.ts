@@ -1,8 +1,8 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { Timestamp, type DocumentData, type Firestore } from "firebase-admin/firestore";
-import { firestore } from "./admin";
-import { AppError, keyStoreUnavailable, rateLimited } from "./errors";
-import * as logs from "./logs";
+import { firestore } from "../platform/admin";
+import { AppError, keyStoreUnavailable, rateLimited } from "../errors";
+import * as logs from "../logs";
 
 /**
  * A per-user fixed-window limiter kept in Firestore, so it holds across function instances: each
