@@ -103,6 +103,10 @@ function stackEnv(baseUrls: { gemini: string; openAi: string; anthropic: string 
     GEMINI_API_BASE_URL: baseUrls.gemini,
     OPENAI_API_BASE_URL: baseUrls.openAi,
     ANTHROPIC_API_BASE_URL: baseUrls.anthropic,
+    // A cold Functions emulator worker must load the functions within this many seconds (firebase-tools'
+    // own override; its default is 30) or the request it was started for is dropped. Loading takes about
+    // 3 s on an idle 2-core machine and over 30 s on a busy one: a busy machine must not fail the tests.
+    FUNCTIONS_DISCOVERY_TIMEOUT: process.env.FUNCTIONS_DISCOVERY_TIMEOUT ?? "180",
   };
 }
 

@@ -12,8 +12,8 @@ import { warmEmulatorWorkers } from "../support/emulator-workers";
  * - each function runs in worker processes of its own (RuntimeWorkerPool keys them by function), and
  *   a worker takes ONE request at a time (IDLE → BUSY → IDLE);
  * - a request that finds no idle worker of its function starts a new Node process for it
- *   (handleHttpsTrigger → startRuntime), which must load the functions within 30 s
- *   (waitForSocketReady, FUNCTIONS_DISCOVERY_TIMEOUT), or the request is dropped unanswered and the
+ *   (handleHttpsTrigger → startRuntime), which must load the functions within FUNCTIONS_DISCOVERY_TIMEOUT (30 s by default; dev/run.ts gives 180)
+ *   (waitForSocketReady), or the request is dropped unanswered and the
  *   caller sees deadline-exceeded;
  * - workers are never stopped while the emulator runs, and an idle one is reused first.
  * So N calls at once start N cold processes together, each loading the AI stack (Genkit, the Gemini
