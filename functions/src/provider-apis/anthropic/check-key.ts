@@ -1,4 +1,5 @@
 import type { CheckKey } from "../provider-api";
+import { requestKeyCheck } from "../key-check-request";
 import { keyCheckOf } from "../upstream-failure";
 import { classifyAnthropicFailure } from "./errors";
 
@@ -12,37 +13,21 @@ export const anthropicCheckApiVersion = "2023-06-01";
 /**
  * Asks Anthropic about a key by fetching the model the app runs on (`GET /v1/models/{model}`, the Models
  * API: it runs no model and spends no tokens), so a key that works but may not use that model shows up now
- * rather than at its first use. Plain `fetch`, no SDK: key management stays light.
+ * rather than at its first use.
  *
  * What it cannot tell: whether the account has credit. Anthropic reports a credit balance too low only on
  * generation (a 400), so a key that passes here may still fail at its first use with `quota`.
  *
  * A 429 rate limit means the key authenticated and is only asking too fast: `valid` (the key is good; the
  * next call will find out whether the limit has lifted). A 429 for a spend cap, or a 402, is
- * `quota_exhausted`. Message text is never read or passed on, and redirects are refused, not followed: a
- * redirected request would carry the key's header to wherever it points.
+ * `quota_exhausted`. Message text is never read or passed on.
  */
 export const checkAnthropicKey: CheckKey = async (apiKey, options) => {
-  let response: Response;
-  try {
-    response = await fetch(`${options.baseUrl}/v1/models/${encodeURIComponent(options.model)}`, {
-      headers: { "x-api-key": apiKey, "anthropic-version": anthropicCheckApiVersion, accept: "application/json" },
-      redirect: "error",
-      signal: AbortSignal.timeout(options.timeoutMs),
-    });
-  } catch {
-    return "no_answer";
-  }
-  let text: string;
-  try {
-    text = await response.text();
-  } catch {
-    // Cut off by the deadline (or the connection) before the answer was complete.
-    return "no_answer";
-  }
-  const body = parseJson(text);
-  if (response.ok) return isRetired(body) ? "model_unavailable" : "valid";
-  return keyCheckOf(classifyAnthropicFailure(response.status, body, response.headers));
+  const url = `${options.baseUrl}/v1/models/${encodeURIComponent(options.model)}`;
+  const answer = await requestKeyCheck(url, { "x-api-key": apiKey, "anthropic-version": anthropicCheckApiVersion }, options.timeoutMs);
+  if (!answer) return "no_answer";
+  if (answer.ok) return isRetired(answer.body) ? "model_unavailable" : "valid";
+  return keyCheckOf(classifyAnthropicFailure(answer.status, answer.body, answer.headers));
 };
 
 /**
@@ -51,12 +36,4 @@ export const checkAnthropicKey: CheckKey = async (apiKey, options) => {
  */
 function isRetired(body: unknown): boolean {
   return !!body && typeof body === "object" && (body as { lifecycle?: unknown }).lifecycle === "retired";
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -1,11 +1,12 @@
 import type { CheckKey } from "../provider-api";
+import { requestKeyCheck } from "../key-check-request";
 import { keyCheckOf } from "../upstream-failure";
 import { classifyOpenAiFailure } from "./errors";
 
 /**
  * Asks OpenAI about a key by retrieving the model the app runs on (`GET /v1/models/{model}`), which runs
  * no model and spends no tokens, and confirms the key can see that model: a key whose project is not
- * allowed it shows up now rather than at its first use. Plain fetch, no SDK, so key management stays light.
+ * allowed it shows up now rather than at its first use.
  *
  * The verdicts, from OpenAI's structured fields (errors.ts): 401 `invalid_api_key` or
  * `account_deactivated` → rejected; 401/403 with `code: null` (a restricted key without `api.model.read`,
@@ -18,24 +19,11 @@ import { classifyOpenAiFailure } from "./errors";
  * `not_permitted`); and whether an account without credit is refused here or only at generation is
  * undocumented, so a `valid` key may still meet `credit_balance_exhausted` at its first use.
  *
- * Message text is never read or passed on (the 401 quotes the key). Redirects are refused, not followed:
- * a redirected request would carry the key's header to wherever it points.
+ * Message text is never read or passed on (the 401 quotes the key).
  */
 export const checkOpenAiKey: CheckKey = async (apiKey, options) => {
-  let response: Response;
-  try {
-    response = await fetch(`${options.baseUrl}/v1/models/${encodeURIComponent(options.model)}`, {
-      headers: { authorization: `Bearer ${apiKey}` },
-      redirect: "error",
-      signal: AbortSignal.timeout(options.timeoutMs),
-    });
-  } catch {
-    return "no_answer";
-  }
-  if (response.ok) {
-    await response.body?.cancel();
-    return "valid";
-  }
-  const body: unknown = await response.json().catch(() => undefined);
-  return keyCheckOf(classifyOpenAiFailure(response.status, body, response.headers));
+  const url = `${options.baseUrl}/v1/models/${encodeURIComponent(options.model)}`;
+  const answer = await requestKeyCheck(url, { authorization: `Bearer ${apiKey}` }, options.timeoutMs);
+  if (!answer) return "no_answer";
+  return answer.ok ? "valid" : keyCheckOf(classifyOpenAiFailure(answer.status, answer.body, answer.headers));
 };
