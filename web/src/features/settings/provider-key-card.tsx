@@ -153,7 +153,8 @@ export function ProviderKeyCard({
           <DailyLimitForm status={status} onSaved={onStatus} />
         </section>
       )}
-      <KeyActivity provider={provider} version={activityVersion} />
+      {/* Asked for once the status is known: a provider that turns out to have no key shows as a row without it. */}
+      {status && <KeyActivity provider={provider} version={activityVersion} />}
     </section>
   );
 }
