@@ -217,7 +217,7 @@ describe("web app: keys of several providers (browser)", function () {
     await page.getByRole("link", { name: "Add one in Settings" }).waitFor();
   });
 
-  it("OpenRouter: a compact row that opens into its form, the key's credit on its card, the credits page on a 402, and a moderation refusal that does not blame the key", async () => {
+  it("OpenRouter: a compact row that opens into its form, and the key's credit on its card, refreshed after a call", async () => {
     const session = await openSession();
     const { page } = session;
     await signUp(page);
@@ -246,15 +246,24 @@ describe("web app: keys of several providers (browser)", function () {
     await goToSettings(page);
     await providerCard(page, "openrouter").getByText("$7.49 of $10.00 left").waitFor();
 
-    // Out of credit at use: the message says so and leads to OpenRouter's credits page.
+  });
+
+  it("OpenRouter: a 402 at use says the credit ran out and links OpenRouter's credits page", async () => {
+    const session = await openSession();
+    const { page } = session;
+    await signUp(page);
+    // The only key, so it pays.
     await saveKey(page, fakeOpenRouterKey("402"), "openrouter");
     await providerCard(page, "openrouter").getByText("$0.00 of $2.50 left").waitFor();
     await generateQuestions(page, { count: 1 });
     assert.match(await alertText(page), /Your OpenRouter credit has run out/);
     assert.equal(await page.getByRole("alert").getByRole("link", { name: /^Add OpenRouter credits/ }).getAttribute("href"), "https://openrouter.ai/settings/credits");
+  });
 
-    // Flagged by moderation: declined, and the key is not blamed.
-    await goToSettings(page);
+  it("OpenRouter: a moderation refusal says the request was declined, without blaming the key", async () => {
+    const session = await openSession();
+    const { page } = session;
+    await signUp(page);
     await saveKey(page, fakeOpenRouterKey("403"), "openrouter");
     await generateQuestions(page, { count: 1 });
     const declined = await alertText(page);
