@@ -242,7 +242,8 @@ describe("web app: keys of several providers (browser)", function () {
 
     // A call spends credit; the card shows what OpenRouter reports after it, on the next visit to Settings.
     await generateQuestions(page, { count: 1 });
-    await page.getByText("Generated with your own OpenRouter key.").waitFor();
+    // The run's first AI call may load Genkit in a cold function instance: waited for, with room for a busy machine.
+    await page.getByText("Generated with your own OpenRouter key.").waitFor({ timeout: 60_000 });
     await goToSettings(page);
     await providerCard(page, "openrouter").getByText("$7.49 of $10.00 left").waitFor();
 
