@@ -8,6 +8,7 @@ import { startAnthropicStandIn } from "./anthropic-stand-in/server";
 import { startGeminiStandIn } from "./gemini-stand-in/server";
 import { startLocalKms } from "./local-kms/server";
 import { startOpenAiStandIn } from "./openai-stand-in/server";
+import { startOpenRouterStandIn } from "./openrouter-stand-in/server";
 import { describeBusyPorts } from "./port-owner";
 import { superviseUntilExit } from "./stop-on-signals";
 import { hostPort, httpUrl, loadStackConfig, repoRoot, type Endpoint } from "./stack-config";
@@ -94,7 +95,7 @@ function firestorePlan(): "firebase-tools" | "standalone" {
  * Environment shared by the emulators, the functions they run, and the tests. The endpoint overrides
  * are taken by the functions only on the emulator (FUNCTIONS_EMULATOR=true, which it sets itself).
  */
-function stackEnv(baseUrls: { gemini: string; openAi: string; anthropic: string }): NodeJS.ProcessEnv {
+function stackEnv(baseUrls: { gemini: string; openAi: string; anthropic: string; openRouter: string }): NodeJS.ProcessEnv {
   return {
     ...process.env,
     GCLOUD_PROJECT: config.projectId,
@@ -103,6 +104,7 @@ function stackEnv(baseUrls: { gemini: string; openAi: string; anthropic: string 
     GEMINI_API_BASE_URL: baseUrls.gemini,
     OPENAI_API_BASE_URL: baseUrls.openAi,
     ANTHROPIC_API_BASE_URL: baseUrls.anthropic,
+    OPENROUTER_API_BASE_URL: baseUrls.openRouter,
     // A cold Functions emulator worker must load the functions within this many seconds (firebase-tools'
     // own override; its default is 30) or the request it was started for is dropped. Loading takes about
     // 3 s on an idle 2-core machine and over 30 s on a busy one: a busy machine must not fail the tests.
@@ -110,9 +112,14 @@ function stackEnv(baseUrls: { gemini: string; openAi: string; anthropic: string 
   };
 }
 
-/** Where the tests and the bench run the three stand-ins (in their own process, on firebase.json's ports). */
-function standInUrls(): { gemini: string; openAi: string; anthropic: string } {
-  return { gemini: httpUrl(config.geminiStandIn), openAi: httpUrl(config.openAiStandIn), anthropic: httpUrl(config.anthropicStandIn) };
+/** Where the tests and the bench run the four stand-ins (in their own process, on firebase.json's ports). */
+function standInUrls(): { gemini: string; openAi: string; anthropic: string; openRouter: string } {
+  return {
+    gemini: httpUrl(config.geminiStandIn),
+    openAi: httpUrl(config.openAiStandIn),
+    anthropic: httpUrl(config.anthropicStandIn),
+    openRouter: httpUrl(config.openRouterStandIn),
+  };
 }
 
 /** The ports of the emulators and the local KMS, by the name a user knows them by. */
@@ -141,6 +148,7 @@ async function start() {
     ...(process.env.GEMINI_API_BASE_URL ? {} : { "Gemini stand-in": config.geminiStandIn }),
     ...(process.env.ANTHROPIC_API_BASE_URL ? {} : { "Anthropic stand-in": config.anthropicStandIn }),
     ...(process.env.OPENAI_API_BASE_URL ? {} : { "OpenAI stand-in": config.openAiStandIn }),
+    ...(process.env.OPENROUTER_API_BASE_URL ? {} : { "OpenRouter stand-in": config.openRouterStandIn }),
   });
   const firestore =
     plan === "standalone"
@@ -163,6 +171,9 @@ async function start() {
   // Real OpenAI when OPENAI_API_BASE_URL is given (https://api.openai.com); else the stand-in.
   const openAiStandIn = process.env.OPENAI_API_BASE_URL ? undefined : await startOpenAiStandIn({ ...config.openAiStandIn });
   const openAiBaseUrl = process.env.OPENAI_API_BASE_URL ?? openAiStandIn!.url;
+  // Real OpenRouter when OPENROUTER_API_BASE_URL is given (https://openrouter.ai); else the stand-in.
+  const openRouterStandIn = process.env.OPENROUTER_API_BASE_URL ? undefined : await startOpenRouterStandIn({ ...config.openRouterStandIn });
+  const openRouterBaseUrl = process.env.OPENROUTER_API_BASE_URL ?? openRouterStandIn!.url;
 
   const firebaseData = join(dataDir, "firebase");
   const firebase = spawn(
@@ -175,7 +186,7 @@ async function start() {
       ...(existsSync(join(firebaseData, "firebase-export-metadata.json")) ? ["--import", firebaseData] : []),
       "--export-on-exit", firebaseData,
     ],
-    { cwd: repoRoot, env: stackEnv({ gemini: geminiBaseUrl, openAi: openAiBaseUrl, anthropic: anthropicBaseUrl }), stdio: "inherit" },
+    { cwd: repoRoot, env: stackEnv({ gemini: geminiBaseUrl, openAi: openAiBaseUrl, anthropic: anthropicBaseUrl, openRouter: openRouterBaseUrl }), stdio: "inherit" },
   );
 
   // Ready once the app is served and the functions are loaded (a callable's URL stops answering 404).
@@ -195,6 +206,7 @@ async function start() {
         `    Gemini          ${standIn ? `${standIn.url} (local stand-in; GEMINI_API_BASE_URL=https://generativelanguage.googleapis.com for real Gemini)` : geminiBaseUrl}`,
         `    Anthropic       ${anthropicStandIn ? `${anthropicStandIn.url} (local stand-in; ANTHROPIC_API_BASE_URL=https://api.anthropic.com for the real one)` : anthropicBaseUrl}`,
         `    OpenAI          ${openAiStandIn ? `${openAiStandIn.url} (local stand-in; OPENAI_API_BASE_URL=https://api.openai.com for real OpenAI)` : openAiBaseUrl}`,
+        `    OpenRouter      ${openRouterStandIn ? `${openRouterStandIn.url} (local stand-in; OPENROUTER_API_BASE_URL=https://openrouter.ai for the real one)` : openRouterBaseUrl}`,
         `  Data persists in .emulator-data/ (npm start -- --clean starts empty). Ctrl-C stops everything.`,
         "",
       ].join("\n"),
@@ -208,6 +220,7 @@ async function start() {
     await standIn?.stop();
     await anthropicStandIn?.stop();
     await openAiStandIn?.stop();
+    await openRouterStandIn?.stop();
   });
   process.exit(code);
 }
@@ -218,6 +231,7 @@ async function test() {
     "Gemini stand-in": config.geminiStandIn,
     "Anthropic stand-in": config.anthropicStandIn,
     "OpenAI stand-in": config.openAiStandIn,
+    "OpenRouter stand-in": config.openRouterStandIn,
   });
   mkdirSync(outputDir, { recursive: true });
   const firestoreLog = join(outputDir, "firestore-emulator.log");

@@ -29,6 +29,8 @@ export interface StackConfig {
   anthropicStandIn: Endpoint;
   /** The OpenAI REST stand-in (dev/openai-stand-in). */
   openAiStandIn: Endpoint;
+  /** The OpenRouter REST stand-in (dev/openrouter-stand-in). */
+  openRouterStandIn: Endpoint;
   /** KMS key the functions wrap data keys with, from functions/.env.<projectId>. */
   kmsKeyName: string;
 }
@@ -58,6 +60,7 @@ export function loadStackConfig(): StackConfig {
     geminiStandIn: endpoint("geminiStandIn"),
     anthropicStandIn: endpoint("anthropicStandIn"),
     openAiStandIn: endpoint("openaiStandIn"),
+    openRouterStandIn: endpoint("openrouterStandIn"),
     kmsKeyName: process.env.KMS_KEY_NAME || params.KMS_KEY_NAME,
   };
 }

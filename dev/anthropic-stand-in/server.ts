@@ -12,9 +12,8 @@
  */
 
 import { createHash } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { answerFaultFromKey, injectAnswerFault } from "../answer-faults";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { answerFaultFromKey, injectAnswerFault } from "../stand-in-http/answer-faults";
 import {
   anthropicId,
   apiError,
@@ -35,6 +34,17 @@ import {
   usageLimitError,
   type AnthropicError,
 } from "./error-bodies";
+import {
+  delayAndHold,
+  headerRecord,
+  noticeAbandoned,
+  parseJson,
+  readBody,
+  RequestLog,
+  sendJson,
+  startStandInServer,
+  type StandInServer,
+} from "../stand-in-http/stand-in-http";
 import { affectsModelsList, behaviourFromKey, type KeyBehaviour, type Outcome } from "./key-behaviour";
 import { bodyProblem, messageResponse, modelProblem, type CorruptionKind, type MessagesBody } from "./messages";
 import { describeModel, listModelsPage, servedModel, type Lifecycle } from "./model-catalogue";
@@ -147,23 +157,6 @@ function organizationIdOf(apiKey: string | undefined): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    request.on("error", reject);
-  });
-}
-
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false };
-  }
-}
-
 function headerValue(request: IncomingMessage, name: string): string | undefined {
   const value = request.headers[name];
   return typeof value === "string" && value ? value : undefined;
@@ -177,22 +170,11 @@ function apiKeyOf(request: IncomingMessage): string | undefined {
 
 /** Starts the stand-in; resolves once it is listening. */
 export async function startAnthropicStandIn(options: AnthropicStandInOptions): Promise<AnthropicStandIn> {
-  const host = options.host ?? "127.0.0.1";
   const slowDelayMs = options.slowDelayMs ?? defaultSlowDelayMs;
-  let requests: RecordedRequest[] = [];
+  const log = new RequestLog<RecordedRequest>();
   const overrides = new Map<string, KeyBehaviour>();
   const scripts = new Map<string, Outcome[]>();
   let corruption: { remaining: number; kind: CorruptionKind } | undefined;
-  const delays = new Set<NodeJS.Timeout>();
-
-  const wait = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        delays.delete(timer);
-        resolve();
-      }, ms);
-      delays.add(timer);
-    });
 
   const takeCorruption = (): CorruptionKind | undefined => {
     if (!corruption || corruption.remaining <= 0) return undefined;
@@ -201,15 +183,12 @@ export async function startAnthropicStandIn(options: AnthropicStandInOptions): P
   };
 
   const send = (response: ServerResponse, status: number, body: unknown, apiKey: string | undefined, headers: Record<string, string> = {}) => {
-    if (response.destroyed) return;
     const requestId = (body as { request_id?: unknown } | undefined)?.request_id;
-    response.writeHead(status, {
-      "content-type": "application/json",
+    sendJson(response, status, body, {
       "request-id": typeof requestId === "string" ? requestId : anthropicId("req"),
       ...(apiKey ? { "anthropic-organization-id": organizationIdOf(apiKey) } : {}),
       ...headers,
     });
-    response.end(JSON.stringify(body));
   };
   const sendError = (response: ServerResponse, error: AnthropicError, apiKey: string | undefined) =>
     send(response, error.httpStatus, error.body, apiKey, error.headers);
@@ -258,15 +237,15 @@ export async function startAnthropicStandIn(options: AnthropicStandInOptions): P
       method: request.method ?? "GET",
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
-      headers: Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(", ") : (value ?? "")])),
+      headers: headerRecord(request),
       ...(model !== undefined ? { model } : {}),
       apiKey,
       body: parsedBody?.ok ? parsedBody.value : undefined,
       at: new Date(),
     };
-    requests.push(record);
-    response.once("close", () => {
-      if (!response.writableFinished) record.abandoned = true;
+    log.add(record);
+    noticeAbandoned(response, () => {
+      record.abandoned = true;
     });
 
     if (!route) return sendError(response, pathNotFoundError(), apiKey);
@@ -275,8 +254,7 @@ export async function startAnthropicStandIn(options: AnthropicStandInOptions): P
     const keyBehaviour = overrides.get(apiKey) ?? behaviourFromKey(apiKey, slowDelayMs);
     const scripted = route.kind === "messages" ? scripts.get(apiKey)?.shift() : undefined;
     const behaviour = scripted ? { ...keyBehaviour, outcome: scripted } : keyBehaviour;
-    if (behaviour.delayMs) await wait(behaviour.delayMs);
-    if (behaviour.heldUntil) await behaviour.heldUntil.catch(() => undefined);
+    await delayAndHold(server, behaviour);
     const fault = route.kind === "messages" ? (behaviour.fault ?? answerFaultFromKey(apiKey)) : undefined;
     if (fault && injectAnswerFault(response, fault, request.url ?? "/")) return;
 
@@ -291,31 +269,18 @@ export async function startAnthropicStandIn(options: AnthropicStandInOptions): P
     messages(response, rawBody, behaviour.outcome, apiKey);
   };
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      // A bug here must be visible to whoever reads the failing test, so its text goes in the body.
-      const message = `Anthropic stand-in failed: ${error instanceof Error ? error.message : String(error)}`;
-      if (!response.headersSent) send(response, 500, { type: "error", error: { type: "api_error", message }, request_id: anthropicId("req") }, undefined);
-      else response.destroy();
-    });
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  // A bug in `handle` must be visible to whoever reads the failing test, so its text goes in the body.
+  const server: StandInServer = await startStandInServer(options, handle, (response, message) =>
+    send(response, 500, { type: "error", error: { type: "api_error", message: `Anthropic stand-in failed: ${message}` }, request_id: anthropicId("req") }, undefined),
+  );
 
   return {
-    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    url: server.url,
     get requests() {
-      return [...requests];
+      return log.all;
     },
     clearRequests() {
-      requests = [];
+      log.clear();
     },
     setBehaviour(apiKey, behaviour) {
       overrides.set(apiKey, behaviour);
@@ -330,15 +295,8 @@ export async function startAnthropicStandIn(options: AnthropicStandInOptions): P
       overrides.clear();
       scripts.clear();
       corruption = undefined;
-      requests = [];
+      log.clear();
     },
-    stop() {
-      for (const timer of delays) clearTimeout(timer);
-      delays.clear();
-      return new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      });
-    },
+    stop: () => server.stop(),
   };
 }

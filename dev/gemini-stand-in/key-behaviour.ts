@@ -1,4 +1,4 @@
-import type { AnswerFault } from "../answer-faults";
+import type { AnswerFault } from "../stand-in-http/answer-faults";
 
 /**
  * What the stand-in does with a request, decided by the API key the request carries. Markers in
@@ -39,7 +39,7 @@ export type Outcome =
 /** What `setBehaviour` installs for a key, overriding its markers. */
 export interface KeyBehaviour {
   outcome: Outcome;
-  /** A fault in the answer to a generation request (dev/answer-faults.ts); else the key's `dropanswer` marker decides. */
+  /** A fault in the answer to a generation request (dev/stand-in-http/answer-faults.ts); else the key's `dropanswer` marker decides. */
   fault?: AnswerFault;
   /** Wait this long before answering (the outcome still applies afterwards). */
   delayMs?: number;

@@ -11,9 +11,18 @@
  * else from `?key=`. What each key gets is described in key-behaviour.ts.
  */
 
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { answerFaultFromKey, injectAnswerFault } from "../answer-faults";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  delayAndHold,
+  noticeAbandoned,
+  parseJson,
+  readBody,
+  RequestLog,
+  sendJson,
+  startStandInServer,
+  type StandInServer,
+} from "../stand-in-http/stand-in-http";
+import { answerFaultFromKey, injectAnswerFault } from "../stand-in-http/answer-faults";
 import {
   accessTokenTypeUnsupportedError,
   consumerSuspendedError,
@@ -182,50 +191,19 @@ function thinkingConfigProblem(model: string, body: GenerateContentBody): string
   return undefined;
 }
 
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  if (response.destroyed) return;
-  // Google pretty-prints its JSON with two spaces.
-  response.writeHead(status, { "content-type": "application/json; charset=UTF-8" });
-  response.end(JSON.stringify(body, null, 2));
-}
+// Google pretty-prints its JSON with two spaces.
+const sendGoogleJson = (response: ServerResponse, status: number, body: unknown): void =>
+  sendJson(response, status, body, { "content-type": "application/json; charset=UTF-8" }, 2);
 
-const sendError = (response: ServerResponse, error: GoogleError): void => sendJson(response, error.httpStatus, error.body);
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    request.on("error", reject);
-  });
-}
-
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false };
-  }
-}
+const sendError = (response: ServerResponse, error: GoogleError): void => sendGoogleJson(response, error.httpStatus, error.body);
 
 /** Starts the stand-in; resolves once it is listening. */
 export async function startGeminiStandIn(options: GeminiStandInOptions): Promise<GeminiStandIn> {
-  const host = options.host ?? "127.0.0.1";
   const slowDelayMs = options.slowDelayMs ?? defaultSlowDelayMs;
-  let requests: RecordedRequest[] = [];
+  const log = new RequestLog<RecordedRequest>();
   const overrides = new Map<string, KeyBehaviour>();
   const scripts = new Map<string, Outcome[]>();
   let corruption: { remaining: number; kind: CorruptionKind } | undefined;
-  const delays = new Set<NodeJS.Timeout>();
-
-  const wait = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        delays.delete(timer);
-        resolve();
-      }, ms);
-      delays.add(timer);
-    });
 
   const takeCorruption = (): CorruptionKind | undefined => {
     if (!corruption || corruption.remaining <= 0) return undefined;
@@ -235,7 +213,7 @@ export async function startGeminiStandIn(options: GeminiStandInOptions): Promise
 
   const listModels = (response: ServerResponse, query: URLSearchParams) => {
     const page = listModelsPage(Number(query.get("pageSize") ?? "") || undefined, query.get("pageToken") ?? undefined);
-    if (page) sendJson(response, 200, page);
+    if (page) sendGoogleJson(response, 200, page);
     else sendError(response, invalidPageTokenError());
   };
 
@@ -253,8 +231,8 @@ export async function startGeminiStandIn(options: GeminiStandInOptions): Promise
       const text = answerText(body, takeCorruption());
       answers = route.streaming ? streamResponses(body, route.model, text) : [generateContentResponse(body, route.model, text)];
     }
-    if (!route.streaming) return sendJson(response, 200, answers[0]);
-    if (alt !== "sse") return sendJson(response, 200, answers); // Google's default stream format is one JSON array.
+    if (!route.streaming) return sendGoogleJson(response, 200, answers[0]);
+    if (alt !== "sse") return sendGoogleJson(response, 200, answers); // Google's default stream format is one JSON array.
     response.writeHead(200, { "content-type": "text/event-stream", "content-disposition": "attachment" });
     for (const answer of answers) response.write(`data: ${JSON.stringify(answer)}\r\n\r\n`);
     response.end();
@@ -278,12 +256,12 @@ export async function startGeminiStandIn(options: GeminiStandInOptions): Promise
       at: new Date(),
       receivedAt,
     };
-    requests.push(record);
+    log.add(record);
     response.once("finish", () => {
       record.answeredAt = performance.now();
     });
-    response.once("close", () => {
-      if (!response.writableFinished) record.abandoned = true;
+    noticeAbandoned(response, () => {
+      record.abandoned = true;
     });
 
     if (!route) return sendError(response, pathNotFoundError(url.pathname));
@@ -292,8 +270,7 @@ export async function startGeminiStandIn(options: GeminiStandInOptions): Promise
     const keyBehaviour = overrides.get(apiKey) ?? behaviourFromKey(apiKey, slowDelayMs);
     const scripted = route.kind === "generate" ? scripts.get(apiKey)?.shift() : undefined;
     const behaviour = scripted ? { ...keyBehaviour, outcome: scripted } : keyBehaviour;
-    if (behaviour.delayMs) await wait(behaviour.delayMs);
-    if (behaviour.heldUntil) await behaviour.heldUntil.catch(() => undefined);
+    await delayAndHold(server, behaviour);
     const fault = route.kind === "generate" ? (behaviour.fault ?? answerFaultFromKey(apiKey)) : undefined;
     if (fault && injectAnswerFault(response, fault, request.url ?? "/")) return;
 
@@ -309,7 +286,7 @@ export async function startGeminiStandIn(options: GeminiStandInOptions): Promise
     if (error) return sendError(response, error);
     const description = describeModel(route.model);
     if (!description) return sendError(response, modelNotFoundError(route.model, route.version, methodOf(route)));
-    if (route.kind === "get-model") return sendJson(response, 200, description);
+    if (route.kind === "get-model") return sendGoogleJson(response, 200, description);
     if (!parsedBody?.ok || typeof parsedBody.value !== "object" || parsedBody.value === null) {
       return sendError(response, invalidJsonPayloadError());
     }
@@ -319,31 +296,18 @@ export async function startGeminiStandIn(options: GeminiStandInOptions): Promise
     generate(response, route, behaviour.outcome, body, url.searchParams.get("alt"));
   };
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      // A bug here must be visible to whoever reads the failing test, so its text goes in the body.
-      const message = `Gemini stand-in failed: ${error instanceof Error ? error.message : String(error)}`;
-      if (!response.headersSent) sendJson(response, 500, { error: { code: 500, message, status: "INTERNAL" } });
-      else response.destroy();
-    });
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  // A bug in `handle` must be visible to whoever reads the failing test, so its text goes in the body.
+  const server: StandInServer = await startStandInServer(options, handle, (response, message) =>
+    sendGoogleJson(response, 500, { error: { code: 500, message: `Gemini stand-in failed: ${message}`, status: "INTERNAL" } }),
+  );
 
   return {
-    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    url: server.url,
     get requests() {
-      return [...requests];
+      return log.all;
     },
     clearRequests() {
-      requests = [];
+      log.clear();
     },
     setBehaviour(apiKey, behaviour) {
       overrides.set(apiKey, behaviour);
@@ -358,15 +322,8 @@ export async function startGeminiStandIn(options: GeminiStandInOptions): Promise
       overrides.clear();
       scripts.clear();
       corruption = undefined;
-      requests = [];
+      log.clear();
     },
-    stop() {
-      for (const timer of delays) clearTimeout(timer);
-      delays.clear();
-      return new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      });
-    },
+    stop: () => server.stop(),
   };
 }

@@ -11,9 +11,8 @@
  */
 
 import { createHash } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { answerFaultFromKey, injectAnswerFault } from "../answer-faults";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { answerFaultFromKey, injectAnswerFault } from "../stand-in-http/answer-faults";
 import { answerText, chatCompletion, requestProblem, type AnswerKind, type ChatCompletionBody } from "./chat-completion";
 import {
   accountDeactivatedError,
@@ -34,6 +33,18 @@ import {
 import { behaviourFromKey, outcomeApplies, type Endpoint, type KeyBehaviour, type Outcome } from "./key-behaviour";
 import { describeModel, listModels } from "./model-catalogue";
 import type { CorruptionKind } from "../gemini-stand-in/generate-content";
+import {
+  bearerToken,
+  delayAndHold,
+  headerRecord,
+  noticeAbandoned,
+  parseJson,
+  readBody,
+  RequestLog,
+  sendJson,
+  startStandInServer,
+  type StandInServer,
+} from "../stand-in-http/stand-in-http";
 
 export type { OpenAiErrorBody } from "./error-bodies";
 export type { CorruptionKind } from "../gemini-stand-in/generate-content";
@@ -133,47 +144,14 @@ function errorForOutcome(outcome: Outcome, endpoint: Endpoint, apiKey: string, m
   }
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    request.on("error", reject);
-  });
-}
-
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false };
-  }
-}
-
-function bearerKey(header: string | undefined): string | undefined {
-  const match = /^Bearer\s+(.+)$/i.exec(header ?? "");
-  return match ? match[1].trim() : undefined;
-}
-
 /** Starts the stand-in; resolves once it is listening. */
 export async function startOpenAiStandIn(options: OpenAiStandInOptions): Promise<OpenAiStandIn> {
-  const host = options.host ?? "127.0.0.1";
   const slowDelayMs = options.slowDelayMs ?? defaultSlowDelayMs;
-  let requests: RecordedRequest[] = [];
+  const log = new RequestLog<RecordedRequest>();
   const overrides = new Map<string, KeyBehaviour>();
   const scripts = new Map<string, Outcome[]>();
   let corruption: { remaining: number; kind: CorruptionKind } | undefined;
-  const delays = new Set<NodeJS.Timeout>();
   let requestCount = 0;
-
-  const wait = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        delays.delete(timer);
-        resolve();
-      }, ms);
-      delays.add(timer);
-    });
 
   const takeCorruption = (): CorruptionKind | undefined => {
     if (!corruption || corruption.remaining <= 0) return undefined;
@@ -189,11 +167,7 @@ export async function startOpenAiStandIn(options: OpenAiStandInOptions): Promise
     "x-request-id": `req_${createHash("sha256").update(`${started}:${++requestCount}`).digest("hex").slice(0, 32)}`,
   });
 
-  const send = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string>) => {
-    if (response.destroyed) return;
-    response.writeHead(status, headers);
-    response.end(JSON.stringify(body, null, 2));
-  };
+  const send = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string>) => sendJson(response, status, body, headers, 2);
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const started = Date.now();
@@ -201,7 +175,7 @@ export async function startOpenAiStandIn(options: OpenAiStandInOptions): Promise
     const rawBody = await readBody(request);
     const parsedBody = rawBody ? parseJson(rawBody) : undefined;
     const route = matchRoute(request.method, url.pathname);
-    const apiKey = bearerKey(request.headers.authorization);
+    const apiKey = bearerToken(request.headers.authorization);
     const body = parsedBody?.ok && typeof parsedBody.value === "object" && parsedBody.value !== null ? (parsedBody.value as ChatCompletionBody) : undefined;
     const model = route?.kind === "get-model" ? route.model : route?.kind === "chat" && typeof body?.model === "string" ? body.model : undefined;
     const record: RecordedRequest = {
@@ -210,13 +184,13 @@ export async function startOpenAiStandIn(options: OpenAiStandInOptions): Promise
       query: Object.fromEntries(url.searchParams),
       ...(model !== undefined ? { model } : {}),
       apiKey,
-      headers: Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(", ") : (value ?? "")])),
+      headers: headerRecord(request),
       body: parsedBody?.ok ? parsedBody.value : undefined,
       at: new Date(),
     };
-    requests.push(record);
-    response.once("close", () => {
-      if (!response.writableFinished) record.abandoned = true;
+    log.add(record);
+    noticeAbandoned(response, () => {
+      record.abandoned = true;
     });
     const sendError = (error: OpenAiError) => send(response, error.httpStatus, error.body, { ...commonHeaders(started), ...error.headers });
 
@@ -226,8 +200,7 @@ export async function startOpenAiStandIn(options: OpenAiStandInOptions): Promise
     const keyBehaviour = overrides.get(apiKey) ?? behaviourFromKey(apiKey, slowDelayMs);
     const scripted = route.kind === "chat" ? scripts.get(apiKey)?.shift() : undefined;
     const behaviour = scripted ? { ...keyBehaviour, outcome: scripted } : keyBehaviour;
-    if (behaviour.delayMs) await wait(behaviour.delayMs);
-    if (behaviour.heldUntil) await behaviour.heldUntil.catch(() => undefined);
+    await delayAndHold(server, behaviour);
     const fault = route.kind === "chat" ? (behaviour.fault ?? answerFaultFromKey(apiKey)) : undefined;
     if (fault && injectAnswerFault(response, fault, request.url ?? "/")) return;
 
@@ -261,31 +234,18 @@ export async function startOpenAiStandIn(options: OpenAiStandInOptions): Promise
     });
   };
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      // A bug here must be visible to whoever reads the failing test, so its text goes in the body.
-      const message = `OpenAI stand-in failed: ${error instanceof Error ? error.message : String(error)}`;
-      if (!response.headersSent) send(response, 500, { error: { message, type: "server_error", param: null, code: null } }, { "content-type": "application/json" });
-      else response.destroy();
-    });
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  // A bug in `handle` must be visible to whoever reads the failing test, so its text goes in the body.
+  const server: StandInServer = await startStandInServer(options, handle, (response, message) =>
+    send(response, 500, { error: { message: `OpenAI stand-in failed: ${message}`, type: "server_error", param: null, code: null } }, { "content-type": "application/json" }),
+  );
 
   return {
-    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    url: server.url,
     get requests() {
-      return [...requests];
+      return log.all;
     },
     clearRequests() {
-      requests = [];
+      log.clear();
     },
     setBehaviour(apiKey, behaviour) {
       overrides.set(apiKey, behaviour);
@@ -300,15 +260,8 @@ export async function startOpenAiStandIn(options: OpenAiStandInOptions): Promise
       overrides.clear();
       scripts.clear();
       corruption = undefined;
-      requests = [];
+      log.clear();
     },
-    stop() {
-      for (const timer of delays) clearTimeout(timer);
-      delays.clear();
-      return new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      });
-    },
+    stop: () => server.stop(),
   };
 }

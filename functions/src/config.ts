@@ -37,9 +37,32 @@ export const anthropicModel = defineString("ANTHROPIC_MODEL", {
   description: "Anthropic model used by generateQuestions and generateFeedback on an Anthropic key",
 });
 
+/**
+ * OpenRouter model the AI flows call on an OpenRouter key: a `lab/model` id, which must be one whose
+ * endpoints support structured outputs (`GET /api/v1/models?supported_parameters=structured_outputs`):
+ * requests ask OpenRouter to route only to endpoints that honour the schema (docs/openrouter-api.md).
+ */
+export const openRouterModel = defineString("OPENROUTER_MODEL", {
+  default: "openai/gpt-6-luna",
+  description: "OpenRouter model (lab/model id, with structured outputs) used by generateQuestions and generateFeedback on an OpenRouter key",
+});
+
+/**
+ * The app's attribution on OpenRouter (`HTTP-Referer` and `X-OpenRouter-Title` headers): its public URL
+ * and name. Optional; an empty URL sends no `HTTP-Referer`.
+ */
+export const openRouterAppUrl = defineString("OPENROUTER_APP_URL", {
+  default: "",
+  description: "The app's public URL, sent to OpenRouter as HTTP-Referer (empty: not sent)",
+});
+export const openRouterAppName = defineString("OPENROUTER_APP_NAME", {
+  default: "Interview AI",
+  description: "The app's name, sent to OpenRouter as X-OpenRouter-Title (empty: not sent)",
+});
+
 /** The model the app runs on for `provider`'s keys (read per call, like every param). */
 export function modelFor(provider: Provider): string {
-  const model = { googleai: geminiModel, openai: openAiModel, anthropic: anthropicModel }[provider];
+  const model = { googleai: geminiModel, openai: openAiModel, anthropic: anthropicModel, openrouter: openRouterModel }[provider];
   return model.value();
 }
 
@@ -132,6 +155,8 @@ export const providerEndpoints: Record<Provider, { variable: string; url: string
   googleai: { variable: "GEMINI_API_BASE_URL", url: "https://generativelanguage.googleapis.com" },
   openai: { variable: "OPENAI_API_BASE_URL", url: "https://api.openai.com" },
   anthropic: { variable: "ANTHROPIC_API_BASE_URL", url: "https://api.anthropic.com" },
+  // The origin only: the adapter adds /api/v1/… itself, so a stand-in serves the same paths.
+  openrouter: { variable: "OPENROUTER_API_BASE_URL", url: "https://openrouter.ai" },
 };
 
 /**

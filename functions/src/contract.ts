@@ -70,6 +70,12 @@ export interface ApiKeyStatus {
   dailyLimit?: number;
   /** AI calls made with the key today (UTC), counted against `dailyLimit`: "12 of 30 today". */
   callsToday?: number;
+  /**
+   * The key's own credit as its provider last reported it (OpenRouter: US dollars): what is left of its
+   * limit and the limit (null: the key has no limit), and when that was read (at save, "Check again",
+   * or after a call). Absent for providers that do not report it.
+   */
+  credit?: { remaining: number | null; limit: number | null; checkedAt: string };
 }
 
 /**

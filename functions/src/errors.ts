@@ -52,6 +52,19 @@ const retryAfter = (seconds: number | undefined) => (seconds === undefined ? {} 
 
 export const invalidInput = (message: string) => new AppError("INVALID_INPUT", message);
 
+/**
+ * The provider declined the content: its safety settings, or (OpenRouter's 403) the moderation a model
+ * requires flagged the input. About what was asked, never the key, whose state stays as it is.
+ */
+export function blockedContent(provider: Provider): AppError {
+  const { label } = providerInfo[provider];
+  return invalidInput(
+    provider === "openrouter"
+      ? "OpenRouter declined this request: the moderation the model requires flagged the input. Your key is fine; rephrase your input and try again."
+      : `${label} declined to answer because of its safety settings. Rephrase your input and try again.`,
+  );
+}
+
 /** The key is not one `provider` can run on; `problem` says what was pasted instead (providers.ts, checkKeyFormat). */
 export const keyFormat = (problem: string) => new AppError("KEY_FORMAT", problem);
 
@@ -101,7 +114,7 @@ export const keyMissing = (provider?: Provider) =>
     "KEY_MISSING",
     provider
       ? `You haven't added ${articleFor(providerInfo[provider].label)} ${providerInfo[provider].label} API key yet. Interview AI runs on your own key: add it in Settings.`
-      : "You haven't added an API key yet. Interview AI runs on your own key (Gemini, OpenAI or Anthropic): add one in Settings.",
+      : "You haven't added an API key yet. Interview AI runs on your own key (Gemini, OpenAI, Anthropic or OpenRouter): add one in Settings.",
     { action: "settings", ...(provider ? { provider } : {}) },
   );
 
@@ -114,7 +127,11 @@ export function quotaExceeded(provider: Provider, retryAfterSeconds?: number): A
     provider === "googleai"
       ? "Your Gemini key has run out of quota. The quota belongs to your key's Google project, not to Interview AI: " +
         `check that project's plan and billing, or try again ${inTime(retryAfterSeconds)} if it is a per-minute limit.`
-      : `Your ${label} key has run out of credit or reached its spend limit. That belongs to your ${company} account, not to Interview AI: check its billing and limits.`;
+      : provider === "openrouter"
+        ? // OpenRouter's 402: the key's own credit limit, or the account's balance, cannot cover the request.
+          "Your OpenRouter credit has run out: the key's credit limit or your OpenRouter balance cannot cover this request. " +
+          "Add credits (or raise the key's limit) on OpenRouter's credits page, then try again. Nothing was charged for this request."
+        : `Your ${label} key has run out of credit or reached its spend limit. That belongs to your ${company} account, not to Interview AI: check its billing and limits.`;
   return new AppError("QUOTA_EXCEEDED", message, { action: "provider_quota", provider, ...retryAfter(retryAfterSeconds) });
 }
 

@@ -75,11 +75,11 @@ export function aiGeneration(
 }
 
 /**
- * For the operator: the provider does not serve the configured model (GEMINI_MODEL, OPENAI_MODEL or
- * ANTHROPIC_MODEL), to everyone or to this key. Users cannot fix this; a retired or misspelt model name can.
+ * For the operator: the provider does not serve the configured model (GEMINI_MODEL, OPENAI_MODEL,
+ * ANTHROPIC_MODEL or OPENROUTER_MODEL), to everyone or to this key. Users cannot fix this; a retired or misspelt model name can.
  */
 export function modelUnavailable(provider: Provider, model: string, during: "key_check" | "generation"): void {
-  const param = { googleai: "GEMINI_MODEL", openai: "OPENAI_MODEL", anthropic: "ANTHROPIC_MODEL" }[provider];
+  const param = { googleai: "GEMINI_MODEL", openai: "OPENAI_MODEL", anthropic: "ANTHROPIC_MODEL", openrouter: "OPENROUTER_MODEL" }[provider];
   logger.error(`configured ${providerInfo[provider].label} model not available: check ${param}`, { provider, model, during });
 }
 

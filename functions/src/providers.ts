@@ -10,9 +10,10 @@
 
 /**
  * Every provider, in the order the AI callables try them for a user who has chosen no preferred provider
- * (the first with a usable key pays): Gemini first, as the app began on it.
+ * (the first with a usable key pays): Gemini first, as the app began on it; OpenRouter, which resells
+ * the others' models, last.
  */
-export const providers = ["googleai", "openai", "anthropic"] as const;
+export const providers = ["googleai", "openai", "anthropic", "openrouter"] as const;
 export type Provider = (typeof providers)[number];
 
 /** One shape of key (or of something else a person might paste) a provider issues. */
@@ -50,6 +51,11 @@ export interface ProviderInfo {
   /** How a well-formed key looks, in one sentence. */
   formatHint: string;
   shapes: readonly KeyShape[];
+  /**
+   * The provider reports each key's own credit (what is left of its limit) when the key is checked:
+   * Settings shows it, refreshed at save, by "Check again" and after each call.
+   */
+  reportsCredit?: true;
 }
 
 /**
@@ -66,12 +72,13 @@ const googleAiKeyShapes: readonly KeyShape[] = [
 /**
  * OpenAI keys (docs/openai-anthropic-api.md §1): project and service-account keys, and legacy user keys
  * ("sk-" alone). Lengths vary between generations (51 to 172 characters seen), so the body is a range,
- * not a pinned length.
+ * not a pinned length. The legacy shape never starts "sk-or-": that is OpenRouter's, and a mistyped
+ * OpenRouter key must not be sent to OpenAI.
  */
 const openAiKeyShapes: readonly KeyShape[] = [
   { kind: "project key", prefixes: ["sk-proj-"], body: "[0-9A-Za-z_-]{40,220}" },
   { kind: "service account key", prefixes: ["sk-svcacct-"], body: "[0-9A-Za-z_-]{40,220}" },
-  { kind: "user key", prefixes: ["sk-"], body: "[0-9A-Za-z_-]{40,220}" },
+  { kind: "user key", prefixes: ["sk-"], body: "(?!or-)[0-9A-Za-z_-]{40,220}" },
   {
     kind: "admin key",
     prefixes: ["sk-admin-"],
@@ -102,6 +109,13 @@ const anthropicKeyShapes: readonly KeyShape[] = [
   },
 ];
 
+/**
+ * OpenRouter keys (docs/openrouter-api.md §1): "sk-or-v1-" and 64 lowercase hex characters, the shape
+ * secret scanners (and GitHub's, OpenRouter being a partner) look for. Management (provisioning) keys
+ * look the same; the key check tells them apart.
+ */
+const openRouterKeyShapes: readonly KeyShape[] = [{ kind: "API key", prefixes: ["sk-or-v1-"], body: "[0-9a-f]{64}" }];
+
 export const providerInfo: Record<Provider, ProviderInfo> = {
   googleai: {
     label: "Gemini",
@@ -129,6 +143,16 @@ export const providerInfo: Record<Provider, ProviderInfo> = {
     quotaUrl: "https://console.anthropic.com/settings/billing",
     formatHint: "Anthropic API keys from the Claude Console start with “sk-ant-api03-”.",
     shapes: anthropicKeyShapes,
+  },
+  openrouter: {
+    label: "OpenRouter",
+    company: "OpenRouter",
+    console: "OpenRouter's key settings",
+    keysUrl: "https://openrouter.ai/settings/keys",
+    quotaUrl: "https://openrouter.ai/settings/credits",
+    formatHint: "OpenRouter API keys start with “sk-or-v1-” followed by 64 lowercase hexadecimal characters.",
+    shapes: openRouterKeyShapes,
+    reportsCredit: true,
   },
 };
 

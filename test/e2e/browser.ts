@@ -112,8 +112,24 @@ export const keyField = (page: Page, provider: Provider = "googleai") => {
   return page.getByLabel(new RegExp(`^(${label} API key|Replace with a new ${label} key)$`));
 };
 
+/**
+ * Opens `provider`'s compact row ("Add an OpenRouter key") into its full card, when it shows as one (a
+ * provider without a key); a card already open is left as it is.
+ */
+export async function openProviderCard(page: Page, provider: Provider = "googleai"): Promise<void> {
+  const { label } = providerInfo[provider];
+  const card = providerCard(page, provider);
+  const add = page.getByRole("button", { name: new RegExp(`^Add an? ${label} key$`) });
+  // While the statuses load every card shows in full; only then is it known which are rows.
+  await page.getByText(`Checking your ${label} key…`).waitFor({ state: "hidden" });
+  await Promise.race([card.waitFor(), add.waitFor()]);
+  if (await add.isVisible()) await add.click();
+  await card.waitFor();
+}
+
 /** Saves `apiKey` as `provider`'s key on the Settings page and waits for the confirmation. */
 export async function saveKey(page: Page, apiKey: string, provider: Provider = "googleai"): Promise<void> {
+  await openProviderCard(page, provider);
   const card = providerCard(page, provider);
   await keyField(page, provider).fill(apiKey);
   await card.getByRole("button", { name: "Save and verify" }).click();

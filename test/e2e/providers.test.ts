@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { providerInfo } from "../../functions/src/providers";
-import { fakeAnthropicKey, fakeGeminiKey, fakeOpenAiKey } from "../support/keys";
+import { providerInfo, type Provider } from "../../functions/src/providers";
+import { fakeAnthropicKey, fakeGeminiKey, fakeOpenAiKey, fakeOpenRouterKey } from "../support/keys";
 import {
   alertText,
   browserSessions,
   generateQuestions,
   keyField,
+  openProviderCard,
   pageAndStorageContents,
   providerCard,
   saveKey,
@@ -16,6 +17,12 @@ import {
 
 /** The provider added next to Gemini; saving its key asks its stand-in to check it. */
 const second = { provider: "openai", label: "OpenAI", fakeKey: () => fakeOpenAiKey(), prefix: "sk-proj-" } as const;
+
+/** The compact row of a provider without a key: its one button, "Add an OpenRouter key". */
+const addKeyButton = (page: Page, provider: Provider) => {
+  const { label } = providerInfo[provider];
+  return page.getByRole("button", { name: `Add ${/^[AEIOU]/.test(label) ? "an" : "a"} ${label} key`, exact: true });
+};
 
 const mainNav = (page: Page) => page.getByRole("navigation", { name: "Main" });
 
@@ -37,7 +44,14 @@ describe("web app: keys of several providers (browser)", function () {
     const session = await openSession();
     const { page } = session;
     await signUp(page);
-    for (const provider of ["googleai", "openai", "anthropic"] as const) {
+    // Without any key, the first provider's form is open and every other provider is one compact row.
+    await providerCard(page, "googleai").getByText("No key saved yet").waitFor();
+    for (const provider of ["openai", "anthropic", "openrouter"] as const) {
+      await addKeyButton(page, provider).waitFor();
+      assert.equal(await providerCard(page, provider).count(), 0, `${provider} shows as a row, not a card`);
+    }
+    for (const provider of ["googleai", "openai", "anthropic", "openrouter"] as const) {
+      await openProviderCard(page, provider);
       const card = providerCard(page, provider);
       await card.getByText("No key saved yet").waitFor();
       // Each card leads to its provider's own keys page.
@@ -58,6 +72,12 @@ describe("web app: keys of several providers (browser)", function () {
     await providerCard(page, "googleai").getByText(`AQ.…${geminiKey.slice(-4)}`, { exact: true }).waitFor();
     await providerCard(page, "anthropic").getByText("No key saved yet").waitFor();
     await screenshot(page, "settings-two-providers");
+    await page.reload();
+    await page.getByRole("heading", { level: 1, name: "Settings" }).waitFor();
+    // Cards with a key stay as they are; the others are rows again on a fresh visit.
+    await addKeyButton(page, "anthropic").waitFor();
+    await addKeyButton(page, "openrouter").waitFor();
+    await screenshot(page, "settings-rows");
 
     // Nobody chose yet: the first provider with a key pays, Gemini.
     await goToPractice(page);
@@ -100,6 +120,7 @@ describe("web app: keys of several providers (browser)", function () {
     const openAiCard = providerCard(page, "openai");
     const fieldError = page.locator("#openai-api-key-error");
 
+    await openProviderCard(page, "openai");
     await keyField(page, "openai").fill(fakeAnthropicKey());
     await openAiCard.getByRole("button", { name: "Save and verify" }).click();
     await fieldError.getByText("This looks like an Anthropic key: add it under Anthropic, not OpenAI.").waitFor();
@@ -111,9 +132,15 @@ describe("web app: keys of several providers (browser)", function () {
     await openAiCard.getByRole("button", { name: "Save and verify" }).click();
     await fieldError.getByText(/This is an OpenAI admin key: it can manage an organization but cannot call models\./).waitFor();
 
+    await openProviderCard(page, "anthropic");
     await keyField(page, "anthropic").fill(fakeAnthropicKey("", "oauth"));
     await providerCard(page, "anthropic").getByRole("button", { name: "Save and verify" }).click();
     await page.locator("#anthropic-api-key-error").getByText(/not an API key: the Anthropic API does not accept it/).waitFor();
+
+    // An OpenRouter key offered as OpenAI's is OpenRouter's, whatever OpenAI's legacy "sk-" shape would take.
+    await keyField(page, "openai").fill(fakeOpenRouterKey());
+    await openAiCard.getByRole("button", { name: "Save and verify" }).click();
+    await fieldError.getByText("This looks like an OpenRouter key: add it under OpenRouter, not OpenAI.").waitFor();
 
     assert.equal(sent(), sentBefore, "nothing was sent");
   });
@@ -125,6 +152,7 @@ describe("web app: keys of several providers (browser)", function () {
     const openAiCard = providerCard(page, "openai");
     const fieldError = page.locator("#openai-api-key-error");
 
+    await openProviderCard(page, "openai");
     await keyField(page, "openai").fill(fakeOpenAiKey("invalidkey"));
     await openAiCard.getByRole("button", { name: "Save and verify" }).click();
     await fieldError.getByText(/^OpenAI rejected this key, so it was not saved\./).waitFor();
@@ -155,6 +183,7 @@ describe("web app: keys of several providers (browser)", function () {
     await saveKey(page, fakeGeminiKey());
     await saveKey(page, second.fakeKey(), second.provider);
     await saveKey(page, fakeAnthropicKey(), "anthropic");
+    await saveKey(page, fakeOpenRouterKey(), "openrouter");
 
     const removeAll = page.getByRole("button", { name: "Remove all keys" });
     await removeAll.click();
@@ -169,11 +198,11 @@ describe("web app: keys of several providers (browser)", function () {
     await removeAll.click();
     await dialog.getByRole("button", { name: "Remove all keys" }).click();
     await page.getByRole("status").filter({ hasText: "All your keys were removed." }).waitFor();
-    for (const provider of ["googleai", "openai", "anthropic"] as const) {
-      await providerCard(page, provider).getByText("No key saved yet").waitFor();
-    }
+    await providerCard(page, "googleai").getByText("No key saved yet").waitFor();
+    for (const provider of ["openai", "anthropic", "openrouter"] as const) await addKeyButton(page, provider).waitFor();
     assert.equal(await removeAll.count(), 0, "nothing is left to remove");
     assert.ok(await keyField(page).evaluate((field) => field === document.activeElement), "adding a key is next: the first key field has the focus");
+    await openProviderCard(page, second.provider);
     await providerCard(page, second.provider)
       .getByRole("list", { name: `${second.label} key events, newest first` })
       .getByText("Key removed")
@@ -181,11 +210,82 @@ describe("web app: keys of several providers (browser)", function () {
 
     await page.reload();
     await page.getByRole("heading", { level: 1, name: "Settings" }).waitFor();
-    for (const provider of ["googleai", "openai", "anthropic"] as const) {
-      await providerCard(page, provider).getByText("No key saved yet").waitFor();
-    }
+    await providerCard(page, "googleai").getByText("No key saved yet").waitFor();
+    for (const provider of ["openai", "anthropic", "openrouter"] as const) await addKeyButton(page, provider).waitFor();
     await goToPractice(page);
     await page.getByText("You haven't added an API key of your own yet.").waitFor();
     await page.getByRole("link", { name: "Add one in Settings" }).waitFor();
+  });
+
+  it("OpenRouter: a compact row that opens into its form, and the key's credit on its card, refreshed after a call", async () => {
+    const session = await openSession();
+    const { page } = session;
+    await signUp(page);
+    await saveKey(page, fakeGeminiKey());
+    const row = addKeyButton(page, "openrouter");
+    assert.equal(await row.getAttribute("aria-expanded"), "false");
+    await row.click();
+    assert.ok(await keyField(page, "openrouter").evaluate((field) => field === document.activeElement), "the opened form's key field has the focus");
+    assert.equal(await keyField(page, "openrouter").getAttribute("placeholder"), "sk-or-v1-…");
+
+    const apiKey = fakeOpenRouterKey();
+    await saveKey(page, apiKey, "openrouter");
+    const card = providerCard(page, "openrouter");
+    await card.getByText(`sk-or-v1-…${apiKey.slice(-4)}`, { exact: true }).waitFor();
+    await card.getByText("$7.50 of $10.00 left").waitFor();
+    await screenshot(page, "settings-openrouter-credit");
+
+    // OpenRouter pays from now on.
+    await page.getByRole("group", { name: "Which key pays for practice" }).getByRole("radio", { name: "OpenRouter", exact: true }).check();
+    await page.getByRole("button", { name: "Save choice" }).click();
+    await page.getByRole("status").filter({ hasText: "Practice now uses your OpenRouter key." }).waitFor();
+
+    // A call spends credit; the card shows what OpenRouter reports after it, on the next visit to Settings.
+    await generateQuestions(page, { count: 1 });
+    // The run's first AI call may load Genkit in a cold function instance: waited for, with room for a busy machine.
+    await page.getByText("Generated with your own OpenRouter key.").waitFor({ timeout: 60_000 });
+    await goToSettings(page);
+    await providerCard(page, "openrouter").getByText("$7.49 of $10.00 left").waitFor();
+
+  });
+
+  it("OpenRouter: a 402 at use says the credit ran out and links OpenRouter's credits page", async () => {
+    const session = await openSession();
+    const { page } = session;
+    await signUp(page);
+    // The only key, so it pays.
+    await saveKey(page, fakeOpenRouterKey("402"), "openrouter");
+    await providerCard(page, "openrouter").getByText("$0.00 of $2.50 left").waitFor();
+    await generateQuestions(page, { count: 1 });
+    assert.match(await alertText(page), /Your OpenRouter credit has run out/);
+    assert.equal(await page.getByRole("alert").getByRole("link", { name: /^Add OpenRouter credits/ }).getAttribute("href"), "https://openrouter.ai/settings/credits");
+  });
+
+  it("OpenRouter: a moderation refusal says the request was declined, without blaming the key", async () => {
+    const session = await openSession();
+    const { page } = session;
+    await signUp(page);
+    await saveKey(page, fakeOpenRouterKey("403"), "openrouter");
+    await generateQuestions(page, { count: 1 });
+    const declined = await alertText(page);
+    assert.match(declined, /OpenRouter declined this request/);
+    assert.match(declined, /Your key is fine/);
+    assert.doesNotMatch(declined, /rejected|invalid|replace/i);
+  });
+
+  it("at phone width, rows and the OpenRouter card fit the screen without sideways scrolling", async () => {
+    const session = await openSession();
+    const { page } = session;
+    await page.setViewportSize({ width: 360, height: 740 });
+    await signUp(page);
+    await addKeyButton(page, "openrouter").waitFor();
+    await screenshot(page, "settings-phone-rows");
+    await saveKey(page, fakeOpenRouterKey(), "openrouter");
+    await providerCard(page, "openrouter").getByText("$7.50 of $10.00 left").waitFor();
+    await screenshot(page, "settings-phone-openrouter");
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
+    const rowBox = await page.locator(".provider-row").first().boundingBox();
+    assert.ok(rowBox && rowBox.width <= 360, "a row fits the screen");
   });
 });

@@ -10,8 +10,8 @@ import { providerCallContext } from "../../functions/src/ai/user-key-model";
 import { providerApiBaseUrl } from "../../functions/src/config";
 import { maskedKey } from "../../dev/openai-stand-in/error-bodies";
 import type { Provider } from "../../functions/src/providers";
-import { anthropicStandIn, geminiStandIn, openAiStandIn } from "../support/hooks";
-import { fakeAnthropicKey, fakeGeminiKey, fakeOpenAiKey, keyShaped } from "../support/keys";
+import { anthropicStandIn, geminiStandIn, openAiStandIn, openRouterStandIn } from "../support/hooks";
+import { fakeAnthropicKey, fakeGeminiKey, fakeOpenAiKey, fakeOpenRouterKey, keyShaped } from "../support/keys";
 
 /**
  * The key must never reach anything Genkit records. This runs the real flows in-process against the
@@ -39,6 +39,7 @@ describe("AI flows: the key stays out of spans and logs", function () {
     geminiStandIn().reset();
     openAiStandIn().reset();
     anthropicStandIn().reset();
+    openRouterStandIn().reset();
   });
 
   /** Runs `work` while collecting everything the process writes to stdout and stderr. */
@@ -182,6 +183,25 @@ describe("AI flows: the key stays out of spans and logs", function () {
         malformed: ["", /MalformedAnswerError/],
       },
       echoes: () => [],
+    },
+    {
+      provider: "openrouter",
+      model: "openai/gpt-6-luna",
+      key: (marker = "") => fakeOpenRouterKey(marker),
+      standIn: openRouterStandIn,
+      outcomes: {
+        ok: ["", /^ok$/],
+        invalid: ["401", /key_invalid/],
+        noCredit: ["402", /quota/],
+        rateLimited: ["429", /rate_limited/],
+        overloaded: ["502", /transient/],
+        refused: ["403", /blocked/],
+        noModel: ["503", /model_unavailable/],
+        dropped: ["dc0", /no_answer/],
+        malformed: ["", /MalformedAnswerError/],
+      },
+      // The moderation refusal quotes the flagged input (the request's text), never the key; the label is masked.
+      echoes: (apiKey) => [apiKey.slice(9, 12) + "..." + apiKey.slice(-3)],
     },
   ];
 

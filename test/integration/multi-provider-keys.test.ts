@@ -5,16 +5,21 @@ import { adminDb } from "../support/admin";
 import { questionsRequest, signUpAiCaller, type AiCaller } from "../support/ai";
 import { assertCallFails, disposeClients, keyStatusOf } from "../support/firebase-client";
 import { geminiStandIn } from "../support/hooks";
-import { fakeAnthropicKey, fakeGeminiKey, fakeOpenAiKey, keyShaped } from "../support/keys";
+import { fakeAnthropicKey, fakeGeminiKey, fakeOpenAiKey, fakeOpenRouterKey, keyShaped } from "../support/keys";
 
 /**
- * One vault, three providers, through the emulators: every provider's status at once, a preferred
+ * One vault, four providers, through the emulators: every provider's status at once, a preferred
  * provider, removing every key in one go, and which key an AI call runs on. Keys of OpenAI and Anthropic
  * are stored unverified here (`verify: false`), so these tests need no provider but Gemini's stand-in;
  * each provider's own checks and calls have their own suites.
  */
 
-const fakeKeyFor: Record<Provider, () => string> = { googleai: () => fakeGeminiKey(), openai: () => fakeOpenAiKey(), anthropic: () => fakeAnthropicKey() };
+const fakeKeyFor: Record<Provider, () => string> = {
+  googleai: () => fakeGeminiKey(),
+  openai: () => fakeOpenAiKey(),
+  anthropic: () => fakeAnthropicKey(),
+  openrouter: () => fakeOpenRouterKey(),
+};
 
 const statusesOf = (user: AiCaller) => user.call<ApiKeyStatuses>("apiKeyStatus", {});
 const saveKey = (user: AiCaller, provider: Provider, apiKey = fakeKeyFor[provider]()) =>
@@ -33,6 +38,7 @@ describe("keys of several providers", function () {
         { provider: "googleai", hasKey: false },
         { provider: "openai", hasKey: false },
         { provider: "anthropic", hasKey: false },
+        { provider: "openrouter", hasKey: false },
       ],
       preferredProvider: null,
       // The emulators run with ALLOW_DEFAULT_KEY off (the demo project's params).
@@ -45,6 +51,7 @@ describe("keys of several providers", function () {
     const gemini = await saveKey(user, "googleai");
     const openai = await saveKey(user, "openai");
     const anthropic = await saveKey(user, "anthropic");
+    const openRouter = await saveKey(user, "openrouter");
 
     const { statuses } = await statusesOf(user);
     assert.deepEqual(
@@ -53,10 +60,11 @@ describe("keys of several providers", function () {
         { provider: "googleai", hasKey: true, hint: `AQ.…${gemini.apiKey.slice(-4)}`, state: "active" },
         { provider: "openai", hasKey: true, hint: `sk-proj-…${openai.apiKey.slice(-4)}`, state: "unverified" },
         { provider: "anthropic", hasKey: true, hint: `sk-ant-api03-…${anthropic.apiKey.slice(-4)}`, state: "unverified" },
+        { provider: "openrouter", hasKey: true, hint: `sk-or-v1-…${openRouter.apiKey.slice(-4)}`, state: "unverified" },
       ],
     );
     assert.equal((await keyStatusOf(user, "openai")).hint, `sk-proj-…${openai.apiKey.slice(-4)}`);
-    for (const provider of ["googleai", "openai", "anthropic"] as const) {
+    for (const provider of ["googleai", "openai", "anthropic", "openrouter"] as const) {
       const stored = (await adminDb().doc(`apiKeys/${user.uid}/providers/${provider}`).get()).data()!;
       assert.equal(stored.provider, provider);
       assert.ok(!keyShaped.test(JSON.stringify(stored)), `the ${provider} record holds no plaintext key`);
@@ -72,6 +80,10 @@ describe("keys of several providers", function () {
       ["an Anthropic key offered as OpenAI's", "openai", () => fakeAnthropicKey(), /looks like an Anthropic key: add it under Anthropic, not OpenAI/],
       ["a Gemini key offered as Anthropic's", "anthropic", () => fakeGeminiKey(), /looks like a Gemini key: add it under Gemini, not Anthropic/],
       ["an OpenAI key offered as Gemini's", "googleai", () => fakeOpenAiKey(), /looks like an OpenAI key: add it under OpenAI, not Gemini/],
+      ["an OpenRouter key offered as OpenAI's", "openai", () => fakeOpenRouterKey(), /looks like an OpenRouter key: add it under OpenRouter, not OpenAI/],
+      // One hex character short: no OpenRouter key, and never an OpenAI legacy "sk-" key either.
+      ["a cut OpenRouter key offered as OpenAI's", "openai", () => fakeOpenRouterKey().slice(0, -1), /does not look like a valid key/],
+      ["an OpenAI key offered as OpenRouter's", "openrouter", () => fakeOpenAiKey(), /looks like an OpenAI key: add it under OpenAI, not OpenRouter/],
     ];
     for (const [label, provider, key, message] of refusals) {
       it(`refuses ${label} with KEY_FORMAT, stores nothing and echoes no key`, async () => {
@@ -124,13 +136,14 @@ describe("keys of several providers", function () {
       const other = await signUpAiCaller();
       await saveKey(user, "googleai");
       await saveKey(user, "anthropic");
+      await saveKey(user, "openrouter");
       await saveKey(other, "openai");
 
       const result = await user.call<RemoveApiKeyResult>("removeApiKey", { provider: "all" });
-      assert.deepEqual(result, { removed: true, removedProviders: ["googleai", "anthropic"] });
-      assert.deepEqual((await statusesOf(user)).statuses.map((status) => status.hasKey), [false, false, false]);
+      assert.deepEqual(result, { removed: true, removedProviders: ["googleai", "anthropic", "openrouter"] });
+      assert.deepEqual((await statusesOf(user)).statuses.map((status) => status.hasKey), [false, false, false, false]);
       const removals = (await auditOf(user.uid)).filter((event) => event.event === "remove");
-      assert.deepEqual(removals.map((event) => `${event.provider}:${event.outcome}`).sort(), ["anthropic:removed", "googleai:removed"]);
+      assert.deepEqual(removals.map((event) => `${event.provider}:${event.outcome}`).sort(), ["anthropic:removed", "googleai:removed", "openrouter:removed"]);
       assert.equal((await keyStatusOf(other, "openai")).hasKey, true);
     });
 

@@ -4,11 +4,11 @@ import { providerInfo, type Provider } from "../../functions/src/providers";
 import { adminDb } from "../support/admin";
 import { assertNoKeyIn, questionsRequest, signUpAiCaller, type AiCaller } from "../support/ai";
 import { assertCallFails, disposeClients, keyStatusOf } from "../support/firebase-client";
-import { anthropicStandIn, openAiStandIn } from "../support/hooks";
-import { fakeAnthropicKey, fakeOpenAiKey } from "../support/keys";
+import { anthropicStandIn, openAiStandIn, openRouterStandIn } from "../support/hooks";
+import { fakeAnthropicKey, fakeOpenAiKey, fakeOpenRouterKey } from "../support/keys";
 
 /**
- * What the Gemini suites show for Gemini, for OpenAI and Anthropic, through the emulators and that
+ * What the Gemini suites show for Gemini, for OpenAI, Anthropic and OpenRouter, through the emulators and that
  * provider's stand-in: saving (checked live), every refusal, outages, quota and rate limits, use, the
  * key's state, removal — and no key in any answer. The stand-ins pick their answer from a word in the key.
  */
@@ -26,7 +26,10 @@ interface ProviderUnderTest {
   markers: {
     invalid: string;
     notPermitted: string;
-    noModel: string;
+    /** A key the check accepts that generation then refuses for a permission; none where no such key exists. */
+    notPermittedAtUse: string | undefined;
+    /** A key the check finds cannot use the model; none where model access is not per key. */
+    noModel: string | undefined;
     /** Out of credit or spend limit at generation (the key check cannot see credit). */
     noCredit: string;
     /** Out of credit as the key check sees it: stored as quota_exhausted. */
@@ -48,6 +51,7 @@ const openAi: ProviderUnderTest = {
   markers: {
     invalid: "invalidkey",
     notPermitted: "noscope",
+    notPermittedAtUse: "noscope",
     noModel: "nomodel",
     noCredit: "nocredit",
     checkQuota: "quota",
@@ -68,6 +72,7 @@ const anthropic: ProviderUnderTest = {
   markers: {
     invalid: "invalidkey",
     notPermitted: "denied",
+    notPermittedAtUse: "denied",
     noModel: "nomodel",
     noCredit: "nocredit",
     checkQuota: "billing",
@@ -78,13 +83,40 @@ const anthropic: ProviderUnderTest = {
   },
 };
 
+const openRouter: ProviderUnderTest = {
+  provider: "openrouter",
+  key: (marker = "") => fakeOpenRouterKey(marker),
+  requests: () => openRouterStandIn().requests,
+  reset: () => openRouterStandIn().reset(),
+  generatePath: "/api/v1/chat/completions",
+  keyHeader: (apiKey) => ["authorization", `Bearer ${apiKey}`],
+  markers: {
+    invalid: "401",
+    // A management key: genuine, but it cannot call models (the key check says so).
+    notPermitted: "aaaa",
+    // OpenRouter has no key that passes the key check and is then refused a permission, and every key
+    // reaches every model: model access is the operator's OPENROUTER_MODEL, met at the first call.
+    notPermittedAtUse: undefined,
+    noModel: undefined,
+    noCredit: "402",
+    checkQuota: "402",
+    rateLimited: "429",
+    overloaded: "502",
+    serverError: "500",
+    refusal: "403",
+  },
+};
+
+/** The cases of a table this provider has a marker for (a case it cannot have is named in its markers). */
+const withMarker = <Rest extends unknown[]>(entry: [string, string | undefined, ...Rest]): entry is [string, string, ...Rest] => entry[1] !== undefined;
+
 const saveKey = (user: AiCaller, provider: Provider, apiKey: string, verify = true) =>
   user.call<{ status: ApiKeyStatus }>("setApiKey", { apiKey, provider, verify });
 const generate = (user: AiCaller, provider: Provider) =>
   user.call<GenerateQuestionsResult>("generateQuestions", questionsRequest(user, { count: 1, provider }));
 const auditOf = async (uid: string) => (await adminDb().collection("apiKeyAudit").where("uid", "==", uid).get()).docs.map((d) => d.data());
 
-for (const subject of [openAi, anthropic]) {
+for (const subject of [openAi, anthropic, openRouter]) {
   const { provider, key, markers } = subject;
   const { label } = providerInfo[provider];
 
@@ -105,12 +137,14 @@ for (const subject of [openAi, anthropic]) {
         assertNoKeyIn(status);
       });
 
-      const refusals: Array<[string, string, { code: string; reason: string }, string]> = [
+      const refusals: Array<[string, string, { code: string; reason: string }, string]> = (
+        [
         ["a key the provider rejects", markers.invalid, { code: "failed-precondition", reason: "KEY_INVALID" }, "rejected_by_provider"],
         ["a key lacking a permission", markers.notPermitted, { code: "failed-precondition", reason: "KEY_NOT_PERMITTED" }, "not_permitted"],
         ["a key that cannot use the model", markers.noModel, { code: "failed-precondition", reason: "MODEL_UNAVAILABLE" }, "model_unavailable"],
         ["a provider error", markers.serverError, { code: "unavailable", reason: "AI_UNAVAILABLE" }, "provider_unreachable"],
-      ];
+        ] as Array<[string, string | undefined, { code: string; reason: string }, string]>
+      ).filter(withMarker);
       for (const [what, marker, expected, outcome] of refusals) {
         it(`refuses ${what} (${expected.reason}), keeps the previous key usable, and audits why`, async () => {
           const user = await signUpAiCaller();
@@ -153,13 +187,15 @@ for (const subject of [openAi, anthropic]) {
         assert.equal(status.callsToday, 1);
       });
 
-      const failures: Array<[string, string, { code: string; reason: string }, ApiKeyStatus["state"]]> = [
+      const failures: Array<[string, string, { code: string; reason: string }, ApiKeyStatus["state"]]> = (
+        [
         ["a key the provider rejects", markers.invalid, { code: "failed-precondition", reason: "KEY_INVALID" }, "invalid"],
         ["an account out of credit", markers.noCredit, { code: "resource-exhausted", reason: "QUOTA_EXCEEDED" }, "quota_exhausted"],
         ["a rate limit", markers.rateLimited, { code: "resource-exhausted", reason: "QUOTA_EXCEEDED" }, "unverified"],
-        ["a key lacking a permission", markers.notPermitted, { code: "failed-precondition", reason: "KEY_NOT_PERMITTED" }, "unverified"],
+        ["a key lacking a permission", markers.notPermittedAtUse, { code: "failed-precondition", reason: "KEY_NOT_PERMITTED" }, "unverified"],
         ["content the model refuses", markers.refusal, { code: "invalid-argument", reason: "INVALID_INPUT" }, "unverified"],
-      ];
+        ] as Array<[string, string | undefined, { code: string; reason: string }, ApiKeyStatus["state"]]>
+      ).filter(withMarker);
       for (const [what, marker, expected, state] of failures) {
         it(`reports ${what} as ${expected.reason}, and the key's state becomes ${state}`, async () => {
           const user = await signUpAiCaller();

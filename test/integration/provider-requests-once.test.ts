@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { dropMidAnswerMarker } from "../../dev/answer-faults";
+import { dropMidAnswerMarker } from "../../dev/stand-in-http/answer-faults";
 import { generateQuestionsForUser, type GenerationDeps } from "../../functions/src/ai/generate-for-user";
 import { defaultRetryPolicy } from "../../functions/src/ai/transient-retry";
 import { AppError, toHttpsError } from "../../functions/src/errors";

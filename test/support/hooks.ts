@@ -5,10 +5,11 @@ import { startAnthropicStandIn, type AnthropicStandIn } from "../../dev/anthropi
 import { startGeminiStandIn, type GeminiStandIn } from "../../dev/gemini-stand-in/server";
 import { startLocalKms, type LocalKms } from "../../dev/local-kms/server";
 import { startOpenAiStandIn, type OpenAiStandIn } from "../../dev/openai-stand-in/server";
+import { startOpenRouterStandIn, type OpenRouterStandIn } from "../../dev/openrouter-stand-in/server";
 import { loadStackConfig } from "../../dev/stack-config";
 
 /**
- * Mocha root hooks: the local KMS and the Gemini and OpenAI stand-ins run inside the test process, on the ports
+ * Mocha root hooks: the local KMS and the Gemini, OpenAI, Anthropic and OpenRouter stand-ins run inside the test process, on the ports
  * firebase.json names (where the functions emulator was told to find them), so tests can inject faults
  * and read exactly what reached "Google".
  */
@@ -23,6 +24,7 @@ let kms: LocalKms | undefined;
 let standIn: GeminiStandIn | undefined;
 let anthropic: AnthropicStandIn | undefined;
 let openAi: OpenAiStandIn | undefined;
+let openRouter: OpenRouterStandIn | undefined;
 let kmsDataDir: string | undefined;
 
 export const mochaHooks = {
@@ -35,6 +37,7 @@ export const mochaHooks = {
     standIn = await startGeminiStandIn({ ...config.geminiStandIn });
     anthropic = await startAnthropicStandIn({ ...config.anthropicStandIn });
     openAi = await startOpenAiStandIn({ ...config.openAiStandIn });
+    openRouter = await startOpenRouterStandIn({ ...config.openRouterStandIn });
   },
   async afterEach() {
     kms?.clearFaults();
@@ -44,6 +47,7 @@ export const mochaHooks = {
     await standIn?.stop();
     await anthropic?.stop();
     await openAi?.stop();
+    await openRouter?.stop();
     if (kmsDataDir) rmSync(kmsDataDir, { recursive: true, force: true });
   },
 };
@@ -66,4 +70,9 @@ export function anthropicStandIn(): AnthropicStandIn {
 export function openAiStandIn(): OpenAiStandIn {
   if (!openAi) throw new Error("The OpenAI stand-in is started by test/support/hooks.ts (run through npm test).");
   return openAi;
+}
+
+export function openRouterStandIn(): OpenRouterStandIn {
+  if (!openRouter) throw new Error("The OpenRouter stand-in is started by test/support/hooks.ts (run through npm test).");
+  return openRouter;
 }

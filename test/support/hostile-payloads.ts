@@ -69,6 +69,7 @@ const providerTricks = [
   "googleai/", "/googleai", "./googleai", "googleai/.", "..\\googleai", "googleai\\..", "googleai%00", "googleai\u0000", "googleai\n",
   " googleai", "googleai ", "GoogleAI", "GOOGLEAI", "ｇｏｏｇｌｅａｉ", "googleai\u200b", "g\u00adoogleai", "apiKeys/x/providers/googleai",
   "../../rateLimits/x/buckets/ai", "googleai*", "*", "googleai?x=1", "googleai#x", "googleai;", "googleai,openai", "openai", "anthropic",
+  "openrouter", "OpenRouter", "openrouter/", "open router", "openrouter\u200b", "openrouter/../googleai", "or", "sk-or-v1",
   "__proto__", "constructor", "prototype", "toString",
 ];
 

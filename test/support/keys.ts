@@ -54,3 +54,12 @@ export function fakeAnthropicKey(marker = "", kind: "api" | "admin" | "oauth" = 
   const prefix = { api: "sk-ant-api03-", admin: "sk-ant-admin01-", oauth: "sk-ant-oat01-" }[kind];
   return `${prefix}${marker}${keyCharacters(randomBytes(93 - marker.length))}AA`;
 }
+
+/**
+ * A fresh, fake OpenRouter key: "sk-or-v1-" and 64 lowercase hex characters, the first of them
+ * `marker` (an OpenRouter stand-in marker, e.g. "402"); without one it starts "00", which no marker does.
+ */
+export function fakeOpenRouterKey(marker = ""): string {
+  const start = marker || "00";
+  return `sk-or-v1-${start}${randomBytes(32).toString("hex").slice(start.length)}`;
+}

@@ -1,11 +1,21 @@
 import type { ActionContext } from "genkit";
-import { allowDefaultKey, defaultGeminiApiKey, defaultKeyDailyCap, defaultKeyProjectDailyBudget, modelFor, providerApiBaseUrl, sharedKeyIdentitySecret } from "../config";
+import {
+  allowDefaultKey,
+  defaultGeminiApiKey,
+  defaultKeyDailyCap,
+  defaultKeyProjectDailyBudget,
+  modelFor,
+  openRouterAppName,
+  openRouterAppUrl,
+  providerApiBaseUrl,
+  sharedKeyIdentitySecret,
+} from "../config";
 import {
   AppError,
   aiUnavailable,
   defaultKeyOutOfQuota,
-  invalidInput,
   keyInvalid,
+  blockedContent,
   keyMissing,
   keyNotPermitted,
   modelUnavailable,
@@ -13,6 +23,8 @@ import {
   quotaExceeded,
 } from "../errors";
 import { countOwnKeyCall } from "../keys/key-usage";
+import { currentKeyCredit } from "../keys/verify-key";
+import type { AppAttribution, KeyCredit } from "../provider-apis/provider-api";
 import * as logs from "../logs";
 import { UpstreamCallError } from "../provider-apis/upstream-failure";
 import { isRetiredKeyShape, providerInfo, type Provider } from "../providers";
@@ -69,8 +81,16 @@ export interface GenerationDeps {
   ownKey: OwnKeyPolicy;
   /** The shared key's breaker, told about Google's 429s on it (limits/shared-key-budget.ts). */
   sharedKey: Pick<SharedKeyGuard, "recordQuotaFailure">;
-  /** The model and API origin for a provider: GEMINI_MODEL, OPENAI_MODEL, ANTHROPIC_MODEL and their endpoints. */
-  upstream: (provider: Provider) => { model: string; baseUrl: string };
+  /**
+   * The model and API origin for a provider: GEMINI_MODEL, OPENAI_MODEL, ANTHROPIC_MODEL, OPENROUTER_MODEL
+   * and their endpoints; and the app's attribution where the provider takes one (OpenRouter).
+   */
+  upstream: (provider: Provider) => { model: string; baseUrl: string; attribution?: AppAttribution };
+  /**
+   * The key's credit as its provider reports it after a call (OpenRouter's key endpoint), for providers
+   * that report one; undefined otherwise or when it could not be read. Absent: credit is not read.
+   */
+  keyCredit?: (provider: Provider, apiKey: string) => Promise<KeyCredit | undefined>;
   /**
    * Per-attempt timeout and transient retry of each provider call; the user-key model's defaults when
    * absent. The call's budget of upstream attempts is not among them: each call gets its own.
@@ -104,7 +124,12 @@ export function deployedGenerationDeps(): GenerationDeps {
     },
     ownKey: { countCall: countOwnKeyCall },
     sharedKey,
-    upstream: (provider) => ({ model: modelFor(provider), baseUrl: providerApiBaseUrl(provider) }),
+    upstream: (provider) => ({
+      model: modelFor(provider),
+      baseUrl: providerApiBaseUrl(provider),
+      ...(provider === "openrouter" ? { attribution: { url: openRouterAppUrl.value(), title: openRouterAppName.value() } } : {}),
+    }),
+    keyCredit: currentKeyCredit,
   };
 }
 
@@ -139,7 +164,7 @@ async function runOnCallerKey<Result>(
 ): Promise<{ result: Result; paidBy: PaidBy }> {
   // Telemetry, and with it the key policy in front of Genkit's log sink, is in place before any flow runs.
   await telemetryReady;
-  const { vault, defaultKey, ownKey, sharedKey, upstream, call } = givenDeps ?? deployedGenerationDeps();
+  const { vault, defaultKey, ownKey, sharedKey, upstream, call, keyCredit } = givenDeps ?? deployedGenerationDeps();
   const callerKey = await resolveCallerKey({ uid, account, accountActive }, requested, vault, defaultKey, ownKey);
   // The account check ran beside the key read; nothing is sent to a provider before it has passed.
   await accountActive;
@@ -149,30 +174,55 @@ async function runOnCallerKey<Result>(
     keySource === "user" ? { step: "key", message: `Using your ${label} API key.` } : { step: "key", message: `Using the app's shared ${label} key.` },
   );
 
-  const { model, baseUrl } = upstream(provider);
+  const { model, baseUrl, attribution } = upstream(provider);
+  // The key's credit as the provider reports it once the call is over (OpenRouter), kept with the key's
+  // bookkeeping in the same write. Asked once per call, never polled; a failure to read it keeps the old figure.
+  const creditAfterCall = () =>
+    keySource === "user" && keyCredit ? keyCredit(provider, callerKey.apiKey).catch(() => undefined) : Promise.resolve(undefined);
   let result: Result;
   try {
     // One context per call: it carries the call's budget of upstream attempts and the client's signal.
-    ({ result } = await run(providerCallContext({ ...call, provider, apiKey: callerKey.apiKey, model, baseUrl, signal })));
+    ({ result } = await run(providerCallContext({ ...call, provider, apiKey: callerKey.apiKey, model, baseUrl, signal, ...(attribution ? { attribution } : {}) })));
   } catch (error) {
-    throw await failureFor(error, { uid, flow, model, callerKey, vault, sharedKey });
+    throw await failureFor(error, { uid, flow, model, callerKey, vault, sharedKey, creditAfterCall });
   }
   logs.aiGeneration(uid, flow, keySource, provider, "ok");
-  if (callerKey.keySource === "user") await bestEffort(uid, provider, "recordUse", () => vault.recordUse(uid, provider, callerKey.keyId));
+  if (callerKey.keySource === "user") {
+    const credit = await creditAfterCall();
+    await bestEffort(uid, provider, "recordUse", () => vault.recordUse(uid, provider, callerKey.keyId, credit));
+  }
   return { result, paidBy: { keySource, provider } };
 }
 
 /** The AppError a failed generation becomes, after recording what it says about the stored key. */
 async function failureFor(
   error: unknown,
-  { uid, flow, model, callerKey, vault, sharedKey }: { uid: string; flow: string; model: string; callerKey: CallerKey; vault: GenerationDeps["vault"]; sharedKey: GenerationDeps["sharedKey"] },
+  {
+    uid,
+    flow,
+    model,
+    callerKey,
+    vault,
+    sharedKey,
+    creditAfterCall,
+  }: {
+    uid: string;
+    flow: string;
+    model: string;
+    callerKey: CallerKey;
+    vault: GenerationDeps["vault"];
+    sharedKey: GenerationDeps["sharedKey"];
+    creditAfterCall: () => Promise<KeyCredit | undefined>;
+  },
 ): Promise<unknown> {
   const { keySource, provider } = callerKey;
   const { label } = providerInfo[provider];
-  const recordFailedUse = (verdict: "rejected_by_provider" | "quota_exhausted") =>
-    callerKey.keySource === "user"
-      ? bestEffort(uid, provider, "recordFailedUse", () => vault.recordFailedUse(uid, provider, callerKey.keyId, verdict))
-      : Promise.resolve();
+  const recordFailedUse = async (verdict: "rejected_by_provider" | "quota_exhausted") => {
+    if (callerKey.keySource !== "user") return;
+    // Out of credit: what the provider now reports of it is worth showing. A refused key has none to report.
+    const credit = verdict === "quota_exhausted" ? await creditAfterCall() : undefined;
+    await bestEffort(uid, provider, "recordFailedUse", () => vault.recordFailedUse(uid, provider, callerKey.keyId, verdict, credit));
+  };
   if (error instanceof MalformedAnswerError) {
     logs.aiGeneration(uid, flow, keySource, provider, "malformed");
     return aiUnavailable(`${label}'s answer could not be used. Try again in a moment.`);
@@ -216,7 +266,7 @@ async function failureFor(
       logs.modelUnavailable(provider, model, "generation");
       return modelUnavailable(provider, model, "using");
     case "blocked":
-      return invalidInput(`${label} declined to answer because of its safety settings. Rephrase your input and try again.`);
+      return blockedContent(provider);
     case "no_answer":
       return aiUnavailable(`${label} did not answer in time. It was not asked again, so nothing is charged twice; try again in a moment.`);
     case "cancelled":

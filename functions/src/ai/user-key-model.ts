@@ -3,7 +3,7 @@ import { suppressTracing } from "@opentelemetry/core";
 import { z, type ActionContext } from "genkit";
 import type { GenerateRequest, GenerateResponseData } from "genkit/model";
 import { providerInfo, type Provider } from "../providers";
-import type { GenerateOnce } from "../provider-apis/provider-api";
+import type { AppAttribution, GenerateOnce } from "../provider-apis/provider-api";
 import { generatorFor } from "../provider-apis/registry";
 import { UpstreamCallError } from "../provider-apis/upstream-failure";
 import { ai } from "./genkit";
@@ -11,7 +11,7 @@ import { defaultRetryPolicy, withTransientRetry, type RetryPolicy } from "./tran
 import { UpstreamAttemptBudget } from "./upstream-attempts";
 
 /**
- * A Genkit model that calls the caller's provider (Gemini, OpenAI or Anthropic) with the caller's key.
+ * A Genkit model that calls the caller's provider (Gemini, OpenAI, Anthropic or OpenRouter) with the caller's key.
  *
  * Why not simply `config: { apiKey }`? Genkit records every action's input — the generate request,
  * config included — as span attributes, so a key in the config is a key in every trace. The one part
@@ -31,6 +31,8 @@ export interface ProviderCallSettings {
   model: string;
   /** The provider's API origin (providerApiBaseUrl). */
   baseUrl: string;
+  /** The app's attribution, for providers that take one (OpenRouter). */
+  attribution?: AppAttribution;
   /** Per-attempt timeout. */
   timeoutMs?: number;
   retry?: RetryPolicy;
@@ -107,7 +109,7 @@ export const userKeyModel = ai.defineModel(
     supports: { multiturn: true, systemRole: true, media: false, tools: false, output: ["text", "json"], constrained: "all" },
   },
   async (request, { context, abortSignal }) => {
-    const { provider, apiKey, model, baseUrl, timeoutMs = defaultTimeoutMs, retry = defaultRetryPolicy, budget, signal } = readSettings(context);
+    const { provider, apiKey, model, baseUrl, attribution, timeoutMs = defaultTimeoutMs, retry = defaultRetryPolicy, budget, signal } = readSettings(context);
     const generateOnce = await generatorFor(provider);
     const requested = request.config;
     const bounded = { ...request, config: { temperature: requested?.temperature } };
@@ -119,7 +121,7 @@ export const userKeyModel = ai.defineModel(
         if (callerGone()) throw new UpstreamCallError({ kind: "cancelled" });
         // A flow checks upstreamAttemptsLeft() before asking again, so this holds unless a flow forgot to.
         if (!budget.take()) throw new UpstreamCallError({ kind: "unexpected" });
-        return attempt(generateOnce, bounded, { apiKey, model, baseUrl, maxOutputTokens: outputCap, timeoutMs, signals: [signal, abortSignal] });
+        return attempt(generateOnce, bounded, { apiKey, model, baseUrl, attribution, maxOutputTokens: outputCap, timeoutMs, signals: [signal, abortSignal] });
       },
       // Only what the provider answered with a server error is retried, and only within the call's budget:
       // a request that got no answer may have been generated and billed, so it is not sent a second time.
@@ -136,7 +138,15 @@ export const userKeyModel = ai.defineModel(
 async function attempt(
   generateOnce: GenerateOnce,
   request: GenerateRequest,
-  call: { apiKey: string; model: string; baseUrl: string; maxOutputTokens: number; timeoutMs: number; signals: Array<AbortSignal | undefined> },
+  call: {
+    apiKey: string;
+    model: string;
+    baseUrl: string;
+    attribution?: AppAttribution;
+    maxOutputTokens: number;
+    timeoutMs: number;
+    signals: Array<AbortSignal | undefined>;
+  },
 ): Promise<GenerateResponseData> {
   const cut = new AbortController();
   let cancelled = false;
@@ -147,8 +157,8 @@ async function attempt(
   const deadline = setTimeout(() => cut.abort(), call.timeoutMs);
   for (const signal of call.signals) signal?.addEventListener("abort", onCallerGone, { once: true });
   try {
-    const { apiKey, model, baseUrl, maxOutputTokens } = call;
-    return await untraced(() => generateOnce(request, { apiKey, model, baseUrl, maxOutputTokens, abortSignal: cut.signal }));
+    const { apiKey, model, baseUrl, attribution, maxOutputTokens } = call;
+    return await untraced(() => generateOnce(request, { apiKey, model, baseUrl, maxOutputTokens, abortSignal: cut.signal, ...(attribution ? { attribution } : {}) }));
   } catch (error) {
     if (cancelled) throw new UpstreamCallError({ kind: "cancelled" });
     if (cut.signal.aborted) throw new UpstreamCallError({ kind: "no_answer" });

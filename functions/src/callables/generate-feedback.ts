@@ -2,7 +2,7 @@ import { GenerateFeedbackInputSchema } from "../ai/schemas";
 import { aiCallable } from "./ai-callable";
 
 /**
- * Feedback on a candidate's interview answers, generated on the caller's own key (Gemini, OpenAI or Anthropic).
+ * Feedback on a candidate's interview answers, generated on the caller's own key (Gemini, OpenAI, Anthropic or OpenRouter).
  *
  * Who: any signed-in user; key as for generateQuestions (their own, or the capped project key).
  * Input: `{ jobTitle, items: [{ question, answer }] (1..10), provider? }`; answers up to 4,000 characters.

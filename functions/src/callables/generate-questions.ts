@@ -2,7 +2,7 @@ import { GenerateQuestionsInputSchema } from "../ai/schemas";
 import { aiCallable } from "./ai-callable";
 
 /**
- * Tailored interview questions, generated on the caller's own key (Gemini, OpenAI or Anthropic).
+ * Tailored interview questions, generated on the caller's own key (Gemini, OpenAI, Anthropic or OpenRouter).
  *
  * Who: any signed-in user; runs on their stored key for `provider`, or (none named) for their preferred
  * provider, else the first of googleai, openai, anthropic with a usable key; when they have no key and

@@ -13,7 +13,8 @@ export const recheckAttempts = { limit: 5, windowSeconds: 600 };
 
 /**
  * Re-checks the caller's stored key with its provider now, the same check `setApiKey` makes, and records
- * the verdict: `active`, `invalid` (the provider refused it) or `quota_exhausted`, with `verifiedAt` now.
+ * the verdict: `active`, `invalid` (the provider refused it) or `quota_exhausted`, with `verifiedAt` now
+ * (and the key's credit, for a provider that reports it).
  * A verdict is a result, not an error. No answer, a model the provider does not serve to this key, or a
  * key lacking a permission changes nothing and fails AI_UNAVAILABLE, MODEL_UNAVAILABLE or
  * KEY_NOT_PERMITTED. No key: KEY_MISSING; an unreadable one: KEY_UNREADABLE.
@@ -23,12 +24,12 @@ export async function recheckApiKey(uid: string, provider: Provider, vault: ApiK
   const stored = await vault.readApiKey(uid, provider);
   if (!stored) throw keyMissing(provider);
 
-  const { check, model } = await checkKey(provider, stored.apiKey);
+  const { check, model, credit } = await checkKey(provider, stored.apiKey);
   switch (check) {
     case "valid":
     case "rejected_by_provider":
     case "quota_exhausted":
-      return vault.recordVerification(uid, provider, stored.keyId, check);
+      return vault.recordVerification(uid, provider, stored.keyId, check, credit);
     case "not_permitted":
       await vault.audit(uid, provider, { event: "verify", outcome: "not_permitted" });
       throw keyNotPermitted(provider, "checking");

@@ -1,10 +1,10 @@
 import { AppError, keyFormat } from "../errors";
 import { checkKeyFormat } from "../providers";
-import type { ApiKeyStatus, ApiKeyVault, KeyState } from "../vault/api-key-vault";
+import type { ApiKeyStatus, ApiKeyVault, Verification } from "../vault/api-key-vault";
 import { countKeyCall } from "./key-call-limits";
 import { withTodaysUsage } from "./key-usage";
 import type { SetApiKeyInput } from "./schemas";
-import { verifyKey } from "./verify-key";
+import { verifyKeyWithCredit } from "./verify-key";
 
 /**
  * Saves a user's key: counts the attempt, checks the format, checks the key live with the provider
@@ -20,11 +20,11 @@ export async function saveApiKey(uid: string, { apiKey, provider, verify, expire
     throw keyFormat(format.problem);
   }
 
-  let verification: { state: KeyState; verifiedAt?: Date } = { state: "unverified" };
+  let verification: Verification = { state: "unverified" };
   if (verify) {
     try {
-      const state = await verifyKey(provider, apiKey);
-      verification = { state, verifiedAt: new Date() };
+      const { state, credit } = await verifyKeyWithCredit(provider, apiKey);
+      verification = { state, verifiedAt: new Date(), ...(credit ? { credit } : {}) };
     } catch (error) {
       if (error instanceof AppError) await vault.audit(uid, provider, { event: "set", outcome: refusalOutcome(error) });
       throw error;

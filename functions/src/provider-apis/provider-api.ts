@@ -13,6 +13,20 @@ export interface KeyCheckOptions {
   /** The model the app runs on for this provider: the check confirms the key can use it. */
   model: string;
   timeoutMs: number;
+  /**
+   * Told the key's credit when the provider reports it with its answer about the key (OpenRouter's
+   * `GET /api/v1/key`); the other providers never call it.
+   */
+  onCredit?: (credit: KeyCredit) => void;
+}
+
+/**
+ * A key's own credit as its provider reports it, in the provider's credits (US dollars for OpenRouter):
+ * what is left of the key's limit, and the limit. Null: the key has no limit.
+ */
+export interface KeyCredit {
+  remaining: number | null;
+  limit: number | null;
 }
 
 /**
@@ -37,6 +51,14 @@ export interface ProviderCall {
   maxOutputTokens: number;
   /** Cut when the attempt's deadline passes or the caller goes away: the request in flight must stop. */
   abortSignal: AbortSignal;
+  /** The app's public URL and name, for providers that credit the app sending a request (OpenRouter). */
+  attribution?: AppAttribution;
+}
+
+/** OPENROUTER_APP_URL and OPENROUTER_APP_NAME: empty values are not sent. */
+export interface AppAttribution {
+  url: string;
+  title: string;
 }
 
 /**

@@ -27,6 +27,15 @@ export interface ApiKeyRecord {
   expiresAt?: Date;
   /** The user's own limit on AI calls a UTC day with their key; kept when the key is replaced. */
   dailyLimit?: number;
+  /** The key's credit as its provider last reported it (OpenRouter), never the key: figures and a time. */
+  credit?: StoredCredit;
+}
+
+/** What is left of a key's credit limit and the limit (null: none), as reported at `checkedAt`. */
+export interface StoredCredit {
+  remaining: number | null;
+  limit: number | null;
+  checkedAt: Date;
 }
 
 /** Key events for the audit trail (the vocabulary is the contract's). Outcomes, ids and times only: never key material. */
@@ -92,7 +101,13 @@ export function toDocument(record: ApiKeyRecord): DocumentData {
     usageCount: record.usageCount,
     expiresAt: record.expiresAt ? Timestamp.fromDate(record.expiresAt) : null,
     dailyLimit: record.dailyLimit ?? null,
+    credit: record.credit ? creditDocument(record.credit) : null,
   };
+}
+
+/** The `credit` field as stored: the figures and a Timestamp. */
+export function creditDocument(credit: StoredCredit): DocumentData {
+  return { remaining: credit.remaining, limit: credit.limit, checkedAt: Timestamp.fromDate(credit.checkedAt) };
 }
 
 /** What toDocument wrote, as Firestore hands it back: bytes as Uint8Array, times as Timestamp (or null). */
@@ -110,6 +125,8 @@ interface StoredApiKeyDocument {
   /** Absent on records stored before keys could expire. */
   expiresAt?: Timestamp | null;
   dailyLimit?: number | null;
+  /** Absent on records stored before credit was kept, and on other providers' records. */
+  credit?: { remaining: number | null; limit: number | null; checkedAt: Timestamp } | null;
 }
 
 export function fromDocument(document: DocumentData): ApiKeyRecord {
@@ -136,6 +153,7 @@ export function fromDocument(document: DocumentData): ApiKeyRecord {
     usageCount: data.usageCount ?? 0,
     expiresAt: toDate(data.expiresAt),
     ...(typeof data.dailyLimit === "number" ? { dailyLimit: data.dailyLimit } : {}),
+    ...(data.credit ? { credit: { remaining: data.credit.remaining, limit: data.credit.limit, checkedAt: toDate(data.credit.checkedAt) ?? new Date(0) } } : {}),
   };
 }
 

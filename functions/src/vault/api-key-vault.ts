@@ -13,6 +13,7 @@ import {
   auditDocument,
   fromDocument,
   isExpired,
+  creditDocument,
   toDocument,
   userKeysDoc,
   userKeySettingsOf,
@@ -28,6 +29,19 @@ import { createKmsClient, kmsKeyWrapper } from "./kms-key-wrapper";
 export type { KeyState } from "./api-key-store";
 
 export type { ApiKeyStatus } from "../contract";
+
+/** A key's credit as its provider reports it (provider-apis/provider-api.ts). */
+export interface ReportedCredit {
+  remaining: number | null;
+  limit: number | null;
+}
+
+/** What the provider's check said when a key was saved: its state, when, and its credit if reported. */
+export interface Verification {
+  state: KeyState;
+  verifiedAt?: Date;
+  credit?: ReportedCredit;
+}
 
 /** A decrypted key, the id of the record it came from, and the user's daily limit on it if they set one. */
 export interface StoredKey {
@@ -62,7 +76,7 @@ export interface ApiKeyVault {
     uid: string,
     provider: Provider,
     apiKey: string,
-    verification: { state: KeyState; verifiedAt?: Date },
+    verification: Verification,
     options?: { expiresInDays?: number },
   ): Promise<ApiKeyStatus>;
   /** Deletes the record and with it the wrapped data key (crypto-shredding). Idempotent: nothing to remove writes nothing. */
@@ -102,12 +116,15 @@ export interface ApiKeyVault {
    * A state change is audited; the same state again writes nothing.
    */
   markState(uid: string, provider: Provider, keyId: string, state: KeyState): Promise<void>;
-  /** An AI call failed because of key `keyId`: its state follows Google's verdict, and the use is audited. */
-  recordFailedUse(uid: string, provider: Provider, keyId: string, verdict: Exclude<ProviderVerdict, "valid">): Promise<void>;
-  /** A successful use: counts it, and the key is `active` again (audited if that is a change). */
-  recordUse(uid: string, provider: Provider, keyId: string): Promise<void>;
-  /** Google's verdict on a re-check of key `keyId`: sets state and `verifiedAt`, audits, and returns the status. */
-  recordVerification(uid: string, provider: Provider, keyId: string, verdict: ProviderVerdict): Promise<ApiKeyStatus>;
+  /**
+   * An AI call failed because of key `keyId`: its state follows the provider's verdict, and the use is
+   * audited. `credit`: the key's credit as the provider reported it after the call, kept with the state.
+   */
+  recordFailedUse(uid: string, provider: Provider, keyId: string, verdict: Exclude<ProviderVerdict, "valid">, credit?: ReportedCredit): Promise<void>;
+  /** A successful use: counts it, and the key is `active` again (audited if that is a change); `credit` as for recordFailedUse, in the same write. */
+  recordUse(uid: string, provider: Provider, keyId: string, credit?: ReportedCredit): Promise<void>;
+  /** The provider's verdict on a re-check of key `keyId`: sets state, `verifiedAt` (and credit), audits, and returns the status. */
+  recordVerification(uid: string, provider: Provider, keyId: string, verdict: ProviderVerdict, credit?: ReportedCredit): Promise<ApiKeyStatus>;
   /** The owner's own key events, newest first. */
   activity(uid: string, provider: Provider, limit: number): Promise<KeyActivityEvent[]>;
   /** Appends an audit event on its own (events that accompany a write are written with it). Best effort. */
@@ -200,13 +217,13 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, option
   };
 
   /** recordUse in one write, if the record is as readApiKey last saw it; false when it is not (or was not seen). */
-  async function recordUseAsLastRead(uid: string, provider: Provider, keyId: string): Promise<boolean> {
+  async function recordUseAsLastRead(uid: string, provider: Provider, keyId: string, credit: Record<string, unknown>): Promise<boolean> {
     const key = lastReadKey(uid, provider, keyId);
     const seen = lastRead.get(key);
     if (!seen) return false;
     lastRead.delete(key);
     const ref = apiKeyDoc(db, uid, provider);
-    const batch = db.batch().update(ref, { lastUsedAt: now(), usageCount: FieldValue.increment(1), state: "active" }, { lastUpdateTime: seen.updateTime });
+    const batch = db.batch().update(ref, { lastUsedAt: now(), usageCount: FieldValue.increment(1), state: "active", ...credit }, { lastUpdateTime: seen.updateTime });
     const event: AuditEvent | undefined = seen.state === "active" ? undefined : { event: "state_change", outcome: "active" };
     if (event) batch.create(db.collection(auditCollection).doc(), auditDocument(uid, provider, event, now()));
     try {
@@ -246,6 +263,11 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, option
     }
   }
 
+  /** The `credit` field to write for a reported credit (checked now), or nothing. */
+  const creditFields = (credit: ReportedCredit | undefined): Record<string, unknown> =>
+    credit ? { credit: creditDocument({ remaining: credit.remaining, limit: credit.limit, checkedAt: now() }) } : {};
+  const creditOf = (credit: ReportedCredit | undefined, at: Date) => (credit ? { credit: { remaining: credit.remaining, limit: credit.limit, checkedAt: at } } : {});
+
   function statusOf(record: Omit<ApiKeyRecord, "envelope" | "keyId">): ApiKeyStatus {
     const at = now();
     if (isExpired(record, at)) return { provider: record.provider, hasKey: false };
@@ -261,6 +283,9 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, option
       usageCount: record.usageCount,
       ...(record.expiresAt ? { expiresAt: record.expiresAt.toISOString() } : {}),
       ...(record.dailyLimit === undefined ? {} : { dailyLimit: record.dailyLimit }),
+      ...(record.credit
+        ? { credit: { remaining: record.credit.remaining, limit: record.credit.limit, checkedAt: record.credit.checkedAt.toISOString() } }
+        : {}),
       rotationDue: at.getTime() - record.createdAt.getTime() >= rotationReminderDays() * dayMs,
     };
   }
@@ -282,6 +307,7 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, option
           verifiedAt: verification.verifiedAt,
           usageCount: 0,
           ...(expiresInDays === undefined ? {} : { expiresAt: new Date(at.getTime() + expiresInDays * dayMs) }),
+          ...creditOf(verification.credit, at),
         };
         const ref = apiKeyDoc(db, uid, provider);
         const { event, stored } = await db.runTransaction(async (tx) => {
@@ -425,33 +451,34 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, option
         await changeState(uid, provider, keyId, state);
       }),
 
-    recordFailedUse: (uid, provider, keyId, verdict) =>
+    recordFailedUse: (uid, provider, keyId, verdict, credit) =>
       guarded(uid, provider, "record_failed_use", async () => {
         const state = stateForVerdict[verdict];
         await updateSameKey(uid, provider, keyId, () => ({
-          fields: { state, updatedAt: now() },
+          fields: { state, updatedAt: now(), ...creditFields(credit) },
           event: { event: "use", outcome: verdict, state },
         }));
       }),
 
-    recordUse: (uid, provider, keyId) =>
+    recordUse: (uid, provider, keyId, credit) =>
       guarded(uid, provider, "record_use", async () => {
-        if (await recordUseAsLastRead(uid, provider, keyId)) return;
+        if (await recordUseAsLastRead(uid, provider, keyId, creditFields(credit))) return;
         await updateSameKey(uid, provider, keyId, (record) => ({
-          fields: { lastUsedAt: now(), usageCount: FieldValue.increment(1), state: "active" },
+          fields: { lastUsedAt: now(), usageCount: FieldValue.increment(1), state: "active", ...creditFields(credit) },
           ...(record.state === "active" ? {} : { event: { event: "state_change", outcome: "active" } satisfies KeyEvent }),
         }));
       }),
 
-    recordVerification: (uid, provider, keyId, verdict) =>
+    recordVerification: (uid, provider, keyId, verdict, credit) =>
       guarded(uid, provider, "record_verification", async () => {
         const state = stateForVerdict[verdict];
         const at = now();
         const record = await updateSameKey(uid, provider, keyId, () => ({
-          fields: { state, verifiedAt: at, updatedAt: at },
+          fields: { state, verifiedAt: at, updatedAt: at, ...creditFields(credit) },
           event: { event: "verify", outcome: verdict, state },
         }));
-        return record ? statusOf(record) : { provider, hasKey: false };
+        // updateSameKey merges the fields as written; the credit is read back as a record's, with its time.
+        return record ? statusOf({ ...record, ...creditOf(credit, at) }) : { provider, hasKey: false };
       }),
 
     activity: (uid, provider, limit) =>

@@ -29,6 +29,11 @@ export const providerPages: Record<Provider, ProviderPages> = {
     quotaLinkLabel: "About Anthropic billing",
     billedTo: "the key's Anthropic workspace",
   },
+  openrouter: {
+    keysSteps: "sign in, choose “Create API Key” (set a credit limit if you like), then paste the key below.",
+    quotaLinkLabel: "Add OpenRouter credits",
+    billedTo: "the key's OpenRouter account",
+  },
 };
 
 /**

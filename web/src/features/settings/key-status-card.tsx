@@ -32,6 +32,15 @@ function stateLabel(state: KeyState, company: string, billedTo: string): { label
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 
+/** OpenRouter's credits are US dollars; cents are what a call costs, so two decimals suffice. */
+const creditFormat = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** "$7.49 of $10.00 left", "No limit set on this key": the key's credit as its provider last reported it. */
+export function creditText(credit: NonNullable<ApiKeyStatus["credit"]>): string {
+  if (credit.limit === null || credit.remaining === null) return "No credit limit on this key";
+  return `${creditFormat.format(Math.max(0, credit.remaining))} of ${creditFormat.format(credit.limit)} left`;
+}
+
 function When({ iso, otherwise }: { iso: string | undefined; otherwise: string }) {
   if (!iso) return <>{otherwise}</>;
   return <time dateTime={iso}>{dateFormat.format(new Date(iso))}</time>;
@@ -98,6 +107,17 @@ export function KeyStatusCard({ status, actions }: { status: ApiKeyStatus; actio
             <When iso={status.expiresAt} otherwise="Never" />
           </dd>
         </div>
+        {status.credit && (
+          <div>
+            <dt>Credit</dt>
+            <dd className="key-credit">
+              {creditText(status.credit)}{" "}
+              <span className="key-credit-when">
+                (as of <When iso={status.credit.checkedAt} otherwise="—" />)
+              </span>
+            </dd>
+          </div>
+        )}
         {todaysUsage(status) && (
           <div>
             <dt>AI requests</dt>

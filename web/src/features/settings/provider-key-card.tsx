@@ -22,6 +22,7 @@ export function ProviderKeyCard({
   loading,
   onStatus,
   focusKeyFieldOnMount = false,
+  startOpen = false,
 }: {
   provider: Provider;
   status: ApiKeyStatus | undefined;
@@ -30,7 +31,17 @@ export function ProviderKeyCard({
   onStatus: (status: ApiKeyStatus) => void;
   /** After every key was removed at once, the first card's key field takes the focus: adding a key is next. */
   focusKeyFieldOnMount?: boolean;
+  /**
+   * Show the full form even without a key (the first provider, while the user has no key at all). Any
+   * other provider without a key is one compact row, "Add an OpenRouter key", that opens into the form:
+   * four full cards would make Settings a long scroll.
+   */
+  startOpen?: boolean;
 }) {
+  // Once open, a card stays open for as long as the page shows it (also after its key is removed).
+  const [opened, setOpened] = useState(startOpen);
+  if (startOpen && !opened) setOpened(true);
+  const [focusAfterOpening, setFocusAfterOpening] = useState(false);
   const [confirmation, setConfirmation] = useState("");
   const [checkError, setCheckError] = useState<ErrorDescription>();
   // Bumped after every action, so "Recent activity" shows what just happened.
@@ -42,8 +53,28 @@ export function ProviderKeyCard({
   const headingId = `${provider}-key-heading`;
 
   useEffect(() => {
-    if (focusKeyFieldOnMount) keyInput.current?.focus();
-  }, [focusKeyFieldOnMount]);
+    if (focusKeyFieldOnMount || focusAfterOpening) keyInput.current?.focus();
+  }, [focusKeyFieldOnMount, focusAfterOpening]);
+
+  if (status && !status.hasKey && !opened) {
+    return (
+      <section className="card provider-row" aria-labelledby={headingId}>
+        <h2 id={headingId}>{label}</h2>
+        <p className="provider-row-note">No key saved</p>
+        <button
+          type="button"
+          className="button button-secondary"
+          aria-expanded={false}
+          onClick={() => {
+            setOpened(true);
+            setFocusAfterOpening(true);
+          }}
+        >
+          Add {/^[AEIOU]/.test(label) ? "an" : "a"} {label} key
+        </button>
+      </section>
+    );
+  }
 
   return (
     <section className="card stack provider-card" aria-labelledby={headingId}>
@@ -74,6 +105,8 @@ export function ProviderKeyCard({
               <RemoveKeyButton
                 provider={provider}
                 onRemoved={() => {
+                  // The card stays open: the user is here, and adding a key is next.
+                  setOpened(true);
                   onStatus({ provider, hasKey: false });
                   setCheckError(undefined);
                   setConfirmation(`Your ${label} key was removed.`);
@@ -120,7 +153,8 @@ export function ProviderKeyCard({
           <DailyLimitForm status={status} onSaved={onStatus} />
         </section>
       )}
-      <KeyActivity provider={provider} version={activityVersion} />
+      {/* Asked for once the status is known: a provider that turns out to have no key shows as a row without it. */}
+      {status && <KeyActivity provider={provider} version={activityVersion} />}
     </section>
   );
 }

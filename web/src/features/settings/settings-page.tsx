@@ -7,7 +7,7 @@ import { ProviderKeyCard } from "./provider-key-card";
 import { RemoveAllKeysButton } from "./remove-all-keys-button";
 import { useKeyStatuses } from "./use-key-statuses";
 
-/** "Gemini, OpenAI or Anthropic" */
+/** "Gemini, OpenAI, Anthropic or OpenRouter" */
 const providerList = providers.map((provider) => providerInfo[provider].label).join(", ").replace(/, ([^,]*)$/, " or $1");
 
 /**
@@ -61,6 +61,7 @@ export default function SettingsPage() {
             setStatus(status);
           }}
           focusKeyFieldOnMount={removedAll > 0 && index === 0}
+          startOpen={!!statuses && keyCount === 0 && index === 0}
         />
       ))}
       {keyCount > 0 && (

@@ -1,8 +1,8 @@
 import type { ServerResponse } from "node:http";
 
 /**
- * Faults a provider stand-in can put into its answer to a generation request, shared by the Gemini,
- * OpenAI and Anthropic stand-ins, for tests of what our requests do when the network misbehaves:
+ * Faults a provider stand-in can put into its answer to a generation request, shared by every stand-in,
+ * for tests of what our requests do when the network misbehaves:
  * - `drop-mid-answer`: the status line, the headers and half of the body are sent, then the connection is
  *   destroyed. The provider has generated (and billed) the answer; the caller never reads it whole. A
  *   client that sends the request again in this case would bill the user's key twice.
