@@ -20,6 +20,7 @@ export const codeForReason: Record<Reason, FunctionsErrorCode> = {
   KEY_UNREADABLE: "failed-precondition",
   // firebase-functions refuses a call without a valid App Check token as `unauthenticated`; a replayed one alike.
   APP_CHECK_REPLAYED: "unauthenticated",
+  PRACTICE_NOT_FOUND: "not-found",
 };
 
 /**
@@ -49,6 +50,10 @@ function inTime(seconds: number | undefined): string {
 const retryAfter = (seconds: number | undefined) => (seconds === undefined ? {} : { retryAfterSeconds: seconds });
 
 export const invalidInput = (message: string) => new AppError("INVALID_INPUT", message);
+
+/** generateFeedback named a practice the caller does not have (deleted, expired, or another user's). */
+export const practiceNotFound = () =>
+  new AppError("PRACTICE_NOT_FOUND", "This practice is no longer in your history (it was deleted or has expired). Start a new practice.");
 
 /** The key is not one `provider` can run on; `problem` says what was pasted instead (providers.ts, checkKeyFormat). */
 export const keyFormat = (problem: string) => new AppError("KEY_FORMAT", problem);

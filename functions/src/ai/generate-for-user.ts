@@ -15,6 +15,8 @@ import { countOwnKeyCall } from "../keys/key-usage";
 import * as logs from "../logs";
 import { UpstreamCallError } from "../provider-apis/upstream-failure";
 import { isRetiredKeyShape, providerInfo, type Provider } from "../providers";
+import { defaultPracticeHistory, type PracticeDraft, type PracticeHistory } from "../practices/practice-history";
+import type { ProducedBy } from "../practices/schemas";
 import { consumeRateLimit } from "../rate-limit";
 import { sharedKeyGuard, type SharedKeyGuard } from "../shared-key-budget";
 import { defaultVault, type ApiKeyVault } from "../vault/api-key-vault";
@@ -69,6 +71,8 @@ export interface GenerationDeps {
    * absent. The call's budget of upstream attempts is not among them: each call gets its own.
    */
   call?: Pick<ProviderCallSettings, "timeoutMs" | "retry">;
+  /** Where each practice is saved (practice-history.ts); absent: nothing is saved. */
+  practices?: PracticeHistory;
 }
 
 /** The instance's vault, the deployed params and the Firestore counters; params are read here, per call. */
@@ -91,6 +95,7 @@ export function deployedGenerationDeps(): GenerationDeps {
     ownKey: { countCall: countOwnKeyCall },
     sharedKey,
     upstream: (provider) => ({ model: modelFor(provider), baseUrl: providerApiBaseUrl(provider) }),
+    practices: defaultPracticeHistory(),
   };
 }
 
@@ -99,21 +104,40 @@ export async function generateQuestionsForUser(
   { provider, ...input }: GenerateQuestionsInput,
   deps?: GenerationDeps,
 ): Promise<GenerateQuestionsResult> {
-  const { result, paidBy } = await runOnCallerKey(caller, provider, "interviewQuestions", deps, (context) =>
-    interviewQuestionsFlow.run(input, { context, onChunk: caller.progress }),
+  const { result, paidBy, practiceId } = await runOnCallerKey(
+    caller,
+    provider,
+    "interviewQuestions",
+    deps,
+    (context) => interviewQuestionsFlow.run(input, { context, onChunk: caller.progress }),
+    { save: (draft, questions, producedBy) => draft.saveQuestions(input, questions, producedBy) },
   );
-  return { ...result, ...paidBy };
+  return { ...result, ...paidBy, ...(practiceId && { practiceId }) };
 }
 
 export async function generateFeedbackForUser(
   caller: AiCaller,
-  { provider, ...input }: GenerateFeedbackInput,
+  { provider, practiceId: named, ...input }: GenerateFeedbackInput,
   deps?: GenerationDeps,
 ): Promise<GenerateFeedbackResult> {
-  const { result, paidBy } = await runOnCallerKey(caller, provider, "answerFeedback", deps, (context) =>
-    answerFeedbackFlow.run(input, { context, onChunk: caller.progress }),
+  const { result, paidBy, practiceId } = await runOnCallerKey(
+    caller,
+    provider,
+    "answerFeedback",
+    deps,
+    (context) => answerFeedbackFlow.run(input, { context, onChunk: caller.progress }),
+    { practiceId: named, save: (draft, feedback, producedBy) => draft.saveAttempt(input, feedback, producedBy) },
   );
-  return { ...result, ...paidBy };
+  return { ...result, ...paidBy, ...(practiceId && { practiceId }) };
+}
+
+/**
+ * How a call keeps its practice: the practice it adds to (checked to be the caller's before the provider is
+ * asked, beside the key's read), and the one write that saves the result, beside the usage bookkeeping.
+ */
+interface PracticeSave<Result> {
+  practiceId?: string;
+  save: (draft: PracticeDraft, result: Result, producedBy: ProducedBy) => Promise<string | undefined>;
 }
 
 async function runOnCallerKey<Result>(
@@ -122,11 +146,13 @@ async function runOnCallerKey<Result>(
   flow: string,
   givenDeps: GenerationDeps | undefined,
   run: (context: ActionContext) => Promise<{ result: Result }>,
-): Promise<{ result: Result; paidBy: PaidBy }> {
+  practice: PracticeSave<Result>,
+): Promise<{ result: Result; paidBy: PaidBy; practiceId?: string }> {
   // Telemetry, and with it the key policy in front of Genkit's log sink, is in place before any flow runs.
   await telemetryReady;
-  const { vault, defaultKey, ownKey, sharedKey, upstream, call } = givenDeps ?? deployedGenerationDeps();
-  const callerKey = await resolveCallerKey({ uid, account }, requested, vault, defaultKey, ownKey);
+  const { vault, defaultKey, ownKey, sharedKey, upstream, call, practices } = givenDeps ?? deployedGenerationDeps();
+  const draft = practices?.begin(uid, practice.practiceId);
+  const [callerKey] = await Promise.all([resolveCallerKey({ uid, account }, requested, vault, defaultKey, ownKey), draft?.ready]);
   const { provider, keySource } = callerKey;
   const { label } = providerInfo[provider];
   progress(
@@ -142,8 +168,12 @@ async function runOnCallerKey<Result>(
     throw await failureFor(error, { uid, flow, model, callerKey, vault, sharedKey });
   }
   logs.aiGeneration(uid, flow, keySource, provider, "ok");
-  if (callerKey.keySource === "user") await bestEffort(uid, provider, "recordUse", () => vault.recordUse(uid, provider, callerKey.keyId));
-  return { result, paidBy: { keySource, provider } };
+  // The practice's write (best effort, like the usage) goes out beside the usage's: one round trip for both.
+  const [practiceId] = await Promise.all([
+    draft ? practice.save(draft, result, { provider, model, keySource }) : undefined,
+    callerKey.keySource === "user" ? bestEffort(uid, provider, "recordUse", () => vault.recordUse(uid, provider, callerKey.keyId)) : undefined,
+  ]);
+  return { result, paidBy: { keySource, provider }, ...(practiceId && { practiceId }) };
 }
 
 /** The AppError a failed generation becomes, after recording what it says about the stored key. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PracticeIdSchema } from "../practices/schemas";
 import { providers, type Provider } from "../providers";
 import { inputLimits } from "./input-limits";
 
@@ -61,6 +62,8 @@ export const GenerateFeedbackInputSchema = z
       )
       .min(1)
       .max(inputLimits.feedbackItems),
+    /** The practice (from generateQuestions, or an earlier feedback) these answers are an attempt of; absent: a new practice. */
+    practiceId: PracticeIdSchema.optional(),
     provider,
   })
   .strict();
@@ -98,8 +101,13 @@ export interface PaidBy {
   provider: Provider;
 }
 
-export type GenerateQuestionsResult = InterviewQuestions & PaidBy;
-export type GenerateFeedbackResult = AnswerFeedback & PaidBy;
+/** The practice in the user's history that holds the result; absent when it could not be saved (the result stands). */
+export interface SavedAs {
+  practiceId?: string;
+}
+
+export type GenerateQuestionsResult = InterviewQuestions & PaidBy & SavedAs;
+export type GenerateFeedbackResult = AnswerFeedback & PaidBy & SavedAs;
 
 /**
  * One streamed progress chunk of an AI callable (the web app renders `message` and may key on `step`).

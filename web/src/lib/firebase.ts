@@ -1,12 +1,17 @@
 import { initializeApp, type FirebaseApp, type FirebaseOptions } from "firebase/app";
 import { connectAuthEmulator, indexedDBLocalPersistence, initializeAuth, type Auth } from "firebase/auth";
+import type { Firestore } from "firebase/firestore/lite";
 import type { Functions } from "firebase/functions";
 
 /**
  * Where the emulators listen, injected by vite.config.ts from firebase.json into builds for the emulators;
  * null in every other build (the deploy's), which so carries no code to talk to them.
  */
-declare const __FIREBASE_EMULATORS__: { authUrl: string; functions: { host: string; port: number } } | null;
+declare const __FIREBASE_EMULATORS__: {
+  authUrl: string;
+  functions: { host: string; port: number };
+  firestore: { host: string; port: number };
+} | null;
 
 /** The callables are deployed to this region (functions/src/index.ts sets the same). */
 const functionsRegion = "us-central1";
@@ -20,6 +25,7 @@ export interface FirebaseServices {
 
 let services: Promise<FirebaseServices> | undefined;
 let functions: Promise<Functions> | undefined;
+let firestore: Promise<Firestore> | undefined;
 
 /**
  * Initializes Firebase once, from the config Firebase Hosting serves at a reserved URL (the
@@ -70,4 +76,21 @@ export function loadFunctions(): Promise<Functions> {
     return instance;
   })();
   return functions;
+}
+
+/**
+ * Firestore Lite, for the owner's practice history only (History imports it, so only its lazy chunk
+ * carries it; the first visit does not grow). The rules let a user read and delete their own practices.
+ */
+export function loadFirestore(): Promise<Firestore> {
+  firestore ??= (async () => {
+    const [{ app, usesEmulators }, { getFirestore, connectFirestoreEmulator }] = await Promise.all([loadFirebase(), import("firebase/firestore/lite")]);
+    const instance = getFirestore(app);
+    if (usesEmulators && __FIREBASE_EMULATORS__) {
+      const { host, port } = __FIREBASE_EMULATORS__.firestore;
+      connectFirestoreEmulator(instance, host, port);
+    }
+    return instance;
+  })();
+  return firestore;
 }
