@@ -73,7 +73,7 @@ describe("practice history", function () {
     assert.equal(done.attempts.length, 2, "the revision is a new attempt; the first is kept");
     assert.equal(done.attempts[0].answers[0].answer, "First try: I would shard by customer.");
     assert.equal(done.attempts[1].answers[0].answer, "Revised: shard by customer, and measure the hot keys first.");
-    assert.deepEqual(done.attempts[0].feedback, { overallScore: first.overallScore, summary: first.summary, items: JSON.parse(JSON.stringify(first.items)) });
+    assert.deepEqual(done.attempts[0].feedback, { overallScore: first.overallScore, summary: first.summary, items: JSON.parse(JSON.stringify(first.items)) as unknown });
     assert.equal(done.attempts[1].feedback.summary, revised.summary, "the stored feedback is the one the AI gave");
     assert.equal(done.overallScore, revised.overallScore, "the list shows the latest attempt's score");
     assert.deepEqual([done.feedbackProvider, done.feedbackModel], ["googleai", "gemini-flash-latest"]);

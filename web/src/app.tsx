@@ -10,6 +10,8 @@ import { Page } from "./ui/page";
 // Signed-out visitors download neither feature nor the Functions SDK they use.
 const PracticePage = lazy(() => import("./features/interview/practice-page"));
 const SettingsPage = lazy(() => import("./features/settings/settings-page"));
+// History, with Firestore Lite, is its own chunk too: nobody downloads it before opening it.
+const HistoryPage = lazy(() => import("./features/history/history-page"));
 
 export function App() {
   const [firebase, setFirebase] = useState<FirebaseServices>();
@@ -32,7 +34,7 @@ export function App() {
     content = <Loading />;
   } else if (user) {
     // Keyed by user so nothing of one account's session survives into the next.
-    content = <SignedIn key={user.uid} />;
+    content = <SignedIn key={user.uid} uid={user.uid} />;
   } else {
     content = <SignInPage auth={firebase.auth} />;
   }
@@ -68,6 +70,9 @@ function Account({ user, onSignOut }: { user: User; onSignOut: () => void }) {
         <NavLink to={paths.practice} current={path}>
           Practice
         </NavLink>
+        <NavLink to={paths.history} current={path.startsWith(paths.history) ? paths.history : path}>
+          History
+        </NavLink>
         <NavLink to={paths.settings} current={path}>
           Settings
         </NavLink>
@@ -92,15 +97,16 @@ function NavLink({ to, current, children }: { to: string; current: string; child
   );
 }
 
-function SignedIn() {
+function SignedIn({ uid }: { uid: string }) {
   const path = usePath();
   const onPractice = path === paths.practice;
+  const onHistory = path === paths.history || path.startsWith(`${paths.history}/`);
   return (
     <>
       {/* Practice stays mounted while hidden, so an interview in progress survives a trip to Settings. */}
       <div hidden={!onPractice}>
         <Suspense fallback={<Loading />}>
-          <PracticePage visible={onPractice} />
+          <PracticePage visible={onPractice} uid={uid} />
         </Suspense>
       </div>
       {path === paths.settings && (
@@ -108,7 +114,12 @@ function SignedIn() {
           <SettingsPage />
         </Suspense>
       )}
-      {!onPractice && path !== paths.settings && (
+      {onHistory && (
+        <Suspense fallback={<Loading />}>
+          <HistoryPage uid={uid} path={path} />
+        </Suspense>
+      )}
+      {!onPractice && !onHistory && path !== paths.settings && (
         <Page title="Page not found">
           <p>
             There is nothing at this address. <Link to={paths.practice}>Go to practice</Link>

@@ -23,4 +23,7 @@ export function usePath(): string {
   return useSyncExternalStore(subscribe, () => window.location.pathname);
 }
 
-export const paths = { practice: "/", settings: "/settings" } as const;
+export const paths = { practice: "/", settings: "/settings", history: "/history" } as const;
+
+/** One practice in History. */
+export const practicePath = (practiceId: string) => `${paths.history}/${encodeURIComponent(practiceId)}`;
