@@ -82,6 +82,8 @@ export function createPracticeHistory(db: Firestore, options: PracticeHistoryOpt
   /** Deletes the oldest practices beyond the limit, counting the one just created. */
   async function pruneOldest(uid: string, countBefore: number): Promise<void> {
     const limit = options.limit();
+    // A limit below 1 is no limit an operator means (an unset param reads as 0 outside Cloud Functions): keep everything.
+    if (!(limit >= 1)) return;
     const excess = countBefore + 1 - limit;
     if (excess <= 0) return;
     const oldest = await practices(db, uid).orderBy("createdAt", "asc").limit(excess).select().get();
@@ -114,7 +116,9 @@ export function createPracticeHistory(db: Firestore, options: PracticeHistoryOpt
             .get()
             .then((snapshot) => snapshot.data().count);
       const ready = reads.then(({ practice }) => {
-        if (practice && !practice.exists) throw practiceNotFound();
+        // TTL deletion lags expiry (up to about a day): an expired practice is gone for the user already.
+        const expireAt = practice?.get("expireAt") as Timestamp | undefined;
+        if (practice && (!practice.exists || (expireAt && expireAt.toMillis() <= at.getTime()))) throw practiceNotFound();
       });
       // Each is awaited later or not at all (the call failed first): none may become an unhandled rejection.
       for (const pending of [reads, count, ready]) pending.catch(() => undefined);

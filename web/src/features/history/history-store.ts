@@ -38,14 +38,19 @@ export interface PracticePage {
 export async function practicePage(db: Firestore, uid: string, pageSize: number, after?: QueryDocumentSnapshot): Promise<PracticePage> {
   const constraints = after ? [orderBy("createdAt", "desc"), startAfter(after), limit(pageSize)] : [orderBy("createdAt", "desc"), limit(pageSize)];
   const { docs } = await getDocs(query(practicesOf(db, uid), ...constraints));
-  return { practices: docs.map(toPractice), next: docs.length === pageSize ? docs.at(-1) : undefined };
+  const now = Date.now();
+  return { practices: docs.map(toPractice).filter((practice) => !isExpired(practice, now)), next: docs.length === pageSize ? docs.at(-1) : undefined };
 }
 
 /** One practice, or undefined when it is not (or no longer) in the history. */
 export async function practiceById(db: Firestore, uid: string, practiceId: string): Promise<Practice | undefined> {
   const snapshot = await getDoc(doc(practicesOf(db, uid), practiceId));
-  return snapshot.exists() ? { ...(snapshot.data() as PracticeDocument<Timestamp>), id: snapshot.id } : undefined;
+  const practice = snapshot.exists() ? { ...(snapshot.data() as PracticeDocument<Timestamp>), id: snapshot.id } : undefined;
+  return practice && !isExpired(practice, Date.now()) ? practice : undefined;
 }
+
+/** Firestore's TTL deletes an expired practice up to about a day after `expireAt`; for the user it is gone at once. */
+const isExpired = (practice: Practice, now: number) => practice.expireAt !== undefined && practice.expireAt.toMillis() <= now;
 
 /** Every practice, newest first (at most PRACTICE_HISTORY_LIMIT of them), read a page at a time. */
 export async function allPractices(db: Firestore, uid: string): Promise<Practice[]> {
