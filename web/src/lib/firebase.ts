@@ -1,6 +1,5 @@
 import { initializeApp, type FirebaseApp, type FirebaseOptions } from "firebase/app";
 import { connectAuthEmulator, indexedDBLocalPersistence, initializeAuth, type Auth } from "firebase/auth";
-import type { Firestore } from "firebase/firestore/lite";
 import type { Functions } from "firebase/functions";
 
 /**
@@ -10,6 +9,7 @@ import type { Functions } from "firebase/functions";
 declare const __FIREBASE_EMULATORS__: {
   authUrl: string;
   functions: { host: string; port: number };
+  /** Read by History alone (features/history/firestore.ts). */
   firestore: { host: string; port: number };
 } | null;
 
@@ -25,7 +25,6 @@ export interface FirebaseServices {
 
 let services: Promise<FirebaseServices> | undefined;
 let functions: Promise<Functions> | undefined;
-let firestore: Promise<Firestore> | undefined;
 
 /**
  * Initializes Firebase once, from the config Firebase Hosting serves at a reserved URL (the
@@ -76,21 +75,4 @@ export function loadFunctions(): Promise<Functions> {
     return instance;
   })();
   return functions;
-}
-
-/**
- * Firestore Lite, for the owner's practice history only (History imports it, so only its lazy chunk
- * carries it; the first visit does not grow). The rules let a user read and delete their own practices.
- */
-export function loadFirestore(): Promise<Firestore> {
-  firestore ??= (async () => {
-    const [{ app, usesEmulators }, { getFirestore, connectFirestoreEmulator }] = await Promise.all([loadFirebase(), import("firebase/firestore/lite")]);
-    const instance = getFirestore(app);
-    if (usesEmulators && __FIREBASE_EMULATORS__) {
-      const { host, port } = __FIREBASE_EMULATORS__.firestore;
-      connectFirestoreEmulator(instance, host, port);
-    }
-    return instance;
-  })();
-  return firestore;
 }

@@ -1,13 +1,14 @@
 import type { Firestore, QueryDocumentSnapshot } from "firebase/firestore/lite";
 import { useEffect, useState } from "react";
 import { describeError, type ErrorDescription } from "../../lib/error-messages";
-import { loadFirestore } from "../../lib/firebase";
+
 import { navigate, paths, practicePath } from "../../lib/router";
 import { ConfirmDialog } from "../../ui/confirm-dialog";
 import { ErrorNotice } from "../../ui/error-notice";
 import { Link } from "../../ui/link";
 import { Page } from "../../ui/page";
 import { Score } from "../interview/feedback-view";
+import { loadFirestore } from "./firestore";
 import { deleteAllPractices, historyExport, practicePage, type Practice } from "./history-store";
 import { formatDate, producedByLabel, typeLabel } from "./labels";
 import { PracticeView } from "./practice-view";

@@ -85,12 +85,15 @@ export async function deleteAllPractices(db: Firestore, uid: string): Promise<nu
  */
 export async function historyExport(db: Firestore, uid: string, exportedAt = new Date()): Promise<string> {
   const practices = await allPractices(db, uid);
-  const json = JSON.stringify(
+  // The raw value (`this[key]`): a Timestamp's own toJSON has already run by the time a replacer sees `value`.
+  return JSON.stringify(
     { format: "interview-ai-history/1", exportedAt: exportedAt.toISOString(), practices },
-    (_key, value: unknown) => (isTimestamp(value) ? value.toDate().toISOString() : value),
+    function (this: Record<string, unknown>, key: string, value: unknown) {
+      const raw = this[key];
+      return isTimestamp(raw) ? raw.toDate().toISOString() : value;
+    },
     2,
   );
-  return json;
 }
 
 function isTimestamp(value: unknown): value is Timestamp {
