@@ -35,23 +35,23 @@ export function formatPolicy(directives: Map<string, string[]>): string {
 
 /**
  * Pure: the production policy plus the emulators' loopback origins where the app needs them — the
- * Auth and Functions emulators for its requests (connect-src), the Auth emulator's sign-in page for
+ * Auth, Functions and Firestore emulators for its requests (connect-src; History reads Firestore), the Auth emulator's sign-in page for
  * its iframe (frame-src). Nothing else changes.
  */
-export function emulatorPolicy(production: string, emulators: { auth: string; functions: string }): string {
+export function emulatorPolicy(production: string, emulators: { auth: string; functions: string; firestore: string }): string {
   const directives = parsePolicy(production);
   const add = (name: string, origins: string[]) => {
     const sources = directives.get(name);
     if (!sources) throw new Error(`The production Content-Security-Policy has no ${name} to extend for the emulators`);
     directives.set(name, [...sources, ...origins.filter((origin) => !sources.includes(origin))]);
   };
-  add("connect-src", [emulators.auth, emulators.functions]);
+  add("connect-src", [emulators.auth, emulators.functions, emulators.firestore]);
   add("frame-src", [emulators.auth]);
   return formatPolicy(directives);
 }
 
 /** Pure: firebase.json's content with every Content-Security-Policy header replaced by the emulators' policy. */
-export function emulatorFirebaseJson(firebaseJson: FirebaseJson, emulators: { auth: string; functions: string }): FirebaseJson {
+export function emulatorFirebaseJson(firebaseJson: FirebaseJson, emulators: { auth: string; functions: string; firestore: string }): FirebaseJson {
   return {
     ...firebaseJson,
     hosting: {
@@ -70,7 +70,7 @@ export function emulatorFirebaseJson(firebaseJson: FirebaseJson, emulators: { au
 export function writeEmulatorFirebaseConfig(config: StackConfig): string {
   const firebaseJson = JSON.parse(readFileSync(join(repoRoot, "firebase.json"), "utf8")) as FirebaseJson;
   const path = join(repoRoot, emulatorConfigFile);
-  const derived = emulatorFirebaseJson(firebaseJson, { auth: httpUrl(config.auth), functions: httpUrl(config.functions) });
+  const derived = emulatorFirebaseJson(firebaseJson, { auth: httpUrl(config.auth), functions: httpUrl(config.functions), firestore: httpUrl(config.firestore) });
   writeFileSync(path, `${JSON.stringify(derived, null, 2)}\n`);
   return path;
 }

@@ -14,7 +14,7 @@ interface EmulatorAddress {
  * addresses at build time and uses them only for `demo-` projects (see src/lib/firebase.ts).
  */
 const { emulators } = JSON.parse(readFileSync(new URL("../firebase.json", import.meta.url), "utf8")) as {
-  emulators: Record<"auth" | "functions" | "hosting", EmulatorAddress>;
+  emulators: Record<"auth" | "functions" | "hosting" | "firestore", EmulatorAddress>;
 };
 
 /**
@@ -72,7 +72,9 @@ export default defineConfig(({ command, mode }) => {
     plugins: [react(), reportInitialJs()],
     define: {
       __FIREBASE_EMULATORS__: JSON.stringify(
-        forEmulators ? { authUrl: `http://${emulators.auth.host}:${emulators.auth.port}`, functions: emulators.functions } : null,
+        forEmulators
+          ? { authUrl: `http://${emulators.auth.host}:${emulators.auth.port}`, functions: emulators.functions, firestore: emulators.firestore }
+          : null,
       ),
       __EMULATOR_APP_CHECK__: JSON.stringify(forEmulators),
     },

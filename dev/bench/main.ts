@@ -46,6 +46,7 @@ function functionsEnvironment(kmsAddress: string, standInUrl: string): void {
     DEFAULT_KEY_PROJECT_DAILY_BUDGET: "200",
     AI_RATE_LIMIT_PER_MINUTE: "100000",
     KEY_ROTATION_REMINDER_DAYS: "90",
+    PRACTICE_HISTORY_LIMIT: "500",
   });
 }
 
@@ -84,10 +85,10 @@ const opsText = (ops: FirestoreOps) =>
  */
 const minimumOps: Record<keyof Awaited<ReturnType<typeof measureKeyPath>>["opsPerCall"], { reads: number; writes: number; transactions: number; why: string }> = {
   generateQuestions: {
-    reads: 1,
-    writes: 3,
+    reads: 2,
+    writes: 4,
     transactions: 0,
-    why: "read: key record (removal check); writes: minute + day counters (one commit), usage",
+    why: "reads: key record (removal check), history settings (retention) + a count query beside it; writes: minute + day counters (one commit), usage, the practice (beside the usage)",
   },
   apiKeyStatus: { reads: 3, writes: 1, transactions: 0, why: "rate-limit counter read + write, record, today's count" },
   setApiKey: { reads: 3, writes: 3, transactions: 1, why: "counter r/w; txn: old record (keeps its daily limit), record + audit; today's count" },

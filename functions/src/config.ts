@@ -228,3 +228,9 @@ export function genkitMonitoringEnabled(): boolean {
   if (override === "on" || override === "off") return override === "on";
   return Boolean(process.env.K_SERVICE) && process.env.FUNCTIONS_EMULATOR !== "true";
 }
+
+/** Practices each user keeps at most (practice history); at the limit, saving a new one deletes the oldest. */
+export const practiceHistoryLimit = defineInt("PRACTICE_HISTORY_LIMIT", {
+  default: 500,
+  description: "Practices kept per user; the oldest go first",
+});

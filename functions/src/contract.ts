@@ -9,7 +9,8 @@ import type { Provider } from "./providers";
  */
 
 export type { Provider } from "./providers";
-export type { GenerateFeedbackResult, GenerateQuestionsResult, KeySource, Progress, Question } from "./ai/schemas";
+export type { AnswerFeedback, GenerateFeedbackResult, GenerateQuestionsResult, KeySource, Progress, Question } from "./ai/schemas";
+export type { HistoryRetention, HistoryRetentionDays, PracticeAttempt, PracticeDocument, PracticeQuestion } from "./practices/schemas";
 
 /** Why a call failed, as the client sees it in `details.reason`. */
 export type Reason =
@@ -25,7 +26,9 @@ export type Reason =
   | "AI_UNAVAILABLE"
   | "KEY_UNREADABLE"
   | "APP_CHECK_REPLAYED"
-  | "SESSION_ENDED";
+  | "SESSION_ENDED"
+  | "PRACTICE_NOT_FOUND";
+
 
 /**
  * The next step a failure suggests, in `details.action`; the message itself is the server's, written

@@ -22,6 +22,7 @@ export const codeForReason: Record<Reason, FunctionsErrorCode> = {
   APP_CHECK_REPLAYED: "unauthenticated",
   // The ID token was valid, but its account is gone, disabled or signed out everywhere.
   SESSION_ENDED: "unauthenticated",
+  PRACTICE_NOT_FOUND: "not-found",
 };
 
 /**
@@ -64,6 +65,9 @@ export function blockedContent(provider: Provider): AppError {
       : `${label} declined to answer because of its safety settings. Rephrase your input and try again.`,
   );
 }
+/** generateFeedback named a practice the caller does not have (deleted, expired, or another user's). */
+export const practiceNotFound = () =>
+  new AppError("PRACTICE_NOT_FOUND", "This practice is no longer in your history (it was deleted or has expired). Start a new practice.");
 
 /** The key is not one `provider` can run on; `problem` says what was pasted instead (providers.ts, checkKeyFormat). */
 export const keyFormat = (problem: string) => new AppError("KEY_FORMAT", problem);

@@ -37,6 +37,10 @@ export const setPreferredProvider = serveCallable(
 export const generateFeedback = serveCallable("generateFeedback", () => require("./callables/generate-feedback") as typeof import("./callables/generate-feedback"));
 export const generateQuestions = serveCallable("generateQuestions", () => require("./callables/generate-questions") as typeof import("./callables/generate-questions"));
 export const verifyApiKey = serveCallable("verifyApiKey", () => require("./callables/verify-api-key") as typeof import("./callables/verify-api-key"));
+export const setHistoryRetention = serveCallable(
+  "setHistoryRetention",
+  () => require("./callables/set-history-retention") as typeof import("./callables/set-history-retention"),
+);
 export const apiKeyActivity = serveCallable("apiKeyActivity", () => require("./callables/api-key-activity") as typeof import("./callables/api-key-activity"));
 
 // Not callables: the scheduled re-wrap, expiry and deleted-account jobs and the Auth trigger, exported as they are.

@@ -189,3 +189,22 @@ export function rateLimitStoreFailure(uid: string, bucket: string, error: unknow
 export function malformedCallableRequest(problem: string): void {
   logger.warn("malformed callable request refused", { problem });
 }
+
+/** A practice could not be saved; the user still gets the answer they paid for. */
+export function practiceSaveFailed(uid: string, operation: string, error: unknown): void {
+  logger.error("practice history write failed", { uid, operation, ...describeError(error) });
+}
+
+/** Saving a practice took the user past PRACTICE_HISTORY_LIMIT: the oldest were deleted. */
+export function practicesPruned(uid: string, deleted: number, limit: number): void {
+  logger.info("practice history pruned to its limit", { uid, deleted, limit });
+}
+
+export function historyRetentionSet(uid: string, retentionDays: number | null, practicesUpdated: number): void {
+  logger.info("practice history retention set", { uid, retentionDays, practicesUpdated });
+}
+
+/** A deleted account's practice history is gone. */
+export function accountPracticesDeleted(uid: string): void {
+  logger.info("account deleted: practice history removed", { uid });
+}

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { practicesOfAccounts } from "../../functions/src/practices/practice-history";
 import { deleteDataOfDeletedAccounts } from "../../functions/src/vault/key-lifecycle";
 import { adminAuth, adminDb } from "../support/admin";
 import { randomUUID } from "node:crypto";
@@ -78,7 +79,7 @@ describe("deleted, disabled and signed-out accounts (Auth emulator)", function (
     });
   }
 
-  it("sweeps the key records and rate-limit documents of accounts that no longer exist, and leaves live accounts' alone", async () => {
+  it("sweeps the key records, rate-limit documents and practice history of accounts that no longer exist, and leaves live accounts' alone", async () => {
     const live = await signUpNewUser();
     await live.call("setApiKey", { apiKey: fakeGeminiKey(), verify: false });
     const gone = await signUpNewUser();
@@ -89,13 +90,17 @@ describe("deleted, disabled and signed-out accounts (Auth emulator)", function (
     // What the trigger cannot see: a write that landed after it ran (a request in flight at the deletion).
     await keyDoc(gone.uid).set(stored);
     await adminDb().doc(`rateLimits/${gone.uid}/buckets/set-api-key`).set({ windowStart: 0, count: 1 });
+    await adminDb().doc(`users/${gone.uid}/practices/left-behind`).set({ jobTitle: "Engineer" });
+    await adminDb().doc(`users/${live.uid}/practices/kept`).set({ jobTitle: "Engineer" });
 
-    const counts = await deleteDataOfDeletedAccounts(adminDb(), adminAuth(), new Date());
+    const counts = await deleteDataOfDeletedAccounts(adminDb(), adminAuth(), new Date(), practicesOfAccounts(adminDb()));
 
     assert.ok(counts.orphaned >= 1 && counts.failed === 0, JSON.stringify(counts));
     assert.equal((await adminDb().doc(`apiKeys/${gone.uid}`).listCollections()).length, 0, "the orphaned ciphertext is gone");
     assert.equal((await adminDb().collection(`rateLimits/${gone.uid}/buckets`).get()).size, 0);
     assert.ok((await auditOf(gone.uid)).filter((entry) => entry === "remove:account_deleted").length >= 2, "the sweep's removal is audited too");
+    assert.equal((await adminDb().collection(`users/${gone.uid}/practices`).get()).size, 0, "the practice history is gone too");
     assert.equal((await keyDoc(live.uid).get()).exists, true, "a live account's key stays");
+    assert.equal((await adminDb().doc(`users/${live.uid}/practices/kept`).get()).exists, true, "and its practice history");
   });
 });

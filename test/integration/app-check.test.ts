@@ -12,6 +12,7 @@ const validRequests = () => ({
   removeApiKey: {},
   setDailyLimit: { dailyLimit: 5 },
   setPreferredProvider: { provider: "openai" },
+  setHistoryRetention: { retentionDays: 90 },
   verifyApiKey: {},
   apiKeyActivity: {},
   setApiKey: { apiKey: fakeGeminiKey() },

@@ -22,7 +22,7 @@ import {
  */
 
 const config = loadStackConfig();
-const callables = ["apiKeyStatus", "removeApiKey", "setApiKey", "setDailyLimit", "setPreferredProvider", "verifyApiKey", "apiKeyActivity", "generateQuestions", "generateFeedback"] as const;
+const callables = ["apiKeyStatus", "removeApiKey", "setApiKey", "setDailyLimit", "setPreferredProvider", "setHistoryRetention", "verifyApiKey", "apiKeyActivity", "generateQuestions", "generateFeedback"] as const;
 const refusalLine = "malformed callable request refused";
 
 /** Each shape firebase-functions would log (or answer 500 for), carrying `key` where it would be logged. */

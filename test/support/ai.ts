@@ -121,6 +121,7 @@ export function useParams(values: Record<string, string>): void {
     DEFAULT_KEY_PROJECT_DAILY_BUDGET: "1000",
     AI_RATE_LIMIT_PER_MINUTE: "100",
     KEY_ROTATION_REMINDER_DAYS: "90",
+    PRACTICE_HISTORY_LIMIT: "500",
     KMS_KEY_NAME: config.kmsKeyName,
     SHARED_KEY_IDENTITY_SECRET: sharedKeyIdentityTestSecret,
     ...values,

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { deleteApp, initializeApp, type FirebaseApp } from "firebase/app";
 import { CustomProvider, initializeAppCheck } from "firebase/app-check";
 import { connectAuthEmulator, createUserWithEmailAndPassword, deleteUser, getAuth } from "firebase/auth";
+import { connectFirestoreEmulator, getFirestore, type Firestore } from "firebase/firestore/lite";
 import { connectFunctionsEmulator, FunctionsError, getFunctions, httpsCallable } from "firebase/functions";
 import { loadStackConfig } from "../../dev/stack-config";
 import type { ApiKeyStatus, Provider, Progress } from "../../functions/src/contract";
@@ -83,15 +84,27 @@ function callerOf(app: FirebaseApp, uid?: string): Caller {
  */
 export async function signUpNewUser(
   options?: ClientOptions,
-): Promise<Caller & { uid: string; deleteAccount(): Promise<void>; idToken(): Promise<string> }> {
+): Promise<Caller & { uid: string; deleteAccount(): Promise<void>; idToken(): Promise<string>; firestore(): Firestore }> {
   const app = clientApp(options);
   const credential = await createUserWithEmailAndPassword(getAuth(app), `user-${randomUUID()}@example.test`, `pw-${randomUUID()}`);
   return {
     ...(callerOf(app, credential.user.uid) as Caller & { uid: string }),
     deleteAccount: () => deleteUser(credential.user),
     idToken: () => credential.user.getIdToken(),
+    firestore: () => clientFirestore(app),
   };
 }
+
+/** The web app's Firestore (Lite, as History uses) for this client, on the emulator: reads under firestore.rules. */
+function clientFirestore(app: FirebaseApp): Firestore {
+  const db = getFirestore(app);
+  if (!connectedFirestores.has(db)) {
+    connectFirestoreEmulator(db, config.firestore.host, config.firestore.port);
+    connectedFirestores.add(db);
+  }
+  return db;
+}
+const connectedFirestores = new WeakSet<Firestore>();
 
 /** A caller who never signed in. */
 export function signedOutCaller(options?: ClientOptions): Caller {

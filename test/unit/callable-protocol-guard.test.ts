@@ -107,7 +107,7 @@ describe("callable protocol guard", () => {
       });
       assert.equal(result.status, 0, result.stderr);
       const { endpoints } = JSON.parse(readFileSync(manifestPath, "utf8")) as { endpoints: Record<string, Record<string, unknown>> };
-      const callables = ["apiKeyActivity", "apiKeyStatus", "generateFeedback", "generateQuestions", "removeApiKey", "setApiKey", "setDailyLimit", "setPreferredProvider", "verifyApiKey"];
+      const callables = ["apiKeyActivity", "apiKeyStatus", "generateFeedback", "generateQuestions", "removeApiKey", "setApiKey", "setDailyLimit", "setHistoryRetention", "setPreferredProvider", "verifyApiKey"];
       const others = ["deleteExpiredApiKeys", "deleteUserKeyData", "rewrapApiKeys"];
       assert.deepEqual(Object.keys(endpoints).sort(), [...callables, ...others].sort());
       assert.ok(endpoints.rewrapApiKeys.scheduleTrigger && endpoints.deleteExpiredApiKeys.scheduleTrigger, "the jobs are scheduled");
@@ -133,6 +133,7 @@ describe("callable protocol guard", () => {
           rewrapApiKeys: "interview-ai-key-rewrap@",
           setApiKey: "interview-ai-key-writer@",
           setDailyLimit: "interview-ai-key-records@",
+          setHistoryRetention: "interview-ai-key-records@",
           setPreferredProvider: "interview-ai-key-records@",
           verifyApiKey: "interview-ai-key-reader@",
         },

@@ -8,7 +8,7 @@ import { repoRoot } from "../../dev/stack-config";
 describe("Content-Security-Policy: production's, and the emulators' derived from it", () => {
   const firebaseJson = JSON.parse(readFileSync(join(repoRoot, "firebase.json"), "utf8")) as Parameters<typeof emulatorFirebaseJson>[0];
   const production = firebaseJson.hosting.headers.flatMap((rule) => rule.headers).find((header) => header.key === "Content-Security-Policy")!.value;
-  const loopback = { auth: "http://127.0.0.1:9099", functions: "http://127.0.0.1:5001" };
+  const loopback = { auth: "http://127.0.0.1:9099", functions: "http://127.0.0.1:5001", firestore: "http://127.0.0.1:8080" };
 
   it("deploys a policy with no loopback or plaintext origin, and no wildcard but the two project-named hosts", () => {
     const directives = parsePolicy(production);
@@ -27,13 +27,17 @@ describe("Content-Security-Policy: production's, and the emulators' derived from
     assert.deepEqual(directives.get("object-src"), ["'none'"]);
   });
 
+  it("lets the History page read the owner's practices from Firestore (its REST origin) in production", () => {
+    assert.ok(parsePolicy(production).get("connect-src")!.includes("https://firestore.googleapis.com"));
+  });
+
   it("relaxes it for the emulators only by their loopback origins, where the app needs them", () => {
     const relaxed = parsePolicy(emulatorPolicy(production, loopback));
     const strict = parsePolicy(production);
     assert.deepEqual([...relaxed.keys()], [...strict.keys()]);
     for (const [name, sources] of strict) {
       const added = relaxed.get(name)!.filter((source) => !sources.includes(source));
-      const expected = name === "connect-src" ? [loopback.auth, loopback.functions] : name === "frame-src" ? [loopback.auth] : [];
+      const expected = name === "connect-src" ? [loopback.auth, loopback.functions, loopback.firestore] : name === "frame-src" ? [loopback.auth] : [];
       assert.deepEqual(added, expected, name);
     }
   });

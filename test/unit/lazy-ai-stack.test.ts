@@ -35,6 +35,7 @@ describe("functions entry point", () => {
       "rewrapApiKeys",
       "setApiKey",
       "setDailyLimit",
+      "setHistoryRetention",
       "setPreferredProvider",
       "sweepDeletedAccounts",
       "verifyApiKey",

@@ -1,15 +1,16 @@
-import { signOut, type User } from "firebase/auth";
+import { signOut } from "firebase/auth";
 import { lazy, Suspense, useEffect, useState } from "react";
 import { useAuthUser } from "./features/auth/use-auth-user";
 import { SignInPage } from "./features/auth/sign-in-page";
 import { loadFirebase, type FirebaseServices } from "./lib/firebase";
 import { navigate, paths, usePath } from "./lib/router";
-import { Link } from "./ui/link";
+import { Loading } from "./ui/loading";
 import { Page } from "./ui/page";
 
-// Signed-out visitors download neither feature nor the Functions SDK they use.
-const PracticePage = lazy(() => import("./features/interview/practice-page"));
-const SettingsPage = lazy(() => import("./features/settings/settings-page"));
+// Signed-out visitors download none of what a signed-in user sees: the navigation, the pages' routes,
+// the features and the Functions and Firestore SDKs they use (one chunk loads them, each feature its own).
+const SignedIn = lazy(() => import("./signed-in"));
+const Account = lazy(() => import("./signed-in").then((module) => ({ default: module.Account })));
 
 export function App() {
   const [firebase, setFirebase] = useState<FirebaseServices>();
@@ -38,7 +39,11 @@ export function App() {
     content = <Loading />;
   } else if (user) {
     // Keyed by user so nothing of one account's session survives into the next.
-    content = <SignedIn key={user.uid} />;
+    content = (
+      <Suspense fallback={<Loading />}>
+        <SignedIn key={user.uid} uid={user.uid} />
+      </Suspense>
+    );
   } else {
     content = <SignInPage auth={firebase.auth} />;
   }
@@ -51,7 +56,11 @@ export function App() {
       <header className="site-header">
         <div className="container header-inner">
           <span className="brand">Interview AI</span>
-          {firebase && user && <Account user={user} onSignOut={() => void signOut(firebase.auth)} />}
+          {firebase && user && (
+            <Suspense fallback={null}>
+              <Account user={user} onSignOut={() => void signOut(firebase.auth)} />
+            </Suspense>
+          )}
         </div>
       </header>
       <main id="main" className="container site-main" tabIndex={-1}>
@@ -63,72 +72,5 @@ export function App() {
         </footer>
       )}
     </>
-  );
-}
-
-function Account({ user, onSignOut }: { user: User; onSignOut: () => void }) {
-  const path = usePath();
-  return (
-    <>
-      <nav aria-label="Main" className="main-nav">
-        <NavLink to={paths.practice} current={path}>
-          Practice
-        </NavLink>
-        <NavLink to={paths.settings} current={path}>
-          Settings
-        </NavLink>
-      </nav>
-      <div className="account">
-        <span className="account-email" title={user.email ?? undefined}>
-          {user.email ?? user.displayName}
-        </span>
-        <button type="button" className="button button-quiet" onClick={onSignOut}>
-          Sign out
-        </button>
-      </div>
-    </>
-  );
-}
-
-function NavLink({ to, current, children }: { to: string; current: string; children: string }) {
-  return (
-    <Link to={to} aria-current={to === current ? "page" : undefined}>
-      {children}
-    </Link>
-  );
-}
-
-function SignedIn() {
-  const path = usePath();
-  const onPractice = path === paths.practice;
-  return (
-    <>
-      {/* Practice stays mounted while hidden, so an interview in progress survives a trip to Settings. */}
-      <div hidden={!onPractice}>
-        <Suspense fallback={<Loading />}>
-          <PracticePage visible={onPractice} />
-        </Suspense>
-      </div>
-      {path === paths.settings && (
-        <Suspense fallback={<Loading />}>
-          <SettingsPage />
-        </Suspense>
-      )}
-      {!onPractice && path !== paths.settings && (
-        <Page title="Page not found">
-          <p>
-            There is nothing at this address. <Link to={paths.practice}>Go to practice</Link>
-          </p>
-        </Page>
-      )}
-    </>
-  );
-}
-
-function Loading() {
-  return (
-    <p className="loading" role="status">
-      <span className="spinner" aria-hidden="true" /> Loading…
-    </p>
   );
 }

@@ -30,6 +30,8 @@ import { UpstreamCallError } from "../provider-apis/upstream-failure";
 import { isRetiredKeyShape, providerInfo, type Provider } from "../providers";
 import { consumeRateLimit } from "../limits/rate-limit";
 import { sharedKeyGuard, type SharedKeyGuard } from "../limits/shared-key-budget";
+import { defaultPracticeHistory, type PracticeDraft, type PracticeHistory } from "../practices/practice-history";
+import type { ProducedBy } from "../practices/schemas";
 import { defaultVault, type ApiKeyVault } from "../vault/api-key-vault";
 import { resolveCallerKey, type CallerAccount, type CallerKey, type DefaultKeyPolicy, type OwnKeyPolicy } from "./caller-key";
 import { sharedKeyIdentity } from "./shared-key-identity";
@@ -96,6 +98,8 @@ export interface GenerationDeps {
    * absent. The call's budget of upstream attempts is not among them: each call gets its own.
    */
   call?: Pick<ProviderCallSettings, "timeoutMs" | "retry">;
+  /** Where each practice is saved (practice-history.ts); absent: nothing is saved. */
+  practices?: PracticeHistory;
 }
 
 /** The instance's vault, the deployed params and the Firestore counters; params are read here, per call. */
@@ -130,6 +134,7 @@ export function deployedGenerationDeps(): GenerationDeps {
       ...(provider === "openrouter" ? { attribution: { url: openRouterAppUrl.value(), title: openRouterAppName.value() } } : {}),
     }),
     keyCredit: currentKeyCredit,
+    practices: defaultPracticeHistory(),
   };
 }
 
@@ -138,21 +143,40 @@ export async function generateQuestionsForUser(
   { provider, ...input }: GenerateQuestionsInput,
   deps?: GenerationDeps,
 ): Promise<GenerateQuestionsResult> {
-  const { result, paidBy } = await runOnCallerKey(caller, provider, "interviewQuestions", deps, (context) =>
-    interviewQuestionsFlow.run(input, { context, onChunk: caller.progress }),
+  const { result, paidBy, practiceId } = await runOnCallerKey(
+    caller,
+    provider,
+    "interviewQuestions",
+    deps,
+    (context) => interviewQuestionsFlow.run(input, { context, onChunk: caller.progress }),
+    { save: (draft, questions, producedBy) => draft.saveQuestions(input, questions, producedBy) },
   );
-  return { ...result, ...paidBy };
+  return { ...result, ...paidBy, ...(practiceId && { practiceId }) };
 }
 
 export async function generateFeedbackForUser(
   caller: AiCaller,
-  { provider, ...input }: GenerateFeedbackInput,
+  { provider, practiceId: named, ...input }: GenerateFeedbackInput,
   deps?: GenerationDeps,
 ): Promise<GenerateFeedbackResult> {
-  const { result, paidBy } = await runOnCallerKey(caller, provider, "answerFeedback", deps, (context) =>
-    answerFeedbackFlow.run(input, { context, onChunk: caller.progress }),
+  const { result, paidBy, practiceId } = await runOnCallerKey(
+    caller,
+    provider,
+    "answerFeedback",
+    deps,
+    (context) => answerFeedbackFlow.run(input, { context, onChunk: caller.progress }),
+    { practiceId: named, save: (draft, feedback, producedBy) => draft.saveAttempt(input, feedback, producedBy) },
   );
-  return { ...result, ...paidBy };
+  return { ...result, ...paidBy, ...(practiceId && { practiceId }) };
+}
+
+/**
+ * How a call keeps its practice: the practice it adds to (checked to be the caller's before the provider is
+ * asked, beside the key's read), and the one write that saves the result, beside the usage bookkeeping.
+ */
+interface PracticeSave<Result> {
+  practiceId?: string;
+  save: (draft: PracticeDraft, result: Result, producedBy: ProducedBy) => Promise<string | undefined>;
 }
 
 async function runOnCallerKey<Result>(
@@ -161,11 +185,13 @@ async function runOnCallerKey<Result>(
   flow: string,
   givenDeps: GenerationDeps | undefined,
   run: (context: ActionContext) => Promise<{ result: Result }>,
-): Promise<{ result: Result; paidBy: PaidBy }> {
+  practice: PracticeSave<Result>,
+): Promise<{ result: Result; paidBy: PaidBy; practiceId?: string }> {
   // Telemetry, and with it the key policy in front of Genkit's log sink, is in place before any flow runs.
   await telemetryReady;
-  const { vault, defaultKey, ownKey, sharedKey, upstream, call, keyCredit } = givenDeps ?? deployedGenerationDeps();
-  const callerKey = await resolveCallerKey({ uid, account, accountActive }, requested, vault, defaultKey, ownKey);
+  const { vault, defaultKey, ownKey, sharedKey, upstream, call, keyCredit, practices } = givenDeps ?? deployedGenerationDeps();
+  const draft = practices?.begin(uid, practice.practiceId);
+  const [callerKey] = await Promise.all([resolveCallerKey({ uid, account, accountActive }, requested, vault, defaultKey, ownKey), draft?.ready]);
   // The account check ran beside the key read; nothing is sent to a provider before it has passed.
   await accountActive;
   const { provider, keySource } = callerKey;
@@ -187,11 +213,14 @@ async function runOnCallerKey<Result>(
     throw await failureFor(error, { uid, flow, model, callerKey, vault, sharedKey, creditAfterCall });
   }
   logs.aiGeneration(uid, flow, keySource, provider, "ok");
-  if (callerKey.keySource === "user") {
-    const credit = await creditAfterCall();
-    await bestEffort(uid, provider, "recordUse", () => vault.recordUse(uid, provider, callerKey.keyId, credit));
-  }
-  return { result, paidBy: { keySource, provider } };
+  // The practice's write (best effort, like the usage) goes out beside the usage's: one round trip for both.
+  const [practiceId] = await Promise.all([
+    draft ? practice.save(draft, result, { provider, model, keySource }) : undefined,
+    callerKey.keySource === "user"
+      ? bestEffort(uid, provider, "recordUse", async () => vault.recordUse(uid, provider, callerKey.keyId, await creditAfterCall()))
+      : undefined,
+  ]);
+  return { result, paidBy: { keySource, provider }, ...(practiceId && { practiceId }) };
 }
 
 /** The AppError a failed generation becomes, after recording what it says about the stored key. */

@@ -2,6 +2,9 @@ import { z } from "zod";
 import { providers, type Provider } from "../providers";
 import { inputLimits } from "./input-limits";
 
+/** A Firestore auto-id (20 characters) or a test's own id: letters and digits only, so it is always one path segment. */
+export const PracticeIdSchema = z.string().regex(/^[A-Za-z0-9]{1,64}$/, "must be a practice id");
+
 /**
  * The AI callables' inputs, results and the shapes the model must answer in. Plain zod (no Genkit),
  * so a callable can validate its input without loading the AI stack. Every string and array is
@@ -61,6 +64,8 @@ export const GenerateFeedbackInputSchema = z
       )
       .min(1)
       .max(inputLimits.feedbackItems),
+    /** The practice (from generateQuestions, or an earlier feedback) these answers are an attempt of; absent: a new practice. */
+    practiceId: PracticeIdSchema.optional(),
     provider,
   })
   .strict();
@@ -98,8 +103,13 @@ export interface PaidBy {
   provider: Provider;
 }
 
-export type GenerateQuestionsResult = InterviewQuestions & PaidBy;
-export type GenerateFeedbackResult = AnswerFeedback & PaidBy;
+/** The practice in the user's history that holds the result; absent when it could not be saved (the result stands). */
+export interface SavedAs {
+  practiceId?: string;
+}
+
+export type GenerateQuestionsResult = InterviewQuestions & PaidBy & SavedAs;
+export type GenerateFeedbackResult = AnswerFeedback & PaidBy & SavedAs;
 
 /**
  * One streamed progress chunk of an AI callable (the web app renders `message` and may key on `step`).

@@ -16,6 +16,8 @@ export const keyCallLimits = {
   setDailyLimit: { bucket: "key-settings", limit: 20, windowSeconds: 600 },
   /** Choosing the preferred provider is a setting like the daily limit, and shares its allowance. */
   setPreferredProvider: { bucket: "key-settings", limit: 20, windowSeconds: 600 },
+  /** Choosing how long practice history is kept (or reading the choice when Settings opens): a setting like the others. */
+  setHistoryRetention: { bucket: "history-settings", limit: 20, windowSeconds: 600 },
   /** Read whenever Settings opens: one every two seconds, sustained, is more than a person needs. */
   apiKeyStatus: { bucket: "key-status", limit: 30, windowSeconds: 60 },
   /**

@@ -120,12 +120,20 @@ const authLookupBatch = 100;
  * also returns the ids of documents that exist only as parents of subcollections (as both do). The shared
  * key's allowance (`sharedKeyAllowance`) is not a user's and outlives accounts on purpose.
  */
+/** A user's data kept outside the vault (practice history): the collections keyed by uid, and how to delete one account's. */
+export interface AccountDataOutsideTheVault {
+  collections: string[];
+  deleteAccount: (uid: string) => Promise<void>;
+}
+
 export async function deleteDataOfDeletedAccounts(
   db: Firestore,
   accounts: Pick<Auth, "getUsers">,
   now: Date,
+  outsideTheVault?: AccountDataOutsideTheVault,
 ): Promise<DeletedAccountSweepCounts> {
-  const refs = [...(await db.collection("apiKeys").listDocuments()), ...(await db.collection("rateLimits").listDocuments())];
+  const collections = ["apiKeys", "rateLimits", ...(outsideTheVault?.collections ?? [])];
+  const refs = (await Promise.all(collections.map((name) => db.collection(name).listDocuments()))).flat();
   const uids = [...new Set(refs.map((ref) => ref.id))];
   const counts: DeletedAccountSweepCounts = { checked: uids.length, orphaned: 0, keysDeleted: 0, failed: 0 };
   for (let start = 0; start < uids.length; start += authLookupBatch) {
@@ -134,7 +142,7 @@ export async function deleteDataOfDeletedAccounts(
     for (const identifier of notFound) {
       const uid = (identifier as { uid: string }).uid;
       try {
-        const { keysDeleted } = await deleteAccountKeyData(db, uid, now);
+        const [{ keysDeleted }] = await Promise.all([deleteAccountKeyData(db, uid, now), outsideTheVault?.deleteAccount(uid)]);
         counts.orphaned += 1;
         counts.keysDeleted += keysDeleted;
         logs.accountKeyDataDeleted(uid, keysDeleted);

@@ -9,6 +9,8 @@ import type {
   GenerateFeedbackResult,
   GenerateQuestionsRequest,
   GenerateQuestionsResult,
+  HistoryRetention,
+  HistoryRetentionDays,
   Progress,
   Provider,
   RemoveApiKeyResult,
@@ -26,10 +28,15 @@ export type {
   GenerateFeedbackResult,
   GenerateQuestionsRequest,
   GenerateQuestionsResult,
+  HistoryRetention,
+  HistoryRetentionDays,
   InterviewType,
   KeyActivityEvent,
   KeySource,
   KeyState,
+  PracticeAttempt,
+  PracticeDocument,
+  PracticeQuestion,
   Progress,
   Provider,
   Seniority,
@@ -129,6 +136,12 @@ export async function apiKeyStatuses(): Promise<ApiKeyStatuses> {
 export async function setPreferredProvider(provider: Provider | null): Promise<Provider | null> {
   const request = { provider };
   return (await call<typeof request, { preferredProvider: Provider | null }>("setPreferredProvider", request, "cached")).preferredProvider;
+}
+
+/** How long the signed-in user's practice history is kept (null: without limit); with `retentionDays`, sets it first. */
+export async function historyRetention(retentionDays?: HistoryRetentionDays): Promise<HistoryRetentionDays> {
+  const request = retentionDays === undefined ? {} : { retentionDays };
+  return (await call<typeof request, HistoryRetention>("setHistoryRetention", request, "cached")).retentionDays;
 }
 
 export function generateQuestions(

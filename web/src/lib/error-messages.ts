@@ -10,7 +10,7 @@ import { paths } from "./router";
  * What the user was doing. `saveKey` and `manageKey` happen on Settings; while saving, a message about
  * the key just typed belongs beside the key field.
  */
-export type ErrorContext = "saveKey" | "manageKey" | "ai";
+export type ErrorContext = "saveKey" | "manageKey" | "ai" | "history";
 
 /** A failure's next step as a link. */
 export interface ErrorLink {

@@ -6,7 +6,12 @@ import type { Functions } from "firebase/functions";
  * Where the emulators listen, injected by vite.config.ts from firebase.json into builds for the emulators;
  * null in every other build (the deploy's), which so carries no code to talk to them.
  */
-declare const __FIREBASE_EMULATORS__: { authUrl: string; functions: { host: string; port: number } } | null;
+declare const __FIREBASE_EMULATORS__: {
+  authUrl: string;
+  functions: { host: string; port: number };
+  /** Read by History alone (features/history/firestore.ts). */
+  firestore: { host: string; port: number };
+} | null;
 
 /** The callables are deployed to this region (functions/src/index.ts sets the same). */
 const functionsRegion = "us-central1";

@@ -24,4 +24,7 @@ export function usePath(): string {
 }
 
 /** `signIn`: signs the current session out and shows the sign-in page (a session the server says has ended). */
-export const paths = { practice: "/", settings: "/settings", signIn: "/sign-in" } as const;
+export const paths = { practice: "/", settings: "/settings", history: "/history", signIn: "/sign-in" } as const;
+
+/** One practice in History. */
+export const practicePath = (practiceId: string) => `${paths.history}/${encodeURIComponent(practiceId)}`;

@@ -51,7 +51,7 @@ export function AnswersForm({
             <li key={question.id} className="card question">
               <p className="question-meta">
                 Question {index + 1} of {questions.length}
-                <span className="tag">{question.category}</span>
+                {question.category && <span className="tag">{question.category}</span>}
               </p>
               <label htmlFor={id} className="question-text">
                 {question.text}

@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import type { GenerateFeedbackResult } from "../../lib/callables";
 import { FocusHeading } from "../../ui/focus-heading";
 import { KeySourceNote } from "./key-source-note";
@@ -9,7 +10,7 @@ function band(score: number): { name: "strong" | "fair" | "weak"; label: string 
   return { name: "weak", label: "Needs work" };
 }
 
-function Score({ score, large = false }: { score: number; large?: boolean }) {
+export function Score({ score, large = false }: { score: number; large?: boolean }) {
   const { name, label } = band(score);
   return (
     <p className={`score score-${name}${large ? " score-large" : ""}`}>
@@ -32,19 +33,25 @@ export function FeedbackView({
   answers,
   onRevise,
   onStartOver,
+  actions,
+  takeFocus = true,
 }: {
   jobTitle: string;
   feedback: GenerateFeedbackResult;
   /** The user's answers by question id, to show beside their feedback (two identical questions stay apart). */
   answers: Readonly<Record<string, string>>;
-  onRevise: () => void;
-  onStartOver: () => void;
+  onRevise?: () => void;
+  onStartOver?: () => void;
+  /** In place of "Start over" and "Revise my answers" (History shows a past practice with its own actions). */
+  actions?: ReactNode;
+  /** Practice moves the focus to the feedback when it arrives; History shows it as part of its page. */
+  takeFocus?: boolean;
 }) {
   return (
     <div className="stack">
       <section className="card stack overall" aria-labelledby="feedback-heading">
         <div className="section-heading">
-          <FocusHeading id="feedback-heading">Your feedback</FocusHeading>
+          {takeFocus ? <FocusHeading id="feedback-heading">Your feedback</FocusHeading> : <h2 id="feedback-heading">Feedback</h2>}
           <p>{jobTitle}</p>
         </div>
         <div className="overall-body">
@@ -73,14 +80,16 @@ export function FeedbackView({
           </li>
         ))}
       </ol>
-      <div className="actions">
-        <button type="button" className="button button-primary" onClick={onStartOver}>
-          Start over
-        </button>
-        <button type="button" className="button button-secondary" onClick={onRevise}>
-          Revise my answers
-        </button>
-      </div>
+      {actions ?? (
+        <div className="actions">
+          <button type="button" className="button button-primary" onClick={onStartOver}>
+            Start over
+          </button>
+          <button type="button" className="button button-secondary" onClick={onRevise}>
+            Revise my answers
+          </button>
+        </div>
+      )}
     </div>
   );
 }

@@ -10,8 +10,8 @@ import { useInterview } from "./use-interview";
 import { useKeyStatuses } from "./use-key-statuses";
 
 /** Practice: set up an interview, answer its questions, read the feedback. */
-export default function PracticePage({ visible }: { visible: boolean }) {
-  const session = useInterview();
+export default function PracticePage({ visible, uid }: { visible: boolean; uid: string }) {
+  const session = useInterview(uid);
   const { interview, feedback, running, error } = session;
   const keys = useKeyStatuses(visible);
   // Back from an interview, the setup heading takes the focus; on arrival the page heading has it.

@@ -1,4 +1,4 @@
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import {
   generateFeedback,
   generateQuestions,
@@ -8,6 +8,7 @@ import {
   type Progress,
 } from "../../lib/callables";
 import { describeError, type ErrorDescription } from "../../lib/error-messages";
+import { loadInProgress, onPractiseAgain, saveInProgress } from "./in-progress";
 import { limits } from "./limits";
 
 /** An interview's questions together with the setup that produced them (feedback needs the job title). */
@@ -27,17 +28,36 @@ function withProgress(progress: Progress[], note: Progress): Progress[] {
 }
 
 /**
- * One practice session: setup → questions → answers → feedback. Everything stays in memory only;
- * starting over keeps the setup so the user can adjust it.
+ * One practice session: setup → questions → answers → feedback. The server keeps each practice in the
+ * user's history (its `practiceId`); until the answers are sent they are kept in this tab (in-progress.ts),
+ * so a reload resumes the practice. Starting over keeps the setup so the user can adjust it.
  */
-export function useInterview() {
-  const [setup, setSetup] = useState<GenerateQuestionsRequest>({ jobTitle: "", interviewType: "mixed", count: limits.questionCount.default });
-  const [interview, setInterview] = useState<Interview>();
-  const [answers, setAnswers] = useState<Record<string, string>>({});
+export function useInterview(uid: string) {
+  const [resumed] = useState(() => loadInProgress(uid));
+  const [setup, setSetup] = useState<GenerateQuestionsRequest>(
+    resumed?.interview.setup ?? { jobTitle: "", interviewType: "mixed", count: limits.questionCount.default },
+  );
+  const [interview, setInterview] = useState<Interview | undefined>(resumed?.interview);
+  const [answers, setAnswers] = useState<Record<string, string>>(resumed?.answers ?? {});
   const [feedback, setFeedback] = useState<GenerateFeedbackResult>();
   const [running, setRunning] = useState<Running>();
   const [error, setError] = useState<ErrorDescription>();
   const inFlight = useRef<AbortController>(undefined);
+
+  // Kept until sent: while there are questions and no feedback on them; gone with feedback or a new start.
+  useEffect(() => saveInProgress(uid, interview && !feedback ? { interview, answers } : undefined), [uid, interview, answers, feedback]);
+  useEffect(
+    () =>
+      onPractiseAgain((state) => {
+        inFlight.current?.abort();
+        setSetup(state.interview.setup);
+        setInterview(state.interview);
+        setAnswers(state.answers);
+        setFeedback(undefined);
+        setError(undefined);
+      }),
+    [],
+  );
 
   async function track<Result>(
     task: Running["task"],
@@ -81,6 +101,8 @@ export function useInterview() {
         {
           jobTitle: interview.setup.jobTitle,
           items,
+          // Each round of answers is an attempt of the practice in the user's history.
+          ...(interview.practiceId && { practiceId: interview.practiceId }),
           // The feedback runs on the key that wrote the questions (the shared key is the server's choice).
           ...(interview.keySource === "user" && { provider: interview.provider }),
         },
@@ -88,7 +110,11 @@ export function useInterview() {
         signal,
       ),
     );
-    if (result) setFeedback(result);
+    if (result) {
+      setFeedback(result);
+      // A practice begun by this feedback (its questions were not saved) is the one revisions add to.
+      if (result.practiceId && result.practiceId !== interview.practiceId) setInterview({ ...interview, practiceId: result.practiceId });
+    }
   };
 
   return {

@@ -2,6 +2,7 @@ import { useState } from "react";
 import { providerInfo, providers } from "../../../../functions/src/providers";
 import { ErrorNotice } from "../../ui/error-notice";
 import { Page } from "../../ui/page";
+import { HistoryRetentionForm } from "./history-retention-form";
 import { PreferredProviderForm } from "./preferred-provider-form";
 import { ProviderKeyCard } from "./provider-key-card";
 import { RemoveAllKeysButton } from "./remove-all-keys-button";
@@ -64,6 +65,10 @@ export default function SettingsPage() {
           startOpen={!!statuses && keyCount === 0 && index === 0}
         />
       ))}
+      <section className="card stack" aria-labelledby="history-retention-heading">
+        <h2 id="history-retention-heading">Practice history</h2>
+        <HistoryRetentionForm />
+      </section>
       {keyCount > 0 && (
         <section className="card stack" aria-labelledby="remove-all-heading">
           <h2 id="remove-all-heading">Remove all keys</h2>

@@ -1,0 +1,79 @@
+import { useEffect, useState, type FormEvent } from "react";
+import { historyRetention, type HistoryRetentionDays } from "../../lib/callables";
+import { describeError, type ErrorDescription } from "../../lib/error-messages";
+import { ErrorNotice } from "../../ui/error-notice";
+
+const choices: Array<{ value: HistoryRetentionDays; label: string }> = [
+  { value: 30, label: "30 days" },
+  { value: 90, label: "90 days" },
+  { value: 365, label: "1 year" },
+  { value: null, label: "Without limit" },
+];
+
+const describe = (days: HistoryRetentionDays) =>
+  days === null ? "Your practices are kept until you delete them." : `Each practice is deleted ${days} days after you last practised it.`;
+
+/**
+ * How long practice history is kept (the server sets each practice's expiry; Firestore's TTL deletes it).
+ * Saved with a button, as the other radio groups in Settings are.
+ */
+export function HistoryRetentionForm() {
+  const [saved, setSaved] = useState<HistoryRetentionDays>();
+  const [choice, setChoice] = useState<HistoryRetentionDays>(365);
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<ErrorDescription>();
+  const [confirmation, setConfirmation] = useState("");
+
+  useEffect(() => {
+    historyRetention().then(
+      (days) => {
+        setSaved(days);
+        setChoice(days);
+      },
+      (failure: unknown) => setError(describeError(failure, "history")),
+    );
+  }, []);
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (saving) return;
+    setSaving(true);
+    setError(undefined);
+    setConfirmation("");
+    try {
+      const days = await historyRetention(choice);
+      setSaved(days);
+      setConfirmation(`Saved. ${describe(days)}`);
+    } catch (failure) {
+      setError(describeError(failure, "history"));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <form className="stack" noValidate onSubmit={(event) => void submit(event)} aria-busy={saving || saved === undefined}>
+      <fieldset className="choice-group">
+        <legend>Keep my practice history for</legend>
+        <div className="choices choices-fit">
+          {choices.map(({ value, label }) => (
+            <label key={String(value)} className="choice">
+              <input type="radio" name="history-retention" checked={choice === value} onChange={() => setChoice(value)} />
+              <span className="choice-label">{label}</span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      {saved !== undefined && <p className="field-hint">{describe(saved)}</p>}
+      <ErrorNotice error={error} />
+      <div className="actions">
+        <button type="submit" className="button button-secondary" aria-disabled={saving || saved === undefined || undefined}>
+          {saving ? "Saving…" : "Save"}
+        </button>
+      </div>
+      <p className="confirmation" role="status">
+        {confirmation}
+      </p>
+    </form>
+  );
+}
