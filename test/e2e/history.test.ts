@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import type { Page } from "playwright-core";
+import { startEmulatorWorkers } from "../support/emulator-workers";
 import { fakeGeminiKey } from "../support/keys";
 import { browserSessions, cspViolations, generateQuestions, pageAndStorageContents, saveKey, screenshot, signUp } from "./browser";
 
@@ -8,6 +9,11 @@ import { browserSessions, cspViolations, generateQuestions, pageAndStorageConten
 describe("web app: practice history (browser)", function () {
   this.timeout(120_000);
   const openSession = browserSessions();
+  // What these pages call, started one at a time before the browser calls several at once.
+  before(async function () {
+    this.timeout(300_000);
+    await startEmulatorWorkers(["apiKeyStatus", "apiKeyActivity", "setHistoryRetention", "setApiKey", "generateQuestions", "generateFeedback"]);
+  });
 
   const openHistory = async (page: Page) => {
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "History" }).click();

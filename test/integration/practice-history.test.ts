@@ -9,6 +9,7 @@ import { adminDb } from "../support/admin";
 import { callInProcess, generateRequestsFor, useParams } from "../support/ai";
 import { assertCallFails, disposeClients, signUpNewUser } from "../support/firebase-client";
 import { geminiStandIn } from "../support/hooks";
+import { startEmulatorWorkers } from "../support/emulator-workers";
 import { fakeGeminiKey } from "../support/keys";
 import { waitUntil } from "../support/wait";
 import type { Timestamp } from "firebase-admin/firestore";
@@ -38,6 +39,10 @@ describe("practice history", function () {
   this.timeout(120_000);
   afterEach(() => geminiStandIn().reset());
   after(disposeClients);
+  before(async function () {
+    this.timeout(300_000);
+    await startEmulatorWorkers(["setApiKey", "generateQuestions", "generateFeedback", "setHistoryRetention"]);
+  });
 
   it("generateQuestions saves a practice, not finished yet, and generateFeedback adds each attempt to it", async () => {
     const user = await userWithKey();

@@ -1,4 +1,5 @@
 import { questionsRequest, userWithKey, type AiCaller } from "./ai";
+import { signUpNewUser } from "./firebase-client";
 import { geminiStandIn } from "./hooks";
 
 /** The AI callables, whose first call in a worker loads the AI stack. */
@@ -45,5 +46,25 @@ export async function warmEmulatorWorkers(callables: readonly AiCallable[], coun
     }
     await Promise.all(calls);
     if (failure) throw failure.error;
+  }
+}
+
+/**
+ * Starts a worker of each named callable, one after another, so that a page or test that then calls
+ * several at once (Settings opens with five) does not make the emulator cold-start them all together
+ * on a loaded machine. Each gets a harmless request from a fresh user; its answer does not matter (a
+ * refusal also loads the worker), only that one came. A call the emulator could not start is tried again.
+ */
+export async function startEmulatorWorkers(names: readonly string[]): Promise<void> {
+  const user = await signUpNewUser();
+  for (const name of names) {
+    for (let attempt = 1; ; attempt++) {
+      const error = await user.call(name, {}).then(
+        () => undefined,
+        (failure: unknown) => failure as { code?: string },
+      );
+      // `internal` or a deadline: the emulator failed to load the worker in time. Any other answer came from our code.
+      if (!error || !["functions/internal", "functions/deadline-exceeded"].includes(error.code ?? "") || attempt === 3) break;
+    }
   }
 }

@@ -94,7 +94,7 @@ describe("callable protocol guard", () => {
     assert.deepEqual(Object.keys(guarded), Object.keys(callable));
   });
 
-  it("leaves the deploy manifest of the built functions as firebase-tools reads it: nine callables, two scheduled jobs, one Auth trigger", function () {
+  it("leaves the deploy manifest of the built functions as firebase-tools reads it: ten callables, two scheduled jobs, one Auth trigger", function () {
     this.timeout(30_000);
     const dir = mkdtempSync(join(tmpdir(), "interview-ai-manifest-"));
     try {
