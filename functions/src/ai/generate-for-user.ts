@@ -56,6 +56,11 @@ export interface AiCaller {
    * callable starts the check beside the key read, and nothing is spent before it has resolved.
    */
   accountActive?: Promise<void>;
+  /**
+   * Resolves once the call's per-minute limit let it through (rejects with its refusal): the key's record
+   * is read beside it, the key decrypted only after it (caller-key.ts).
+   */
+  admitted?: Promise<unknown>;
 }
 
 /**
@@ -131,7 +136,7 @@ export async function generateFeedbackForUser(
 }
 
 async function runOnCallerKey<Result>(
-  { uid, account, progress, signal, accountActive }: AiCaller,
+  { uid, account, progress, signal, accountActive, admitted }: AiCaller,
   requested: Provider | undefined,
   flow: string,
   givenDeps: GenerationDeps | undefined,
@@ -140,7 +145,7 @@ async function runOnCallerKey<Result>(
   // Telemetry, and with it the key policy in front of Genkit's log sink, is in place before any flow runs.
   await telemetryReady;
   const { vault, defaultKey, ownKey, sharedKey, upstream, call } = givenDeps ?? deployedGenerationDeps();
-  const callerKey = await resolveCallerKey({ uid, account, accountActive }, requested, vault, defaultKey, ownKey);
+  const callerKey = await resolveCallerKey({ uid, account, accountActive, admitted }, requested, vault, defaultKey, ownKey);
   // The account check ran beside the key read; nothing is sent to a provider before it has passed.
   await accountActive;
   const { provider, keySource } = callerKey;
