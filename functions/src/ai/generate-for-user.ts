@@ -21,8 +21,6 @@ import { sharedKeyGuard, type SharedKeyGuard } from "../shared-key-budget";
 import { defaultVault, type ApiKeyVault } from "../vault/api-key-vault";
 import { resolveCallerKey, type CallerAccount, type CallerKey, type DefaultKeyPolicy, type OwnKeyPolicy } from "./caller-key";
 import { sharedKeyIdentity } from "./shared-key-identity";
-import { answerFeedbackFlow } from "./flows/answer-feedback";
-import { interviewQuestionsFlow } from "./flows/interview-questions";
 import { MalformedAnswerError } from "./flows/structured-answer";
 import type {
   GenerateFeedbackInput,
@@ -113,11 +111,19 @@ export function deployedGenerationDeps(): GenerationDeps {
   };
 }
 
+/**
+ * Each flow is defined (registered with Genkit, its schemas attached) on its first call: an instance
+ * serves one callable, so it defines only that callable's flow.
+ */
+let questionsFlow: Promise<typeof import("./flows/interview-questions.js")> | undefined;
+let feedbackFlow: Promise<typeof import("./flows/answer-feedback.js")> | undefined;
+
 export async function generateQuestionsForUser(
   caller: AiCaller,
   { provider, ...input }: GenerateQuestionsInput,
   deps?: GenerationDeps,
 ): Promise<GenerateQuestionsResult> {
+  const { interviewQuestionsFlow } = await (questionsFlow ??= import("./flows/interview-questions.js"));
   const { result, paidBy } = await runOnCallerKey(caller, provider, "interviewQuestions", deps, (context) =>
     interviewQuestionsFlow.run(input, { context, onChunk: caller.progress }),
   );
@@ -129,6 +135,7 @@ export async function generateFeedbackForUser(
   { provider, ...input }: GenerateFeedbackInput,
   deps?: GenerationDeps,
 ): Promise<GenerateFeedbackResult> {
+  const { answerFeedbackFlow } = await (feedbackFlow ??= import("./flows/answer-feedback.js"));
   const { result, paidBy } = await runOnCallerKey(caller, provider, "answerFeedback", deps, (context) =>
     answerFeedbackFlow.run(input, { context, onChunk: caller.progress }),
   );
