@@ -12,7 +12,16 @@ const functionsDir = join(repoRoot, "functions");
 const lib = join(functionsDir, "lib");
 
 /** Packages only some paths need; the report says which of them a load pulled in. */
-const heavyPackages = ["genkit", "@genkit-ai", "@google-cloud/kms"];
+const heavyPackages = ["genkit", "@genkit-ai/google-genai", "@google-cloud/kms", "openai", "@anthropic-ai/sdk"];
+
+/** What an AI instance loads by its first call, as the callable loads it: the AI services, the one flow, the paying provider's adapter, the KMS client. */
+const aiFirstCall = (adapter: string[]) => [
+  join(lib, "index.js"),
+  join(lib, "ai", "generate-for-user.js"),
+  join(lib, "ai", "flows", "interview-questions.js"),
+  ...adapter.map((path) => join(lib, "provider-apis", path)),
+  "@google-cloud/kms",
+];
 
 /** What each measured load requires, and the FUNCTION_TARGET its instance has (index.ts loads only that function). */
 export const coldLoadSubjects = {
@@ -20,8 +29,10 @@ export const coldLoadSubjects = {
   floor: { modules: ["firebase-functions", "firebase-admin/firestore"], target: undefined },
   /** An instance serving apiKeyStatus (removeApiKey's loads the same): the entry point, nothing more. */
   keyManagement: { modules: [join(lib, "index.js")], target: "apiKeyStatus" },
-  /** An AI instance: the entry point, then on its first call the AI stack and the KMS client. */
-  aiPath: { modules: [join(lib, "index.js"), join(lib, "ai", "generate-for-user.js"), "@google-cloud/kms"], target: "generateQuestions" },
+  /** An AI instance whose first call is on a Gemini key: the entry point, the AI stack, the googleAI plugin, the KMS client. */
+  aiPath: { modules: aiFirstCall(["gemini/generate.js", "gemini/plugin.js"]), target: "generateQuestions" },
+  /** The same on an OpenAI key: the OpenAI SDK in place of the googleAI plugin. */
+  aiPathOpenAi: { modules: aiFirstCall(["openai/generate.js"]), target: "generateQuestions" },
   /** Every function, as deploy discovery and the tests load them (no target). */
   allFunctions: { modules: [join(lib, "index.js")], target: undefined },
 } as const satisfies Record<string, { modules: readonly string[]; target: string | undefined }>;
@@ -72,6 +83,51 @@ export function coldLoads<Name extends keyof typeof coldLoadSubjects>(names: rea
   for (let round = 0; round < rounds; round += 1) {
     const order = round % 2 === 0 ? names : [...names].reverse();
     for (const name of order) samples[name].push(coldLoad(coldLoadSubjects[name]));
+  }
+  return samples;
+}
+
+/**
+ * What an AI instance's load is made of: one fresh process loads the parts one after another, each timed
+ * (CPU) on its own, so that each line is what that part adds to what came before it (a dependency shared
+ * by two parts counts for the first). The order is the order of what depends on what.
+ */
+export const coldLoadParts = [
+  { label: "SDK floor: firebase-functions, firebase-admin/firestore", modules: ["firebase-functions", "firebase-admin/firestore"] },
+  { label: "entry point, generateQuestions only (lib/index.js)", modules: [join(lib, "index.js")] },
+  { label: "OpenTelemetry Node SDK (genkit's entry loads it at import: sdk-node + 4 trace exporters)", modules: ["@opentelemetry/sdk-node"] },
+  { label: "Genkit core (genkit: @genkit-ai/core, @genkit-ai/ai, dotprompt, ajv, zod-to-json-schema)", modules: ["genkit"] },
+  { label: "our AI stack: the ai instance, user-key model, schemas, orchestration", modules: [join(lib, "ai", "generate-for-user.js")] },
+  { label: "one flow (interviewQuestions), defined on its first call", modules: [join(lib, "ai", "flows", "interview-questions.js")] },
+  { label: "Gemini: googleAI plugin (@genkit-ai/google-genai) + adapter", modules: [join(lib, "provider-apis", "gemini", "plugin.js"), join(lib, "provider-apis", "gemini", "generate.js")] },
+  { label: "OpenAI: openai SDK + adapter", modules: [join(lib, "provider-apis", "openai", "generate.js")] },
+  { label: "Anthropic: @anthropic-ai/sdk + adapter", modules: [join(lib, "provider-apis", "anthropic", "generate.js")] },
+  { label: "KMS client (@google-cloud/kms), on the first decrypt", modules: ["@google-cloud/kms"] },
+] as const;
+
+const profileProbe = `
+  const parts = JSON.parse(process.argv[1]);
+  const cpuMs = [];
+  for (const part of parts) {
+    const cpuStart = process.cpuUsage();
+    for (const m of part) require(m);
+    const cpu = process.cpuUsage(cpuStart);
+    cpuMs.push((cpu.user + cpu.system) / 1000);
+  }
+  console.log(JSON.stringify(cpuMs));
+`;
+
+/** CPU ms each of `coldLoadParts` adds, one list per round, each round a fresh process (FUNCTION_TARGET=generateQuestions). */
+export function coldLoadProfile(rounds: number): number[][] {
+  const env: NodeJS.ProcessEnv = { ...process.env, FUNCTION_TARGET: "generateQuestions" };
+  delete env.GEMINI_API_BASE_URL;
+  delete env.KMS_EMULATOR_HOST;
+  const samples: number[][] = [];
+  for (let round = 0; round < rounds; round += 1) {
+    const args = ["-e", profileProbe, JSON.stringify(coldLoadParts.map((part) => part.modules))];
+    const result = spawnSync(process.execPath, args, { cwd: functionsDir, encoding: "utf8", env });
+    if (result.status !== 0) throw new Error(`Cold-load profile failed: ${result.stderr}`);
+    samples.push(JSON.parse(result.stdout.trim().split("\n").pop()!) as number[]);
   }
   return samples;
 }

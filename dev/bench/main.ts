@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { startGeminiStandIn } from "../gemini-stand-in/server";
 import { startLocalKms } from "../local-kms/server";
 import { hostPort, loadStackConfig, repoRoot } from "../stack-config";
-import { coldLoads } from "./cold-load";
+import { coldLoadParts, coldLoadProfile, coldLoads } from "./cold-load";
 import { installFirestoreOpCounter, type FirestoreOps } from "./firestore-ops";
 import { loadFunctions, measureKeyPath } from "./key-path";
 import { distribution, type Distribution } from "./stats";
@@ -110,7 +110,8 @@ async function main() {
   say("bench: web first visit (production build, Chromium, signed out) …");
   const web = await measureFirstVisit();
   say("bench: cold loads in fresh processes …");
-  const cold = coldLoads(["floor", "keyManagement", "aiPath", "allFunctions"], sizes.coldLoadRounds);
+  const cold = coldLoads(["floor", "keyManagement", "aiPath", "aiPathOpenAi", "allFunctions"], sizes.coldLoadRounds);
+  const coldProfile = coldLoadProfile(sizes.coldLoadRounds);
 
   // On free ports, in memory: the bench needs neither the fixed ports nor keys that outlive its run.
   const kms = await startLocalKms({ host: config.kms.host, port: 0 });
@@ -144,10 +145,20 @@ async function main() {
     kmsCold.decryptsFirst <= 1 && kmsCold.decryptsAfterTtl <= 1,
   );
   // 3
-  timingRow("3", "AI call before Gemini: handler entry → first byte at Gemini", keyPath.preUpstream.subject, keyPath.preUpstream.floor, "point read", 1.5);
+  // The honest floor of an exact limit is the one commit that counts the call: the path is measured against it.
+  timingRow("3", "AI call before Gemini: handler entry → first byte at Gemini", keyPath.preUpstream.subject, keyPath.countersCommit.subject, "counting commit", 1.3);
   row(
     "3",
-    "  of which: the commit counting the call (minute + day); the key is read after it (§9)",
+    "  the same, against a point read (as measured before)",
+    pair(keyPath.preUpstream.subject),
+    `point read ${pair(keyPath.preUpstream.floor)}`,
+    times(ratio(keyPath.preUpstream.subject.median, keyPath.preUpstream.floor.median)),
+    "reported",
+    undefined,
+  );
+  row(
+    "3",
+    "  of which: the commit counting the call (minute + day); key record read beside it, decrypted after",
     pair(keyPath.countersCommit.subject),
     `point read ${pair(keyPath.countersCommit.floor)}`,
     times(ratio(keyPath.countersCommit.subject.median, keyPath.countersCommit.floor.median)),
@@ -204,15 +215,34 @@ async function main() {
     "≤ 1.1×",
     keyRatio <= 1.1 && heavyInEntry.length === 0,
   );
+  const aiRatio = pairedRatio("aiPath", "cpuMs");
   row(
     "5",
-    "cold load, AI instance (+ Genkit, Gemini plugin, flows, KMS client): CPU (wall)",
+    "cold load, AI instance by its first call on a Gemini key (+ Genkit, googleAI plugin, one flow, KMS client): CPU (wall)",
     `${pair(aiCpu)} (${ms(aiWall.median)} ms)`,
     `SDK floor ${pair(floorCpu)} (${ms(floorWall.median)} ms)`,
-    `${times(pairedRatio("aiPath", "cpuMs"))} paired; +${ms(aiCpu.median - keyCpu.median)} ms over key mgmt`,
-    "reported",
-    undefined,
+    `${times(aiRatio)} paired; +${ms(aiCpu.median - keyCpu.median)} ms over key mgmt`,
+    "≤ 1.5×",
+    aiRatio <= 1.5,
   );
+  const aiOpenAiCpu = coldOf("aiPathOpenAi", "cpuMs");
+  const aiOpenAiRatio = pairedRatio("aiPathOpenAi", "cpuMs");
+  row(
+    "5",
+    "cold load, AI instance by its first call on an OpenAI key (openai SDK, no googleAI plugin): CPU",
+    pair(aiOpenAiCpu),
+    `SDK floor ${pair(floorCpu)}`,
+    `${times(aiOpenAiRatio)} paired`,
+    "≤ 1.5×",
+    aiOpenAiRatio <= 1.5,
+  );
+  // What the AI instance's load is made of, part by part (each part what it adds to those before it).
+  const profileFloor = distribution(coldProfile.map((round) => round[0])).median;
+  coldLoadParts.forEach((part, index) => {
+    if (index === 0) return;
+    const partMs = distribution(coldProfile.map((round) => round[index])).median;
+    row("5", `  part: ${part.label}`, `${ms(partMs)} ms CPU`, `SDK floor ${ms(profileFloor)} ms`, `${times(partMs / profileFloor)}`, "reported", undefined);
+  });
   const allCpu = coldOf("allFunctions", "cpuMs");
   row(
     "5",

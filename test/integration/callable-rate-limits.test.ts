@@ -122,7 +122,7 @@ describe("the AI callables' per-minute limit, before the key (Functions emulator
   this.timeout(90_000);
   after(disposeClients);
 
-  it("refuses a call over the per-minute limit without reading or decrypting the caller's key: no KMS request", async () => {
+  it("refuses a call over the per-minute limit without decrypting the caller's key: no KMS request", async () => {
     // A key saved but never used: no instance holds its data key, so using it would cost a KMS Decrypt.
     const user = await userWithKey();
     for (let round = 0; round < 3; round++) {

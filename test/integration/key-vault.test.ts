@@ -5,6 +5,7 @@ import { loadStackConfig } from "../../dev/stack-config";
 import { createApiKeyVault } from "../../functions/src/vault/api-key-vault";
 import { createKmsClient, kmsKeyWrapper } from "../../functions/src/vault/kms-key-wrapper";
 import { cachingUnwrap } from "../../functions/src/vault/data-key-cache";
+import { AppError, rateLimited } from "../../functions/src/errors";
 import { adminDb } from "../support/admin";
 import type { ApiKeyStatus } from "../../functions/src/contract";
 import { assertCallError, assertCallFails, disposeClients, keyStatusOf as statusOf, signedOutCaller, signUpNewUser, type Caller } from "../support/firebase-client";
@@ -305,6 +306,33 @@ describe("key vault callables", function () {
 
       await user.call("removeApiKey", {});
       assert.equal(await vault.readApiKey(user.uid, "googleai"), null);
+    });
+
+    it("behind a gate (the AI call's per-minute limit), reads the record but decrypts only once the gate opens, and not at all when it refuses", async () => {
+      const user = await signUpNewUser();
+      const apiKey = fakeGeminiKey();
+      await setKey(user, { apiKey });
+      // A fresh instance's vault: its first decryption of this key is a KMS request.
+      const vault = vaultAsFunctionsRunIt();
+      const decrypts = localKms().callCount("Decrypt");
+
+      const refusal = Promise.reject(rateLimited(42));
+      refusal.catch(() => undefined); // observed by the read, after its Firestore round trip (as countedAhead does)
+      const refused = vault.readApiKey(user.uid, "googleai", { decryptAfter: refusal });
+      await assert.rejects(refused, (error) => error instanceof AppError && error.reason === "RATE_LIMITED");
+      assert.equal(localKms().callCount("Decrypt"), decrypts, "a refused read made a KMS request");
+
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      let settled = false;
+      const read = vault.readApiKey(user.uid, "googleai", { decryptAfter: gate }).finally(() => (settled = true));
+      // The record's read is done well before this answers; the key still waits for the gate.
+      await adminDb().doc(`apiKeys/${user.uid}`).get();
+      assert.equal(settled, false);
+      assert.equal(localKms().callCount("Decrypt"), decrypts, "decrypted before the gate opened");
+      open();
+      assert.equal((await read)?.apiKey, apiKey);
+      assert.equal(localKms().callCount("Decrypt"), decrypts + 1);
     });
 
     it("applies a call's status updates only to the key that call used, not to a replacement", async () => {

@@ -145,6 +145,42 @@ describe("resolveCallerKey", () => {
     assert.deepEqual(vault.reads, ["openai"]);
   });
 
+  it("reads the key record while the per-minute limit is still deciding, hands the vault that decision as the gate of its decryption, and counts nothing for a refused call", async () => {
+    for (const requested of ["googleai", undefined] as const) {
+      const gates: Array<Promise<unknown> | undefined> = [];
+      const vault = {
+        readApiKey: async (_uid: string, _provider: Provider, gate?: { decryptAfter?: Promise<unknown> }) => {
+          gates.push(gate?.decryptAfter);
+          await gate?.decryptAfter;
+          return { apiKey: fakeGeminiKey(), keyId: "key-1" };
+        },
+        readPreferredApiKey: async (_uid: string, gate?: { decryptAfter?: Promise<unknown> }) => {
+          gates.push(gate?.decryptAfter);
+          await gate?.decryptAfter;
+          return { apiKey: fakeGeminiKey(), keyId: "key-1", provider: "googleai" as const };
+        },
+      };
+      let refuse!: (error: unknown) => void;
+      const admitted = new Promise((_resolve, reject) => (refuse = reject));
+      let counted = false;
+      const resolving = resolve({ ...alice, admitted }, vault, policy(), { countCall: async () => void (counted = true) }, requested).catch((e: unknown) => e);
+      await Promise.resolve();
+      assert.equal(gates.length, 1, "the key record is read before the limit has decided");
+      assert.equal(gates[0], admitted);
+      refuse(rateLimited(30));
+      assert.equal(reasonOf(await resolving), "RATE_LIMITED");
+      assert.equal(counted, false);
+    }
+  });
+
+  it("with no key of one's own, waits for the per-minute limit before anything on the shared key", async () => {
+    let touched = false;
+    const generous = policy({ allowed: true, readKey: () => fakeGeminiKey(), consumeAllowance: async () => void (touched = true), project: { ensureClosed: async () => void (touched = true), consumeBudget: async () => void (touched = true) } });
+    const error = await resolve({ ...alice, admitted: Promise.reject(rateLimited(30)) }, vaultWith(null), generous).catch((e: unknown) => e);
+    assert.equal(reasonOf(error), "RATE_LIMITED");
+    assert.equal(touched, false);
+  });
+
   it("never falls back on the shared (Gemini) key for a call that named another provider: KEY_MISSING naming that provider", async () => {
     let allowanceUsed = false;
     const generous = policy({ allowed: true, readKey: () => fakeGeminiKey(), consumeAllowance: async () => void (allowanceUsed = true) });

@@ -63,6 +63,9 @@ export interface DefaultKeyPolicy {
  *
  * `accountActive` (the check that the account was not deleted, disabled or signed out since its token,
  * started by the callable beside the key read) is awaited before anything is counted on the shared key.
+ * `admitted` (the call's per-minute limit, counted by the callable beside this read) gates everything
+ * after the key record's read: the key is decrypted only once it has resolved, so a refused call costs
+ * one document read and no KMS request.
  *
  * Which provider: the one the call names; else the user's preferred provider if its key is usable, else
  * the first usable key in the registry's order (vault.readPreferredApiKey). A stored key that can never be
@@ -70,14 +73,19 @@ export interface DefaultKeyPolicy {
  * failures as KEY_STORE_UNAVAILABLE; no key at all (or an expired one) as KEY_MISSING.
  */
 export async function resolveCallerKey(
-  caller: { uid: string; account: CallerAccount; accountActive?: Promise<void> },
+  caller: { uid: string; account: CallerAccount; accountActive?: Promise<void>; admitted?: Promise<unknown> },
   requested: Provider | undefined,
   vault: Pick<ApiKeyVault, "readApiKey" | "readPreferredApiKey">,
   defaultKey: DefaultKeyPolicy,
   ownKey: OwnKeyPolicy,
 ): Promise<CallerKey> {
   const { uid } = caller;
-  const stored = requested ? await vault.readApiKey(uid, requested).then((key) => key && { ...key, provider: requested }) : await vault.readPreferredApiKey(uid);
+  const gate = { decryptAfter: caller.admitted };
+  const stored = requested
+    ? await vault.readApiKey(uid, requested, gate).then((key) => key && { ...key, provider: requested })
+    : await vault.readPreferredApiKey(uid, gate);
+  // Nothing below happens for a call its limit refused (the vault already waited when it found a key).
+  await caller.admitted;
   if (stored) {
     await ownKey.countCall(uid, stored.provider, stored.dailyLimit);
     return { apiKey: stored.apiKey, keyId: stored.keyId, provider: stored.provider, keySource: "user" };

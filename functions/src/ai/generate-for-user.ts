@@ -35,8 +35,6 @@ import type { ProducedBy } from "../practices/schemas";
 import { defaultVault, type ApiKeyVault } from "../vault/api-key-vault";
 import { resolveCallerKey, type CallerAccount, type CallerKey, type DefaultKeyPolicy, type OwnKeyPolicy } from "./caller-key";
 import { sharedKeyIdentity } from "./shared-key-identity";
-import { answerFeedbackFlow } from "./flows/answer-feedback";
-import { interviewQuestionsFlow } from "./flows/interview-questions";
 import { MalformedAnswerError } from "./flows/structured-answer";
 import type {
   GenerateFeedbackInput,
@@ -70,6 +68,11 @@ export interface AiCaller {
    * callable starts the check beside the key read, and nothing is spent before it has resolved.
    */
   accountActive?: Promise<void>;
+  /**
+   * Resolves once the call's per-minute limit let it through (rejects with its refusal): the key's record
+   * is read beside it, the key decrypted only after it (caller-key.ts).
+   */
+  admitted?: Promise<unknown>;
 }
 
 /**
@@ -138,11 +141,19 @@ export function deployedGenerationDeps(): GenerationDeps {
   };
 }
 
+/**
+ * Each flow is defined (registered with Genkit, its schemas attached) on its first call: an instance
+ * serves one callable, so it defines only that callable's flow.
+ */
+let questionsFlow: Promise<typeof import("./flows/interview-questions.js")> | undefined;
+let feedbackFlow: Promise<typeof import("./flows/answer-feedback.js")> | undefined;
+
 export async function generateQuestionsForUser(
   caller: AiCaller,
   { provider, ...input }: GenerateQuestionsInput,
   deps?: GenerationDeps,
 ): Promise<GenerateQuestionsResult> {
+  const { interviewQuestionsFlow } = await (questionsFlow ??= import("./flows/interview-questions.js"));
   const { result, paidBy, practiceId } = await runOnCallerKey(
     caller,
     provider,
@@ -159,6 +170,7 @@ export async function generateFeedbackForUser(
   { provider, practiceId: named, ...input }: GenerateFeedbackInput,
   deps?: GenerationDeps,
 ): Promise<GenerateFeedbackResult> {
+  const { answerFeedbackFlow } = await (feedbackFlow ??= import("./flows/answer-feedback.js"));
   const { result, paidBy, practiceId } = await runOnCallerKey(
     caller,
     provider,
@@ -180,7 +192,7 @@ interface PracticeSave<Result> {
 }
 
 async function runOnCallerKey<Result>(
-  { uid, account, progress, signal, accountActive }: AiCaller,
+  { uid, account, progress, signal, accountActive, admitted }: AiCaller,
   requested: Provider | undefined,
   flow: string,
   givenDeps: GenerationDeps | undefined,
@@ -191,7 +203,7 @@ async function runOnCallerKey<Result>(
   await telemetryReady;
   const { vault, defaultKey, ownKey, sharedKey, upstream, call, keyCredit, practices } = givenDeps ?? deployedGenerationDeps();
   const draft = practices?.begin(uid, practice.practiceId);
-  const [callerKey] = await Promise.all([resolveCallerKey({ uid, account, accountActive }, requested, vault, defaultKey, ownKey), draft?.ready]);
+  const [callerKey] = await Promise.all([resolveCallerKey({ uid, account, accountActive, admitted }, requested, vault, defaultKey, ownKey), draft?.ready]);
   // The account check ran beside the key read; nothing is sent to a provider before it has passed.
   await accountActive;
   const { provider, keySource } = callerKey;

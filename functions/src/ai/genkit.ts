@@ -1,6 +1,6 @@
-import { googleAI } from "@genkit-ai/google-genai";
 import { logger as functionsLogger } from "firebase-functions";
 import { genkit } from "genkit";
+import { genkitPluginV2, type GenkitPluginV2 } from "genkit/plugin";
 import { enableTelemetry } from "genkit/tracing";
 import { geminiApiBaseUrl, genkitMonitoringEnabled } from "../config";
 import { describeError } from "../logs";
@@ -12,7 +12,7 @@ import { redactKeys } from "../redaction/key-redaction";
  * callables, lazily, so key management never pays for Genkit.
  *
  * The googleAI plugin has no key of its own (`apiKey: false`): every call brings the caller's key,
- * applied by the user-key model at the last step (see user-key-model.ts).
+ * applied by the user-key model at the last step (see user-key-model.ts). It loads on the first Gemini call.
  */
 
 /** The same policy for the copy of each Genkit log line that goes to OpenTelemetry. */
@@ -70,6 +70,21 @@ export const telemetryReady: Promise<void> = (() => {
     : enableTelemetry({ logRecordProcessor: new UpstreamTextWithholdingLogProcessor() });
 })();
 
-export const ai = genkit({
-  plugins: [googleAI({ apiKey: false, baseUrl: geminiApiBaseUrl() })],
-});
+/**
+ * The googleAI plugin, loaded on the first lookup of a Gemini model: Genkit asks a plugin for an action
+ * only when one in its namespace ("googleai/…") is looked up, so an instance whose callers pay with
+ * OpenAI or Anthropic keys never loads @genkit-ai/google-genai.
+ */
+function googleAIOnFirstUse(): GenkitPluginV2 {
+  let loaded: Promise<GenkitPluginV2> | undefined;
+  const plugin = () => (loaded ??= import("../provider-apis/gemini/plugin.js").then(({ googleAIPlugin }) => googleAIPlugin(geminiApiBaseUrl())));
+  return genkitPluginV2({
+    name: "googleai",
+    init: async () => (await plugin()).init?.() ?? [],
+    resolve: async (actionType, name) => (await plugin()).resolve?.(actionType, name),
+    list: async () => (await plugin()).list?.() ?? [],
+  });
+}
+
+// No prompt folder: the flows build their prompts in code (Genkit would otherwise look for ./prompts at start).
+export const ai = genkit({ plugins: [googleAIOnFirstUse()], promptDir: null });

@@ -38,9 +38,22 @@ export const ModelQuestionSchema = z.object({
   rationale: z.string().max(1_000).optional(),
 });
 
+/**
+ * One schema object per size, made once: Genkit keeps a schema's JSON Schema and its compiled validator
+ * per schema object (WeakMaps in @genkit-ai/core's schema.js), so a fresh object on every call would be
+ * converted and compiled again on every call. Sizes are bounded by the input limits.
+ */
+function perSize<Schema>(make: (size: number) => Schema): (size: number) => Schema {
+  const made = new Map<number, Schema>();
+  return (size) => {
+    let schema = made.get(size);
+    if (!schema) made.set(size, (schema = make(size)));
+    return schema;
+  };
+}
+
 /** What the model must answer when asked for `count` questions: exactly that many. */
-export const questionsAnswerSchema = (count: number) =>
-  z.object({ questions: z.array(ModelQuestionSchema).min(count).max(count) });
+export const questionsAnswerSchema = perSize((count: number) => z.object({ questions: z.array(ModelQuestionSchema).min(count).max(count) }));
 
 export const QuestionSchema = ModelQuestionSchema.extend({ id: questionId });
 export type Question = z.infer<typeof QuestionSchema>;
@@ -78,12 +91,13 @@ const points = z.array(z.string().min(1).max(500)).max(5);
 export const ModelItemFeedbackSchema = z.object({ score, strengths: points, improvements: points });
 
 /** What the model must answer for `itemCount` answers: one feedback item each, in order. */
-export const feedbackAnswerSchema = (itemCount: number) =>
+export const feedbackAnswerSchema = perSize((itemCount: number) =>
   z.object({
     overallScore: score,
     summary: z.string().min(1).max(2_000),
     items: z.array(ModelItemFeedbackSchema).min(itemCount).max(itemCount),
-  });
+  }),
+);
 
 export const ItemFeedbackSchema = ModelItemFeedbackSchema.extend({ questionId: questionId.optional(), question: z.string().min(1).max(1_000) });
 

@@ -18,11 +18,12 @@ type AiServices = typeof import("../ai/generate-for-user.js");
  * management) and runs `generate`. 180 s leaves room for the call's three upstream attempts of at most 25 s each.
  *
  * What does not depend on each other runs at once: one commit counts the call in its minute and in the
- * own key's day while the AI stack loads and Firebase Auth is asked whether the caller's account still
- * may act (deleted, disabled or signed out everywhere since the token: SESSION_ENDED, account-status.ts).
- * The caller's key is read and decrypted only once the per-minute limit has let the call through, so a
- * refused call costs no key read and no KMS request; the account check, still running beside that read,
- * is awaited before anything is spent (generate-for-user.ts). The own key's daily limit (which the key's
+ * own key's day while the AI stack loads, Firebase Auth is asked whether the caller's account still may
+ * act (deleted, disabled or signed out everywhere since the token: SESSION_ENDED, platform/account-status.ts), and
+ * the caller's key record is read. The key is decrypted (the data-key cache, else a KMS request) only once
+ * the per-minute limit has let the call through (`admitted`, caller-key.ts), so a refused call costs one
+ * document read and no KMS request, and its refusal is its answer whatever else failed meanwhile; the
+ * account check is awaited before anything is spent (generate-for-user.ts). The own key's daily limit (which the key's
  * record holds) is decided on the count already made (limits/rate-limit.ts, countedAhead). The day counted
  * ahead is that of the provider the call names (the web app always names the key it said would pay),
  * else Gemini's; when the key that pays turns out to be another's, that day is counted when the key is
@@ -31,7 +32,7 @@ type AiServices = typeof import("../ai/generate-for-user.js");
  */
 export function aiCallable<Schema extends z.ZodType<{ provider?: Provider }>, Result>(
   schema: Schema,
-  generate: (ai: AiServices, call: UserCall<z.output<Schema>, Progress> & { accountActive: Promise<void> }) => Promise<Result>,
+  generate: (ai: AiServices, call: UserCall<z.output<Schema>, Progress> & { accountActive: Promise<void>; admitted: Promise<unknown> }) => Promise<Result>,
 ) {
   return userCallable<Schema, Result, Progress>(
     { secrets: [defaultGeminiApiKey, sharedKeyIdentitySecret], timeoutSeconds: 180, memory: "512MiB", consumeAppCheckToken: true, serviceAccount: keyReaderServiceAccount },
@@ -45,8 +46,7 @@ export function aiCallable<Schema extends z.ZodType<{ provider?: Provider }>, Re
       try {
         result = await countedAhead(perMinute, [likelyPayer], async (admitted) => {
           const ai = await import("../ai/generate-for-user.js");
-          await admitted;
-          return generate(ai, { ...call, accountActive });
+          return generate(ai, { ...call, accountActive, admitted });
         });
       } catch (error) {
         await accountActive;

@@ -2,23 +2,51 @@ import type { Provider } from "../providers";
 import type { CheckKey, GenerateOnce } from "./provider-api";
 
 /**
- * Each provider's adapter, loaded on first use: key management loads only the key checks (plain fetch),
- * and an AI instance loads only the SDK of the providers its callers use.
+ * Each provider's adapter, one row per provider, each half loaded on its first use: key management loads
+ * only the key checks (plain fetch), and an AI instance loads only the SDK (or Genkit plugin) of the
+ * providers its callers' keys belong to: a call on an OpenAI key loads neither the Gemini plugin nor the
+ * Anthropic SDK. A row names its two modules; a new provider is one more row.
  */
+interface ProviderApiRow {
+  checkKey: () => Promise<CheckKey>;
+  generate: () => Promise<GenerateOnce>;
+}
 
-const keyCheckers: Record<Provider, () => Promise<CheckKey>> = {
-  googleai: async () => (await import("./gemini/check-key.js")).checkGeminiKey,
-  openai: async () => (await import("./openai/check-key.js")).checkOpenAiKey,
-  anthropic: async () => (await import("./anthropic/check-key.js")).checkAnthropicKey,
-  openrouter: async () => (await import("./openrouter/check-key.js")).checkOpenRouterKey,
+const rows: Record<Provider, ProviderApiRow> = {
+  googleai: {
+    checkKey: async () => (await import("./gemini/check-key.js")).checkGeminiKey,
+    generate: async () => (await import("./gemini/generate.js")).generateGeminiOnce,
+  },
+  openai: {
+    checkKey: async () => (await import("./openai/check-key.js")).checkOpenAiKey,
+    generate: async () => (await import("./openai/generate.js")).generateOpenAiOnce,
+  },
+  anthropic: {
+    checkKey: async () => (await import("./anthropic/check-key.js")).checkAnthropicKey,
+    generate: async () => (await import("./anthropic/generate.js")).generateAnthropicOnce,
+  },
+  openrouter: {
+    checkKey: async () => (await import("./openrouter/check-key.js")).checkOpenRouterKey,
+    generate: async () => (await import("./openrouter/generate.js")).generateOpenRouterOnce,
+  },
 };
 
-const generators: Record<Provider, () => Promise<GenerateOnce>> = {
-  googleai: async () => (await import("./gemini/generate.js")).generateGeminiOnce,
-  openai: async () => (await import("./openai/generate.js")).generateOpenAiOnce,
-  anthropic: async () => (await import("./anthropic/generate.js")).generateAnthropicOnce,
-  openrouter: async () => (await import("./openrouter/generate.js")).generateOpenRouterOnce,
-};
+/** Loads on first use, then hands out the loaded function (no import, no await of a module per call). */
+function loadedOnce<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () =>
+    (loaded ??= load().catch((error: unknown) => {
+      loaded = undefined; // a failed load is tried again by the next call
+      throw error;
+    }));
+}
 
-export const keyCheckerFor = (provider: Provider): Promise<CheckKey> => keyCheckers[provider]();
-export const generatorFor = (provider: Provider): Promise<GenerateOnce> => generators[provider]();
+const keyCheckers = new Map<Provider, () => Promise<CheckKey>>();
+const generators = new Map<Provider, () => Promise<GenerateOnce>>();
+for (const [provider, row] of Object.entries(rows) as Array<[Provider, ProviderApiRow]>) {
+  keyCheckers.set(provider, loadedOnce(row.checkKey));
+  generators.set(provider, loadedOnce(row.generate));
+}
+
+export const keyCheckerFor = (provider: Provider): Promise<CheckKey> => keyCheckers.get(provider)!();
+export const generatorFor = (provider: Provider): Promise<GenerateOnce> => generators.get(provider)!();

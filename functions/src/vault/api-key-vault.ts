@@ -67,6 +67,16 @@ const stateForVerdict: Record<ProviderVerdict, KeyState> = {
   quota_exhausted: "quota_exhausted",
 };
 
+/**
+ * How a key read may wait for the call's limits: the record is read at once (a Firestore read, beside
+ * whatever else the call is waiting on), and nothing more happens — no decryption (KMS or the data-key
+ * cache), no write — until `decryptAfter` resolves. When it rejects, the read rejects with its error and
+ * has cost one document read.
+ */
+export interface KeyReadGate {
+  decryptAfter?: Promise<unknown>;
+}
+
 export interface ApiKeyVault {
   /**
    * Encrypts and stores `apiKey`, replacing any previous one atomically: on failure the old key stays.
@@ -101,15 +111,17 @@ export interface ApiKeyVault {
    * The caller's plaintext key, read fresh from Firestore on every call (so a removal takes effect at once).
    * An expired key is deleted and reads as none. A record that can never be decrypted again is marked
    * `unreadable` and fails KEY_UNREADABLE; an outage fails KEY_STORE_UNAVAILABLE and changes nothing.
+   * With `gate`, only the record is read before `gate.decryptAfter` resolves.
    */
-  readApiKey(uid: string, provider: Provider): Promise<StoredKey | null>;
+  readApiKey(uid: string, provider: Provider, gate?: KeyReadGate): Promise<StoredKey | null>;
   /**
    * The key an AI call runs on when it names no provider: the preferred provider's if it is usable, else
    * the first usable one in the registry's order; when the user has keys but none is usable, the first
    * of those (preferred first), so that its owner hears why it fails. Null when the user has no key. The
-   * user's records and settings are read side by side, and only the chosen key is decrypted.
+   * user's records and settings are read side by side, and only the chosen key is decrypted: with `gate`,
+   * once `gate.decryptAfter` resolves.
    */
-  readPreferredApiKey(uid: string): Promise<ProviderKey | null>;
+  readPreferredApiKey(uid: string, gate?: KeyReadGate): Promise<ProviderKey | null>;
   /**
    * Status updates after a call made with key `keyId`. They apply only while that key is still the
    * stored one: a call that fails after the user replaced the key must not mark the new key invalid.
@@ -406,9 +418,10 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, option
         });
       }),
 
-    readApiKey: (uid, provider) =>
+    readApiKey: (uid, provider, gate) =>
       guarded(uid, provider, "read", async () => {
         const snapshot = await apiKeyDoc(db, uid, provider).get();
+        await gate?.decryptAfter;
         if (!snapshot.exists) return null;
         const record = fromDocument(snapshot.data()!);
         rememberRead(lastReadKey(uid, provider, record.keyId), { updateTime: snapshot.updateTime!, state: record.state });
@@ -420,10 +433,11 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, option
         return openRecord(uid, provider, record);
       }),
 
-    readPreferredApiKey: (uid) =>
+    readPreferredApiKey: (uid, gate) =>
       guarded(uid, "all", "read_preferred", async () => {
         const root = userKeysDoc(db, uid);
         const [settings, snapshots] = await Promise.all([root.get(), root.collection("providers").get()]);
+        await gate?.decryptAfter;
         const at = now();
         const records = new Map<Provider, ApiKeyRecord>();
         const updateTimes = new Map<Provider, Timestamp>();

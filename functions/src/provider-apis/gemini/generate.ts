@@ -11,7 +11,7 @@ import { classifyGeminiFailure } from "./errors";
  * so that config is in no span). The plugin keeps Google's parsed error body, which is classified here.
  */
 export const generateGeminiOnce: GenerateOnce = async (request, call) => {
-  const gemini = (await ai.registry.lookupAction(`/model/googleai/${call.model}`)) as ModelAction | undefined;
+  const gemini = await geminiModel(call.model);
   if (!gemini) throw new UpstreamCallError({ kind: "unexpected" });
   // Only what today's models document: the output cap and the thinking level. No `temperature`, `topP` or
   // `topK`, whatever the request's config holds: the Gemini API deprecated them (changelog 2026-07-21) and
@@ -28,6 +28,16 @@ export const generateGeminiOnce: GenerateOnce = async (request, call) => {
     throw new UpstreamCallError(classifyPluginError(error));
   }
 };
+
+/** The plugin's model action per model id, looked up in Genkit's registry once (the first lookup loads the plugin). */
+const geminiModels = new Map<string, ModelAction>();
+async function geminiModel(model: string): Promise<ModelAction | undefined> {
+  const known = geminiModels.get(model);
+  if (known) return known;
+  const found = (await ai.registry.lookupAction(`/model/googleai/${model}`)) as ModelAction | undefined;
+  if (found) geminiModels.set(model, found);
+  return found;
+}
 
 /**
  * Gemini 3 models think by default, at their highest level, and the thinking is billed as output.

@@ -57,10 +57,22 @@ export function chatCompletionBody(request: GenerateRequest, call: Pick<Provider
   };
 }
 
+/**
+ * The strict form of each output schema, made once per schema object: Genkit hands the model the same
+ * JSON Schema object for every call with the same zod schema (it caches the conversion per schema).
+ */
+const strictForms = new WeakMap<object, ReturnType<typeof responseSchemaFor>>();
+function strictFormOf(schema: JsonSchema): ReturnType<typeof responseSchemaFor> {
+  if (typeof schema !== "object" || schema === null) return responseSchemaFor(schema);
+  let form = strictForms.get(schema);
+  if (!form) strictForms.set(schema, (form = responseSchemaFor(schema)));
+  return form;
+}
+
 function responseFormatFor(request: GenerateRequest): Pick<ChatCompletionCreateParamsNonStreaming, "response_format"> {
   const schema = request.output?.schema as JsonSchema | undefined;
   if (schema !== undefined) {
-    const { schema: responseSchema, strict } = responseSchemaFor(schema);
+    const { schema: responseSchema, strict } = strictFormOf(schema);
     return { response_format: { type: "json_schema", json_schema: { name: responseSchemaName, strict, schema: responseSchema } } };
   }
   return request.output?.format === "json" ? { response_format: { type: "json_object" } } : {};
