@@ -43,6 +43,8 @@ import {
   RequestLog,
   sendJson,
   startStandInServer,
+  type RecordedHttpRequest,
+  type StandInOptions,
   type StandInServer,
 } from "../stand-in-http/stand-in-http";
 import { affectsModelsList, behaviourFromKey, type KeyBehaviour, type Outcome } from "./key-behaviour";
@@ -54,33 +56,12 @@ export { rateLimitRetryAfterSeconds } from "./error-bodies";
 export type { CorruptionKind } from "./messages";
 export { outcomeMarkers, slowMarker, type KeyBehaviour, type Outcome } from "./key-behaviour";
 
-export interface AnthropicStandInOptions {
-  /** Interface to listen on; default 127.0.0.1. */
-  host?: string;
-  /** Port to listen on; 0 picks a free one (read it from `url`). */
-  port: number;
-  /** How long keys with the `slow` marker wait before answering; default 4000 ms. */
-  slowDelayMs?: number;
-}
+export type AnthropicStandInOptions = StandInOptions;
 
 /** One request as the stand-in received it. */
-export interface RecordedRequest {
-  method: string;
-  /** URL path without the query, e.g. "/v1/messages". */
-  path: string;
-  /** Query parameters, e.g. `{ limit: "1" }`. */
-  query: Record<string, string>;
+export interface RecordedRequest extends RecordedHttpRequest {
   /** Every header, names in lower case (the key's among them: compare with `apiKey`, never log). */
   headers: Record<string, string>;
-  /** Model id of a messages or models.retrieve call. */
-  model?: string;
-  /** The key the request carried: `x-api-key`, else the `Authorization: Bearer` token. */
-  apiKey?: string;
-  /** The parsed JSON body; undefined for a GET or a body that is not JSON. */
-  body?: unknown;
-  at: Date;
-  /** Set once the caller closed the connection before the answer was sent (it cut the request). */
-  abandoned?: true;
 }
 
 export interface AnthropicStandIn {

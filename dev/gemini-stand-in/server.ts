@@ -20,6 +20,8 @@ import {
   RequestLog,
   sendJson,
   startStandInServer,
+  type RecordedHttpRequest,
+  type StandInOptions,
   type StandInServer,
 } from "../stand-in-http/stand-in-http";
 import { answerFaultFromKey, injectAnswerFault } from "../stand-in-http/answer-faults";
@@ -56,29 +58,10 @@ export type { GoogleErrorBody } from "./error-bodies";
 export type { CorruptionKind } from "./generate-content";
 export { outcomeMarkers, slowMarker, type KeyBehaviour, type Outcome } from "./key-behaviour";
 
-export interface GeminiStandInOptions {
-  /** Interface to listen on; default 127.0.0.1. */
-  host?: string;
-  /** Port to listen on; 0 picks a free one (read it from `url`). */
-  port: number;
-  /** How long keys with the `slow` marker wait before answering; default 4000 ms. */
-  slowDelayMs?: number;
-}
+export type GeminiStandInOptions = StandInOptions;
 
 /** One request as the stand-in received it. */
-export interface RecordedRequest {
-  method: string;
-  /** URL path without the query, e.g. "/v1beta/models/gemini-flash-latest:generateContent". */
-  path: string;
-  /** Query parameters, e.g. `{ alt: "sse" }` or `{ pageSize: "1" }`. */
-  query: Record<string, string>;
-  /** Model id of a generate or models.get call, without "models/". */
-  model?: string;
-  /** The key the request carried: the `x-goog-api-key` header, else the `key` query parameter. */
-  apiKey?: string;
-  /** The parsed JSON body; undefined for a GET or a body that is not JSON. */
-  body?: unknown;
-  at: Date;
+export interface RecordedRequest extends RecordedHttpRequest {
   /**
    * When the request reached the stand-in (its headers, before the body was read) and when the answer was
    * sent, as `performance.now()` of this process: the bench, which runs the stand-in in its own process,
@@ -86,8 +69,6 @@ export interface RecordedRequest {
    */
   receivedAt: number;
   answeredAt?: number;
-  /** Set once the caller closed the connection before the answer was sent (it cut the request). */
-  abandoned?: true;
 }
 
 export interface GeminiStandIn {

@@ -43,6 +43,8 @@ import {
   RequestLog,
   sendJson,
   startStandInServer,
+  type RecordedHttpRequest,
+  type StandInOptions,
   type StandInServer,
 } from "../stand-in-http/stand-in-http";
 
@@ -51,33 +53,12 @@ export type { CorruptionKind } from "../gemini-stand-in/generate-content";
 export { maskedKey } from "./error-bodies";
 export { outcomeMarkers, slowMarker, type KeyBehaviour, type Outcome } from "./key-behaviour";
 
-export interface OpenAiStandInOptions {
-  /** Interface to listen on; default 127.0.0.1. */
-  host?: string;
-  /** Port to listen on; 0 picks a free one (read it from `url`). */
-  port: number;
-  /** How long keys with the `slow` marker wait before answering; default 4000 ms. */
-  slowDelayMs?: number;
-}
+export type OpenAiStandInOptions = StandInOptions;
 
 /** One request as the stand-in received it. */
-export interface RecordedRequest {
-  method: string;
-  /** URL path without the query, e.g. "/v1/chat/completions". */
-  path: string;
-  /** Query parameters. */
-  query: Record<string, string>;
-  /** Model id of a retrieve (from the path) or a chat completion (from the body). */
-  model?: string;
-  /** The key the request carried in `Authorization: Bearer …`. */
-  apiKey?: string;
+export interface RecordedRequest extends RecordedHttpRequest {
   /** Every request header, names lower-case (to check what else a request carries). */
   headers: Record<string, string>;
-  /** The parsed JSON body; undefined for a GET or a body that is not JSON. */
-  body?: unknown;
-  at: Date;
-  /** Set once the caller closed the connection before the answer was sent (it cut the request). */
-  abandoned?: true;
 }
 
 export interface OpenAiStandIn {

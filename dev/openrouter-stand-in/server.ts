@@ -26,6 +26,8 @@ import {
   RequestLog,
   sendJson,
   startStandInServer,
+  type RecordedHttpRequest,
+  type StandInOptions,
   type StandInServer,
 } from "../stand-in-http/stand-in-http";
 import { injectAnswerFault } from "../stand-in-http/answer-faults";
@@ -52,30 +54,12 @@ import { behaviourFromKey, outcomeApplies, type Endpoint, type KeyBehaviour, typ
 export type { OpenRouterErrorBody } from "./catalogue-and-errors";
 export { outcomeMarkers, slowMarker, type KeyBehaviour, type Outcome } from "./key-behaviour";
 
-export interface OpenRouterStandInOptions {
-  host?: string;
-  port: number;
-  /** How long keys with the slow marker wait before answering; default 4000 ms. */
-  slowDelayMs?: number;
-}
+export type OpenRouterStandInOptions = StandInOptions;
 
 /** One request as the stand-in received it. */
-export interface RecordedRequest {
-  method: string;
-  /** URL path without the query, e.g. "/api/v1/chat/completions". */
-  path: string;
-  query: Record<string, string>;
-  /** The model a chat completion named. */
-  model?: string;
-  /** The key the request carried in `Authorization: Bearer …`. */
-  apiKey?: string;
+export interface RecordedRequest extends RecordedHttpRequest {
   /** Every request header, names lower-case. */
   headers: Record<string, string>;
-  /** The parsed JSON body; undefined for a GET or a body that is not JSON. */
-  body?: unknown;
-  at: Date;
-  /** Set once the caller closed the connection before the answer was sent in full. */
-  abandoned?: true;
 }
 
 export interface OpenRouterStandIn {

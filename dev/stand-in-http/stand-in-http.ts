@@ -8,6 +8,33 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
+/** Where a provider stand-in listens, and how long its `slow` keys wait. */
+export interface StandInOptions {
+  /** Interface to listen on; default 127.0.0.1. */
+  host?: string;
+  /** Port to listen on; 0 picks a free one (read it from `url`). */
+  port: number;
+  /** How long keys with the `slow` marker wait before answering; default 4000 ms. */
+  slowDelayMs?: number;
+}
+
+/** One request as a provider stand-in received it; each stand-in adds what its API carries. */
+export interface RecordedHttpRequest {
+  method: string;
+  /** URL path without the query. */
+  path: string;
+  query: Record<string, string>;
+  /** The model the request named (in its path or body). */
+  model?: string;
+  /** The key the request carried, however its API sends it. */
+  apiKey?: string;
+  /** The parsed JSON body; undefined for a GET or a body that is not JSON. */
+  body?: unknown;
+  at: Date;
+  /** Set once the caller closed the connection before the answer was sent in full (it cut the request). */
+  abandoned?: true;
+}
+
 export interface StandInListenOptions {
   /** Interface to listen on; default 127.0.0.1. */
   host?: string;
