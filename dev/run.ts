@@ -135,6 +135,12 @@ function emulatorPorts(): Record<string, Endpoint> {
   };
 }
 
+/** On Java 17 (the standalone plan) we run the Firestore emulator ourselves, with firestore.rules; `importDir` seeds it. */
+function startFirestoreIfStandalone(plan: "firebase-tools" | "standalone", logPath: string, importDir?: string) {
+  if (plan !== "standalone") return Promise.resolve(undefined);
+  return startStandaloneFirestore({ endpoint: config.firestore, projectId: config.projectId, rulesPath: join(repoRoot, "firestore.rules"), logPath, importDir });
+}
+
 function emulatorsToRun(plan: "firebase-tools" | "standalone"): string {
   return ["auth", "functions", "hosting", ...(plan === "firebase-tools" ? ["firestore"] : [])].join(",");
 }
@@ -150,16 +156,7 @@ async function start() {
     ...(process.env.OPENAI_API_BASE_URL ? {} : { "OpenAI stand-in": config.openAiStandIn }),
     ...(process.env.OPENROUTER_API_BASE_URL ? {} : { "OpenRouter stand-in": config.openRouterStandIn }),
   });
-  const firestore =
-    plan === "standalone"
-      ? await startStandaloneFirestore({
-          endpoint: config.firestore,
-          projectId: config.projectId,
-          rulesPath: join(repoRoot, "firestore.rules"),
-          logPath: join(dataDir, "firestore-emulator.log"),
-          importDir: join(dataDir, "firestore"),
-        })
-      : undefined;
+  const firestore = await startFirestoreIfStandalone(plan, join(dataDir, "firestore-emulator.log"), join(dataDir, "firestore"));
   const kms = await startLocalKms({ ...config.kms, dataDir: join(dataDir, "kms") });
   await kms.ensureCryptoKey(config.kmsKeyName);
   // Real Gemini when GEMINI_API_BASE_URL is given (e.g. https://generativelanguage.googleapis.com); else the stand-in.
@@ -288,15 +285,7 @@ async function runWithEmulators(
 ): Promise<{ code: number; output: string }> {
   const plan = emulators.includes("firestore") ? firestorePlan() : "firebase-tools";
   const forFirebaseTools = emulators.filter((emulator) => emulator !== "firestore" || plan === "firebase-tools");
-  const firestore =
-    plan === "standalone"
-      ? await startStandaloneFirestore({
-          endpoint: config.firestore,
-          projectId: config.projectId,
-          rulesPath: join(repoRoot, "firestore.rules"),
-          logPath: firestoreLogPath,
-        })
-      : undefined;
+  const firestore = await startFirestoreIfStandalone(plan, firestoreLogPath);
   const child =
     forFirebaseTools.length > 0
       ? spawn(
