@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fakeGeminiKey } from "../support/keys";
-import { browserSessions, cspViolations, generateQuestions, saveKey, signUp } from "./browser";
+import { aiAnswerTimeoutMs, browserSessions, cspViolations, generateQuestions, saveKey, signUp } from "./browser";
 
 /** The callables that consume App Check tokens (functions/src/callables: setApiKey and aiCallable). */
 const replayProtected = new Set(["setApiKey", "generateQuestions", "generateFeedback"]);
@@ -15,10 +15,10 @@ describe("web app: App Check on the emulators (browser)", function () {
     await signUp(page);
     await saveKey(page, fakeGeminiKey());
     await generateQuestions(page, { count: 1 });
-    await page.getByRole("heading", { name: "Your questions" }).waitFor();
+    await page.getByRole("heading", { name: "Your questions" }).waitFor({ timeout: aiAnswerTimeoutMs });
     await page.getByRole("listitem").getByRole("textbox").first().fill("I led a migration and cut build times by half.");
     await page.getByRole("button", { name: "Get feedback" }).click();
-    await page.getByRole("heading", { name: "Your feedback" }).waitFor();
+    await page.getByRole("heading", { name: "Your feedback" }).waitFor({ timeout: aiAnswerTimeoutMs });
 
     const calls = session.callableRequests;
     assert.deepEqual(

@@ -11,6 +11,13 @@ import { providerInfo, type Provider } from "../../functions/src/providers";
  * profile per test, pointed at the app as the Hosting emulator serves it.
  */
 
+/**
+ * How long to wait for an AI call's answer in the page. Each AI callable's first call starts a cold
+ * Functions emulator worker that loads the AI stack: a few seconds on an idle machine, tens of seconds on
+ * a busy one, where the page's default 20 s is not enough.
+ */
+export const aiAnswerTimeoutMs = 60_000;
+
 export const appUrl = httpUrl(loadStackConfig().hosting);
 const functionsUrl = httpUrl(loadStackConfig().functions);
 const chromiumPath = "/usr/bin/chromium";

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { Page } from "playwright-core";
 import { startEmulatorWorkers } from "../support/emulator-workers";
 import { fakeGeminiKey } from "../support/keys";
-import { browserSessions, cspViolations, generateQuestions, pageAndStorageContents, saveKey, screenshot, signUp } from "./browser";
+import { aiAnswerTimeoutMs, browserSessions, cspViolations, generateQuestions, pageAndStorageContents, saveKey, screenshot, signUp } from "./browser";
 
 /** History in the browser: each practice kept, reopened, practised again, resumed after a reload, deleted. */
 describe("web app: practice history (browser)", function () {
@@ -32,12 +32,13 @@ describe("web app: practice history (browser)", function () {
     await signUp(page);
     await saveKey(page, fakeGeminiKey());
     await generateQuestions(page, { jobTitle, count: 2 });
-    await page.getByRole("heading", { name: "Your questions" }).waitFor();
+    await page.getByRole("heading", { name: "Your questions" }).waitFor({ timeout: aiAnswerTimeoutMs });
     const questionTexts = await page.locator(".question-text").allInnerTexts();
     await answerAll(page, "I measured first, then cut the bundle in half.");
     await page.getByRole("button", { name: "Get feedback" }).click();
-    await page.getByRole("heading", { name: "Your feedback" }).waitFor();
-    const score = /(\d+)\s*out of 100/.exec(await page.getByRole("region", { name: "Your feedback" }).innerText())![1];
+    await page.getByRole("heading", { name: "Your feedback" }).waitFor({ timeout: aiAnswerTimeoutMs });
+    // The overall score as the feedback shows it: "80", then "/100" (and " out of 100" for screen readers).
+    const score = /^\s*(\d+)/.exec(await page.getByRole("region", { name: "Your feedback" }).locator(".score-value").first().innerText())![1];
 
     await openHistory(page);
     const item = page.getByRole("listitem").filter({ hasText: jobTitle });
@@ -74,12 +75,12 @@ describe("web app: practice history (browser)", function () {
 
     await page.getByRole("button", { name: "Practise these questions again" }).click();
     await page.getByRole("heading", { level: 1, name: "Practice" }).waitFor();
-    await page.getByRole("heading", { name: "Your questions" }).waitFor();
+    await page.getByRole("heading", { name: "Your questions" }).waitFor({ timeout: aiAnswerTimeoutMs });
     assert.deepEqual(await page.locator(".question-text").allInnerTexts(), questionTexts);
     assert.equal(await page.getByRole("listitem").getByRole("textbox").first().inputValue(), "", "a fresh attempt");
     await answerAll(page, "Second attempt: I profiled, then split the route.");
     await page.getByRole("button", { name: "Get feedback" }).click();
-    await page.getByRole("heading", { name: "Your feedback" }).waitFor();
+    await page.getByRole("heading", { name: "Your feedback" }).waitFor({ timeout: aiAnswerTimeoutMs });
 
     await openHistory(page);
     assert.equal(await page.getByRole("listitem").filter({ hasText: jobTitle }).count(), 1, "the same practice, not a new one");
@@ -97,12 +98,12 @@ describe("web app: practice history (browser)", function () {
     await signUp(page);
     await saveKey(page, apiKey);
     await generateQuestions(page, { jobTitle, count: 2 });
-    await page.getByRole("heading", { name: "Your questions" }).waitFor();
+    await page.getByRole("heading", { name: "Your questions" }).waitFor({ timeout: aiAnswerTimeoutMs });
     const first = page.getByRole("listitem").getByRole("textbox").first();
     await first.fill("Half an answer, typed before the reload");
 
     await page.reload();
-    await page.getByRole("heading", { name: "Your questions" }).waitFor();
+    await page.getByRole("heading", { name: "Your questions" }).waitFor({ timeout: aiAnswerTimeoutMs });
     assert.equal(await page.getByRole("listitem").getByRole("textbox").first().inputValue(), "Half an answer, typed before the reload");
     assert.ok(!(await pageAndStorageContents(page)).includes(apiKey), "the key is never kept with the answers");
 
@@ -122,7 +123,7 @@ describe("web app: practice history (browser)", function () {
 
     await saveKey(page, fakeGeminiKey());
     await generateQuestions(page, { jobTitle, count: 1 });
-    await page.getByRole("heading", { name: "Your questions" }).waitFor();
+    await page.getByRole("heading", { name: "Your questions" }).waitFor({ timeout: aiAnswerTimeoutMs });
     await openHistory(page);
     await page.getByRole("listitem").filter({ hasText: jobTitle }).waitFor();
 

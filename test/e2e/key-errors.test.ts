@@ -110,7 +110,7 @@ describe("web app: key problems, as the user sees them (browser)", function () {
     await providerCard(page).getByText("No key saved yet").waitFor();
 
     await generateQuestions(page);
-    assert.match(await alertText(page), /You haven't added an API key yet\. Interview AI runs on your own key \(Gemini, OpenAI or Anthropic\): add one in Settings\./);
+    assert.match(await alertText(page), /You haven't added an API key yet\. Interview AI runs on your own key \(Gemini, OpenAI, Anthropic or OpenRouter\): add one in Settings\./);
     await page.getByRole("alert").getByRole("link", { name: "Go to Settings" }).click();
     const heading = page.getByRole("heading", { level: 1, name: "Settings" });
     await heading.waitFor();

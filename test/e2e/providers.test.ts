@@ -3,6 +3,7 @@ import type { Page } from "playwright-core";
 import { providerInfo, type Provider } from "../../functions/src/providers";
 import { fakeAnthropicKey, fakeGeminiKey, fakeOpenAiKey, fakeOpenRouterKey } from "../support/keys";
 import {
+  aiAnswerTimeoutMs,
   alertText,
   browserSessions,
   generateQuestions,
@@ -243,7 +244,7 @@ describe("web app: keys of several providers (browser)", function () {
     // A call spends credit; the card shows what OpenRouter reports after it, on the next visit to Settings.
     await generateQuestions(page, { count: 1 });
     // The run's first AI call may load Genkit in a cold function instance: waited for, with room for a busy machine.
-    await page.getByText("Generated with your own OpenRouter key.").waitFor({ timeout: 60_000 });
+    await page.getByText("Generated with your own OpenRouter key.").waitFor({ timeout: aiAnswerTimeoutMs });
     await goToSettings(page);
     await providerCard(page, "openrouter").getByText("$7.49 of $10.00 left").waitFor();
 
