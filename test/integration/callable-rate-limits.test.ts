@@ -47,6 +47,7 @@ const limits: Record<string, LimitedCallable> = {
   setApiKey: { ...keyCallLimits.setApiKey, input: { apiKey: fakeGeminiKey(), verify: false } },
   setDailyLimit: { ...keyCallLimits.setDailyLimit, input: { dailyLimit: 5 } },
   setPreferredProvider: { ...keyCallLimits.setPreferredProvider, input: { provider: null } },
+  setHistoryRetention: { ...keyCallLimits.setHistoryRetention, input: { retentionDays: 90 } },
   verifyApiKey: { bucket: "verify-api-key", ...recheckAttempts, input: {} },
   generateQuestions: { ...aiLimit, input: { jobTitle: "Engineer", interviewType: "technical", count: 1 } },
   generateFeedback: { ...aiLimit, input: { jobTitle: "Engineer", items: [{ question: "Why?", answer: "Because." }] } },

@@ -94,7 +94,7 @@ describe("callable protocol guard", () => {
     assert.deepEqual(Object.keys(guarded), Object.keys(callable));
   });
 
-  it("leaves the deploy manifest of the built functions as firebase-tools reads it: ten callables, two scheduled jobs, one Auth trigger", function () {
+  it("leaves the deploy manifest of the built functions as firebase-tools reads it: ten callables, three scheduled jobs, one Auth trigger", function () {
     this.timeout(30_000);
     const dir = mkdtempSync(join(tmpdir(), "interview-ai-manifest-"));
     try {
@@ -108,9 +108,12 @@ describe("callable protocol guard", () => {
       assert.equal(result.status, 0, result.stderr);
       const { endpoints } = JSON.parse(readFileSync(manifestPath, "utf8")) as { endpoints: Record<string, Record<string, unknown>> };
       const callables = ["apiKeyActivity", "apiKeyStatus", "generateFeedback", "generateQuestions", "removeApiKey", "setApiKey", "setDailyLimit", "setHistoryRetention", "setPreferredProvider", "verifyApiKey"];
-      const others = ["deleteExpiredApiKeys", "deleteUserKeyData", "rewrapApiKeys"];
+      const others = ["deleteExpiredApiKeys", "deleteUserKeyData", "rewrapApiKeys", "sweepDeletedAccounts"];
       assert.deepEqual(Object.keys(endpoints).sort(), [...callables, ...others].sort());
-      assert.ok(endpoints.rewrapApiKeys.scheduleTrigger && endpoints.deleteExpiredApiKeys.scheduleTrigger, "the jobs are scheduled");
+      assert.ok(
+        endpoints.rewrapApiKeys.scheduleTrigger && endpoints.deleteExpiredApiKeys.scheduleTrigger && endpoints.sweepDeletedAccounts.scheduleTrigger,
+        "the jobs are scheduled",
+      );
       assert.ok(endpoints.deleteUserKeyData.eventTrigger, "account deletion is an Auth trigger");
       for (const name of callables) {
         const endpoint = endpoints[name];
@@ -135,6 +138,7 @@ describe("callable protocol guard", () => {
           setDailyLimit: "interview-ai-key-records@",
           setHistoryRetention: "interview-ai-key-records@",
           setPreferredProvider: "interview-ai-key-records@",
+          sweepDeletedAccounts: "interview-ai-key-records@",
           verifyApiKey: "interview-ai-key-reader@",
         },
       );
