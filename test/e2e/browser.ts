@@ -12,9 +12,10 @@ import { providerInfo, type Provider } from "../../functions/src/providers";
  */
 
 /**
- * How long to wait for an AI call's answer in the page. Each AI callable's first call starts a cold
- * Functions emulator worker that loads the AI stack: a few seconds on an idle machine, tens of seconds on
- * a busy one, where the page's default 20 s is not enough.
+ * How long to wait for an AI call's answer in the page (and for a callable's first answer of the run).
+ * Each callable's first call starts a cold Functions emulator worker, which for the AI callables loads the
+ * AI stack: a few seconds on an idle machine, tens of seconds on a busy one, where the page's default 20 s
+ * is not enough.
  */
 export const aiAnswerTimeoutMs = 60_000;
 

@@ -119,7 +119,8 @@ describe("web app: practice history (browser)", function () {
     await page.getByRole("heading", { name: "Practice history" }).waitFor();
     await page.getByRole("radio", { name: "30 days" }).check();
     await page.getByRole("region", { name: "Practice history" }).getByRole("button", { name: "Save" }).click();
-    await page.getByText("Saved. Each practice is deleted 30 days after you last practised it.").waitFor();
+    // The first setHistoryRetention of the run may start a cold emulator worker, as an AI call's does.
+    await page.getByText("Saved. Each practice is deleted 30 days after you last practised it.").waitFor({ timeout: aiAnswerTimeoutMs });
 
     await saveKey(page, fakeGeminiKey());
     await generateQuestions(page, { jobTitle, count: 1 });

@@ -126,6 +126,6 @@ describe("key redaction in stdout/stderr writes", () => {
     assert.match(result.stdout, /^split \[redacted key\]$/m);
     assert.ok(result.stdout.endsWith(`unfinished ${key.slice(0, 12)}`), "the unfinished line is written at exit");
     const { order } = JSON.parse(/\{"order".*\}/.exec(result.stdout)![0]) as { order: string[] };
-    assert.deepEqual(order.slice(0, 2), ["/lib/index.js", "/lib/redact-process-output.js"]);
+    assert.deepEqual(order.slice(0, 2), ["/lib/index.js", "/lib/redaction/redact-process-output.js"]);
   });
 });
