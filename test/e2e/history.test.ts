@@ -69,7 +69,8 @@ describe("web app: practice history (browser)", function () {
     await page.getByRole("heading", { level: 1, name: jobTitle }).waitFor();
     await page.getByRole("heading", { name: "Feedback" }).waitFor();
     for (const text of questionTexts) await page.getByRole("heading", { level: 3, name: text }).waitFor();
-    await page.getByText("Your answer").first().click();
+    // Practice, hidden but mounted, still shows its own feedback: only History's is visible.
+    await page.getByText("Your answer").filter({ visible: true }).first().click();
     await page.getByText("I measured first, then cut the bundle in half. 1").waitFor();
     await screenshot(page, "history-practice");
 
@@ -117,6 +118,7 @@ describe("web app: practice history (browser)", function () {
     const jobTitle = `Support lead ${randomUUID().slice(0, 6)}`;
     await signUp(page);
     await page.getByRole("heading", { name: "Practice history" }).waitFor();
+    await page.getByText("Each practice is deleted 365 days after you last practised it.").waitFor(); // the default, as read
     await page.getByRole("radio", { name: "30 days" }).check();
     await page.getByRole("region", { name: "Practice history" }).getByRole("button", { name: "Save" }).click();
     await page.getByText("Saved. Each practice is deleted 30 days after you last practised it.").waitFor();
