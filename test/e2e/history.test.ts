@@ -71,7 +71,7 @@ describe("web app: practice history (browser)", function () {
     for (const text of questionTexts) await page.getByRole("heading", { level: 3, name: text }).waitFor();
     // Practice, hidden but mounted, still shows its own feedback: only History's is visible.
     await page.getByText("Your answer").filter({ visible: true }).first().click();
-    await page.getByText("I measured first, then cut the bundle in half. 1").waitFor();
+    await page.getByText("I measured first, then cut the bundle in half. 1").filter({ visible: true }).waitFor();
     await screenshot(page, "history-practice");
 
     await page.getByRole("button", { name: "Practise these questions again" }).click();
