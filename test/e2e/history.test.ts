@@ -84,6 +84,7 @@ describe("web app: practice history (browser)", function () {
     await page.getByRole("heading", { name: "Your feedback" }).waitFor();
 
     await openHistory(page);
+    await page.getByRole("listitem").filter({ hasText: jobTitle }).first().waitFor();
     assert.equal(await page.getByRole("listitem").filter({ hasText: jobTitle }).count(), 1, "the same practice, not a new one");
     await page.getByRole("link", { name: jobTitle }).click();
     await page.getByLabel("Attempt").waitFor();
