@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { historyRetention, type HistoryRetentionDays } from "../../lib/callables";
 import { describeError, type ErrorDescription } from "../../lib/error-messages";
 import { ErrorNotice } from "../../ui/error-notice";
@@ -23,12 +23,14 @@ export function HistoryRetentionForm() {
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<ErrorDescription>();
   const [confirmation, setConfirmation] = useState("");
+  // A choice made before the saved one arrived is the user's: the arrival does not undo it.
+  const chosen = useRef(false);
 
   useEffect(() => {
     historyRetention().then(
       (days) => {
         setSaved(days);
-        setChoice(days);
+        if (!chosen.current) setChoice(days);
       },
       (failure: unknown) => setError(describeError(failure, "history")),
     );
@@ -58,7 +60,11 @@ export function HistoryRetentionForm() {
         <div className="choices choices-fit">
           {choices.map(({ value, label }) => (
             <label key={String(value)} className="choice">
-              <input type="radio" name="history-retention" checked={choice === value} onChange={() => setChoice(value)} />
+              <input type="radio" name="history-retention" checked={choice === value} onChange={() => {
+                  chosen.current = true;
+                  setChoice(value);
+                }}
+              />
               <span className="choice-label">{label}</span>
             </label>
           ))}
