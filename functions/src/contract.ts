@@ -79,6 +79,64 @@ export interface ApiKeyStatus {
    * or after a call). Absent for providers that do not report it.
    */
   credit?: { remaining: number | null; limit: number | null; checkedAt: string };
+  /** The model the owner chose for this key (`setModel`); null: the operator's default. Present when there is a key. */
+  model?: string | null;
+  /** Tokens the provider reported for today's calls (UTC) with this key, beside `callsToday`. */
+  tokensToday?: TokenUsage;
+  /** What today's calls cost, where it is known (see `CallCost`); absent when no call's cost is known. */
+  costToday?: CallCost;
+}
+
+/** Tokens of one call, or summed over a day, as the provider's own usage fields report them. */
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+  /** Thinking (reasoning) tokens, billed as output by every provider we serve; 0 where none were reported. */
+  thinkingTokens: number;
+}
+
+/**
+ * What a call (or a day's calls) cost in US dollars. `estimate`: from the app's price table, as of
+ * `priceDate` (the table row's date), shown only for models the table knows; `reported`: the provider
+ * said so itself (OpenRouter).
+ */
+export interface CallCost {
+  usd: number;
+  kind: "estimate" | "reported";
+  /** For estimates: the date of the price table row the figure comes from (YYYY-MM-DD). */
+  priceDate?: string;
+}
+
+/** One model a key can use for this app, as `apiKeyModels` lists it: recommended ones first. */
+export interface ModelOption {
+  id: string;
+  label: string;
+  /** E.g. "recommended", or what it costs where the price table knows ("$0.10 / $0.50 per M tokens"). */
+  note?: string;
+}
+
+/** `apiKeyModels({ provider })`: the caller's key's models, their choice (null: none) and the operator's default. */
+export interface ApiKeyModels {
+  models: ModelOption[];
+  selected: string | null;
+  default: string;
+}
+
+/** `setModel({ provider, model })`'s result: the key's status, `model` set to the choice. */
+export interface SetModelResult {
+  status: ApiKeyStatus;
+}
+
+/**
+ * Which model answered an AI call, and why it was not the first choice when it was not: the first choice was
+ * `busy` (the provider's overloaded answers) or `retired` (gone: 404). A retired model the user had chosen
+ * is cleared from their key's settings (`choiceCleared`), so the app explains it once.
+ */
+export interface AnsweredBy {
+  model: string;
+  fallback?: true;
+  fallbackFrom?: { model: string; why: "busy" | "retired"; choiceCleared?: true };
+  usage?: TokenUsage & { cost?: CallCost };
 }
 
 /**
@@ -93,6 +151,8 @@ export interface ApiKeyStatus {
  *   or, `recovered`, found an unreadable key readable again because its KMS key version was enabled again).
  * - `expire`: the key reached the expiry its owner chose and was deleted.
  * - `remove`: the owner removed the key (`absent`: there was none), or their account was deleted.
+ * - `model`: the owner chose a model for the key (`chosen`), went back to the operator's default (`reset`),
+ *   or the model they chose was retired by the provider and their choice was cleared (`retired`).
  * `not_permitted`: the provider took the key but it lacks a permission the app needs (a restricted key).
  */
 export type KeyEvent =
@@ -114,7 +174,8 @@ export type KeyEvent =
   | { event: "state_change"; outcome: KeyState }
   | { event: "rewrap"; outcome: "rewrapped" | "unreadable" | "recovered" }
   | { event: "expire"; outcome: "deleted" }
-  | { event: "remove"; outcome: "removed" | "absent" | "account_deleted" };
+  | { event: "remove"; outcome: "removed" | "absent" | "account_deleted" }
+  | { event: "model"; outcome: "chosen" | "reset" | "retired"; model?: string };
 
 /** A key event as `apiKeyActivity` returns it; `at` is an ISO time. */
 export type KeyActivityEvent = KeyEvent & { at: string };
