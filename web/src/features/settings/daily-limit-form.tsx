@@ -1,10 +1,10 @@
 import { useState, type FormEvent } from "react";
 import { providerInfo } from "../../../../functions/src/providers";
 import { setDailyLimit, type ApiKeyStatus } from "../../lib/callables";
-import { describeError, type ErrorDescription } from "../../lib/error-messages";
-import { ErrorNotice } from "../../ui/error-notice";
 import { describedBy, Field } from "../../ui/field";
 import { ProviderSuffix } from "./provider-suffix";
+import { SaveOutcome } from "./save-outcome";
+import { useSaveAction } from "./use-save-action";
 // The server's own range (a pure module), so the browser refuses what the server would.
 import { dailyLimitRange } from "../../../../functions/src/keys/daily-limit-range";
 
@@ -16,28 +16,18 @@ export function DailyLimitForm({ status, onSaved }: { status: ApiKeyStatus; onSa
   const { provider } = status;
   const fieldId = `${provider}-daily-limit`;
   const [draft, setDraft] = useState(status.dailyLimit === undefined ? "" : String(status.dailyLimit));
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<ErrorDescription>();
+  const action = useSaveAction("manageKey");
+  const { saving } = action;
   const [fieldError, setFieldError] = useState<string>();
-  const [confirmation, setConfirmation] = useState("");
 
-  const save = async (dailyLimit: number | null) => {
-    if (saving) return;
-    setSaving(true);
-    setError(undefined);
-    setFieldError(undefined);
-    setConfirmation("");
-    try {
+  const save = (dailyLimit: number | null) =>
+    action.run(async () => {
+      setFieldError(undefined);
       const saved = await setDailyLimit(provider, dailyLimit);
       onSaved(saved);
       setDraft(saved.dailyLimit === undefined ? "" : String(saved.dailyLimit));
-      setConfirmation(saved.dailyLimit === undefined ? "Daily limit removed." : `Daily limit set to ${saved.dailyLimit} request${saved.dailyLimit === 1 ? "" : "s"} a day.`);
-    } catch (failure) {
-      setError(describeError(failure, "manageKey"));
-    } finally {
-      setSaving(false);
-    }
-  };
+      return saved.dailyLimit === undefined ? "Daily limit removed." : `Daily limit set to ${saved.dailyLimit} request${saved.dailyLimit === 1 ? "" : "s"} a day.`;
+    });
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -47,8 +37,7 @@ export function DailyLimitForm({ status, onSaved }: { status: ApiKeyStatus; onSa
     }
     const figure = Number(draft.trim());
     if (!Number.isInteger(figure) || figure < dailyLimitRange.min || figure > dailyLimitRange.max) {
-      setConfirmation("");
-      setError(undefined);
+      action.clear();
       setFieldError(`Enter a whole number from ${dailyLimitRange.min} to ${dailyLimitRange.max}, or remove the limit.`);
       return;
     }
@@ -86,18 +75,14 @@ export function DailyLimitForm({ status, onSaved }: { status: ApiKeyStatus; onSa
           </button>
         </div>
       </Field>
-      <ErrorNotice error={error} />
-      {status.dailyLimit !== undefined && (
-        <div className="actions">
+      <SaveOutcome action={action}>
+        {status.dailyLimit !== undefined && (
           <button type="button" className="button button-quiet" onClick={() => void save(null)} aria-disabled={saving || undefined}>
             Remove limit
             <ProviderSuffix provider={provider} />
           </button>
-        </div>
-      )}
-      <p className="confirmation" role="status">
-        {confirmation}
-      </p>
+        )}
+      </SaveOutcome>
     </form>
   );
 }

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { historyRetention, type HistoryRetentionDays } from "../../lib/callables";
-import { describeError, type ErrorDescription } from "../../lib/error-messages";
-import { ErrorNotice } from "../../ui/error-notice";
+import { SaveOutcome } from "./save-outcome";
+import { useSaveAction } from "./use-save-action";
 
 const choices: Array<{ value: HistoryRetentionDays; label: string }> = [
   { value: 30, label: "30 days" },
@@ -20,9 +20,8 @@ const describe = (days: HistoryRetentionDays) =>
 export function HistoryRetentionForm() {
   const [saved, setSaved] = useState<HistoryRetentionDays>();
   const [choice, setChoice] = useState<HistoryRetentionDays>(365);
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<ErrorDescription>();
-  const [confirmation, setConfirmation] = useState("");
+  const save = useSaveAction("history");
+  const { fail, saving } = save;
   // A choice made before the saved one arrived is the user's: the arrival does not undo it.
   const chosen = useRef(false);
 
@@ -32,29 +31,21 @@ export function HistoryRetentionForm() {
         setSaved(days);
         if (!chosen.current) setChoice(days);
       },
-      (failure: unknown) => setError(describeError(failure, "history")),
+      fail,
     );
-  }, []);
+  }, [fail]);
 
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
+  const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    if (saving) return;
-    setSaving(true);
-    setError(undefined);
-    setConfirmation("");
-    try {
+    void save.run(async () => {
       const days = await historyRetention(choice);
       setSaved(days);
-      setConfirmation(`Saved. ${describe(days)}`);
-    } catch (failure) {
-      setError(describeError(failure, "history"));
-    } finally {
-      setSaving(false);
-    }
+      return `Saved. ${describe(days)}`;
+    });
   };
 
   return (
-    <form className="stack" noValidate onSubmit={(event) => void submit(event)} aria-busy={saving || saved === undefined}>
+    <form className="stack" noValidate onSubmit={submit} aria-busy={saving || saved === undefined}>
       <fieldset className="choice-group">
         <legend>Keep my practice history for</legend>
         <div className="choices choices-fit">
@@ -71,15 +62,11 @@ export function HistoryRetentionForm() {
         </div>
       </fieldset>
       {saved !== undefined && <p className="field-hint">{describe(saved)}</p>}
-      <ErrorNotice error={error} />
-      <div className="actions">
+      <SaveOutcome action={save}>
         <button type="submit" className="button button-secondary" aria-disabled={saving || saved === undefined || undefined}>
           {saving ? "Saving…" : "Save"}
         </button>
-      </div>
-      <p className="confirmation" role="status">
-        {confirmation}
-      </p>
+      </SaveOutcome>
     </form>
   );
 }

@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from "react";
 import { providerInfo, providers } from "../../../../functions/src/providers";
 import { setPreferredProvider, type ApiKeyStatus, type Provider } from "../../lib/callables";
-import { describeError, type ErrorDescription } from "../../lib/error-messages";
-import { ErrorNotice } from "../../ui/error-notice";
+import { SaveOutcome } from "./save-outcome";
+import { useSaveAction } from "./use-save-action";
 
 const automatic = "automatic";
 type Choice = Provider | typeof automatic;
@@ -32,31 +32,21 @@ export function PreferredProviderForm({
   onSaved: (preferredProvider: Provider | null) => void;
 }) {
   const [choice, setChoice] = useState<Choice>(preferredProvider ?? automatic);
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<ErrorDescription>();
-  const [confirmation, setConfirmation] = useState("");
+  const save = useSaveAction("manageKey");
   const offered = providers.filter((provider) => statuses[provider].hasKey || provider === preferredProvider);
 
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
+  const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    if (saving) return;
-    setSaving(true);
-    setError(undefined);
-    setConfirmation("");
-    try {
+    void save.run(async () => {
       const saved = await setPreferredProvider(choice === automatic ? null : choice);
       onSaved(saved);
       setChoice(saved ?? automatic);
-      setConfirmation(confirmationFor(saved));
-    } catch (failure) {
-      setError(describeError(failure, "manageKey"));
-    } finally {
-      setSaving(false);
-    }
+      return confirmationFor(saved);
+    });
   };
 
   return (
-    <form className="stack" noValidate onSubmit={(event) => void submit(event)} aria-busy={saving}>
+    <form className="stack" noValidate onSubmit={submit} aria-busy={save.saving}>
       <fieldset className="choice-group">
         <legend>Which key pays for practice</legend>
         <div className="choices choices-fit">
@@ -79,15 +69,11 @@ export function PreferredProviderForm({
           ))}
         </div>
       </fieldset>
-      <ErrorNotice error={error} />
-      <div className="actions">
-        <button type="submit" className="button button-secondary" aria-disabled={saving || undefined}>
-          {saving ? "Saving…" : "Save choice"}
+      <SaveOutcome action={save}>
+        <button type="submit" className="button button-secondary" aria-disabled={save.saving || undefined}>
+          {save.saving ? "Saving…" : "Save choice"}
         </button>
-      </div>
-      <p className="confirmation" role="status">
-        {confirmation}
-      </p>
+      </SaveOutcome>
     </form>
   );
 }
