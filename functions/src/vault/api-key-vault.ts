@@ -48,6 +48,8 @@ export interface StoredKey {
   apiKey: string;
   keyId: string;
   dailyLimit?: number;
+  /** The model the owner chose for this key (`setModel`); absent: the operator's default. */
+  model?: string;
 }
 
 /** A decrypted key and the provider it is for: the key an AI call that named no provider runs on. */
@@ -268,7 +270,7 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, option
   async function openRecord(uid: string, provider: Provider, record: ApiKeyRecord): Promise<StoredKey> {
     try {
       const apiKey = await openSecret(record.envelope, secretAad(uid, provider), wrapper);
-      return { apiKey, keyId: record.keyId, ...(record.dailyLimit === undefined ? {} : { dailyLimit: record.dailyLimit }) };
+      return { apiKey, keyId: record.keyId, ...(record.dailyLimit === undefined ? {} : { dailyLimit: record.dailyLimit }), ...(record.model ? { model: record.model } : {}) };
     } catch (error) {
       if (isUnreadableRecordError(error)) await markUnreadable(uid, provider, record.keyId);
       throw error;
