@@ -227,9 +227,9 @@ async function runOnCallerKey<Result>(
   );
 
   const { model: operatorModel, fallbackModels = [], baseUrl, attribution } = upstream(provider);
-  // The user's own model choice first, else the operator's; then the provider's fallbacks (model-chain.ts).
+  // The user's own model choice first, then the operator's, then the provider's fallbacks (model-chain.ts).
   const chosenModel = callerKey.keySource === "user" ? callerKey.model : undefined;
-  const chain = new ModelChain(modelChain(chosenModel ?? operatorModel, fallbackModels), chosenModel);
+  const chain = new ModelChain(modelChain(chosenModel ?? operatorModel, [operatorModel, ...fallbackModels]), chosenModel);
   const model = chain.models[0];
   // The key's credit as the provider reports it once the call is over (OpenRouter), kept with the key's
   // bookkeeping in the same write. Asked once per call, never polled; a failure to read it keeps the old figure.

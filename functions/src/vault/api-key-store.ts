@@ -179,9 +179,9 @@ export function auditDocument(uid: string, provider: Provider, event: AuditEvent
 /** An audit document as the owner may see it: when, what, how it ended, and the key's state if recorded. */
 export function activityOf(document: DocumentData): KeyActivityEvent {
   // Only the functions write audit documents, always through auditDocument: event and outcome are a KeyEvent's.
-  const stored = document as KeyEvent & { at?: Timestamp; state?: KeyState };
+  const stored = document as KeyEvent & { at?: Timestamp; state?: KeyState; model?: unknown };
   const at = toDate(stored.at) ?? new Date(0);
-  const event = { event: stored.event, outcome: stored.outcome } as KeyEvent;
+  const event = { event: stored.event, outcome: stored.outcome, ...(typeof stored.model === "string" ? { model: stored.model } : {}) } as KeyEvent;
   return { at: at.toISOString(), ...event, ...(stored.state ? { state: stored.state } : {}) };
 }
 
