@@ -14,6 +14,7 @@
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { answerFaultFromKey, injectAnswerFault } from "../stand-in-http/answer-faults";
+import { ModelBehaviours, type ModelBehaviour } from "../stand-in-http/model-behaviour";
 import {
   anthropicId,
   apiError,
@@ -55,6 +56,7 @@ export type { AnthropicErrorBody } from "./error-bodies";
 export { rateLimitRetryAfterSeconds } from "./error-bodies";
 export type { CorruptionKind } from "./messages";
 export { outcomeMarkers, slowMarker, type KeyBehaviour, type Outcome } from "./key-behaviour";
+export { busyModelMarker, retiredModelMarker, type ModelBehaviour } from "../stand-in-http/model-behaviour";
 
 export type AnthropicStandInOptions = StandInOptions;
 
@@ -79,7 +81,12 @@ export interface AnthropicStandIn {
   scriptOutcomes(apiKey: string, outcomes: readonly Outcome[]): void;
   /** Spoils the next `count` successful answers, whichever keys they are for. */
   corruptNextAnswers(count: number, kind: CorruptionKind): void;
-  /** Forgets `setBehaviour` overrides, scripted outcomes, pending corruption and recorded requests. */
+  /**
+   * Makes every messages request for `model` answer as a busy model (529 `overloaded_error`) or a retired
+   * one (404 `not_found_error` "model: <id>"), whatever the key; undefined: normal again.
+   */
+  setModelBehaviour(model: string, behaviour: ModelBehaviour | undefined): void;
+  /** Forgets `setBehaviour` overrides, model behaviours, scripted outcomes, pending corruption and recorded requests. */
   reset(): void;
   /** Closes the server, cutting open connections and dropping answers still waiting on a delay. */
   stop(): Promise<void>;
@@ -155,6 +162,7 @@ export async function startAnthropicStandIn(options: AnthropicStandInOptions): P
   const log = new RequestLog<RecordedRequest>();
   const overrides = new Map<string, KeyBehaviour>();
   const scripts = new Map<string, Outcome[]>();
+  const modelBehaviours = new ModelBehaviours();
   let corruption: { remaining: number; kind: CorruptionKind } | undefined;
 
   const takeCorruption = (): CorruptionKind | undefined => {
@@ -198,7 +206,9 @@ export async function startAnthropicStandIn(options: AnthropicStandInOptions): P
     const body = parsed.value as MessagesBody;
     const problem = bodyProblem(body);
     if (problem) return sendError(response, invalidRequestError(problem), apiKey);
-    const model = servedModel(String(body.model));
+    const modelBehaviour = modelBehaviours.of(apiKey, String(body.model));
+    if (modelBehaviour === "busy") return sendError(response, overloadedError(), apiKey);
+    const model = modelBehaviour === "retired" ? undefined : servedModel(String(body.model));
     if (!model) return sendError(response, modelNotFoundError(String(body.model)), apiKey);
     const modelIssue = modelProblem(body, model);
     if (modelIssue) return sendError(response, invalidRequestError(modelIssue), apiKey);
@@ -272,7 +282,11 @@ export async function startAnthropicStandIn(options: AnthropicStandInOptions): P
     corruptNextAnswers(count, kind) {
       corruption = { remaining: count, kind };
     },
+    setModelBehaviour(model, behaviour) {
+      modelBehaviours.set(model, behaviour);
+    },
     reset() {
+      modelBehaviours.reset();
       overrides.clear();
       scripts.clear();
       corruption = undefined;

@@ -144,6 +144,13 @@ export const internalError = (): GoogleError =>
     "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting",
   );
 
+/**
+ * 503 UNAVAILABLE for a model in high demand (the answer `gemini-flash-latest` was reported giving at peak,
+ * /work/shared/reference/facts-2026-12.md): a busy model, no details.
+ */
+export const highDemandError = (): GoogleError =>
+  googleError(503, "UNAVAILABLE", "This model is currently experiencing high demand. Spikes in demand are usually temporary. Please try again later.");
+
 /** 503, no details. */
 export const overloadedError = (): GoogleError =>
   googleError(503, "UNAVAILABLE", "The model is overloaded. Please try again later.");

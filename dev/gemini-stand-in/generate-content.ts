@@ -54,13 +54,18 @@ function promptTokenCount(body: GenerateContentBody): number {
   return tokensIn(textOf(body.systemInstruction) + (body.contents ?? []).map(textOf).join(""));
 }
 
+/** Thinking tokens every answer reports (`usageMetadata.thoughtsTokenCount`), a fixed figure tests can expect. */
+export const thoughtsTokenCount = 48;
+
 function usageMetadata(body: GenerateContentBody, answer?: string): Record<string, unknown> {
   const prompt = promptTokenCount(body);
   const candidates = answer === undefined ? 0 : tokensIn(answer);
+  // Gemini 3 thinks before it answers (at level LOW here) and reports it apart: billed as output.
+  const thoughts = answer === undefined ? 0 : thoughtsTokenCount;
   return {
     promptTokenCount: prompt,
-    ...(answer === undefined ? {} : { candidatesTokenCount: candidates }),
-    totalTokenCount: prompt + candidates,
+    ...(answer === undefined ? {} : { candidatesTokenCount: candidates, thoughtsTokenCount: thoughts }),
+    totalTokenCount: prompt + candidates + thoughts,
     promptTokensDetails: [{ modality: "TEXT", tokenCount: prompt }],
   };
 }

@@ -25,6 +25,7 @@ import {
   type StandInServer,
 } from "../stand-in-http/stand-in-http";
 import { answerFaultFromKey, injectAnswerFault } from "../stand-in-http/answer-faults";
+import { ModelBehaviours, type ModelBehaviour } from "../stand-in-http/model-behaviour";
 import {
   accessTokenTypeUnsupportedError,
   consumerSuspendedError,
@@ -37,6 +38,7 @@ import {
   missingKeyError,
   modelNotFoundError,
   overloadedError,
+  highDemandError,
   pathNotFoundError,
   quotaExceededError,
   serviceBlockedError,
@@ -57,6 +59,8 @@ import { describeModel, listModelsPage, takesThinkingBudgetOnly } from "./model-
 export type { GoogleErrorBody } from "./error-bodies";
 export type { CorruptionKind } from "./generate-content";
 export { outcomeMarkers, slowMarker, type KeyBehaviour, type Outcome } from "./key-behaviour";
+export { thoughtsTokenCount } from "./generate-content";
+export { busyModelMarker, retiredModelMarker, type ModelBehaviour } from "../stand-in-http/model-behaviour";
 
 export type GeminiStandInOptions = StandInOptions;
 
@@ -89,7 +93,12 @@ export interface GeminiStandIn {
    * for; answers that are errors or safety blocks do not use up the count.
    */
   corruptNextAnswers(count: number, kind: CorruptionKind): void;
-  /** Forgets `setBehaviour` overrides, scripted outcomes, pending corruption and recorded requests. */
+  /**
+   * Makes every generation for `model` answer as a busy model (503 UNAVAILABLE "high demand") or a retired
+   * one (404 NOT_FOUND, as for a model Google does not serve), whatever the key; undefined: normal again.
+   */
+  setModelBehaviour(model: string, behaviour: ModelBehaviour | undefined): void;
+  /** Forgets `setBehaviour` overrides, model behaviours, scripted outcomes, pending corruption and recorded requests. */
   reset(): void;
   /** Closes the server, cutting open connections and dropping answers still waiting on a delay. */
   stop(): Promise<void>;
@@ -184,6 +193,7 @@ export async function startGeminiStandIn(options: GeminiStandInOptions): Promise
   const log = new RequestLog<RecordedRequest>();
   const overrides = new Map<string, KeyBehaviour>();
   const scripts = new Map<string, Outcome[]>();
+  const modelBehaviours = new ModelBehaviours();
   let corruption: { remaining: number; kind: CorruptionKind } | undefined;
 
   const takeCorruption = (): CorruptionKind | undefined => {
@@ -265,7 +275,9 @@ export async function startGeminiStandIn(options: GeminiStandInOptions): Promise
         ? undefined
         : errorForOutcome(behaviour.outcome, apiKey, route);
     if (error) return sendError(response, error);
-    const description = describeModel(route.model);
+    const modelBehaviour = route.kind === "generate" ? modelBehaviours.of(apiKey, route.model) : undefined;
+    if (modelBehaviour === "busy") return sendError(response, highDemandError());
+    const description = modelBehaviour === "retired" ? undefined : describeModel(route.model);
     if (!description) return sendError(response, modelNotFoundError(route.model, route.version, methodOf(route)));
     if (route.kind === "get-model") return sendGoogleJson(response, 200, description);
     if (!parsedBody?.ok || typeof parsedBody.value !== "object" || parsedBody.value === null) {
@@ -299,7 +311,11 @@ export async function startGeminiStandIn(options: GeminiStandInOptions): Promise
     corruptNextAnswers(count, kind) {
       corruption = { remaining: count, kind };
     },
+    setModelBehaviour(model, behaviour) {
+      modelBehaviours.set(model, behaviour);
+    },
     reset() {
+      modelBehaviours.reset();
       overrides.clear();
       scripts.clear();
       corruption = undefined;

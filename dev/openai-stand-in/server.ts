@@ -13,6 +13,7 @@
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { answerFaultFromKey, injectAnswerFault } from "../stand-in-http/answer-faults";
+import { ModelBehaviours, type ModelBehaviour } from "../stand-in-http/model-behaviour";
 import { answerText, chatCompletion, requestProblem, type AnswerKind, type ChatCompletionBody } from "./chat-completion";
 import {
   accountDeactivatedError,
@@ -52,6 +53,7 @@ export type { OpenAiErrorBody } from "./error-bodies";
 export type { CorruptionKind } from "../gemini-stand-in/generate-content";
 export { maskedKey } from "./error-bodies";
 export { outcomeMarkers, slowMarker, type KeyBehaviour, type Outcome } from "./key-behaviour";
+export { busyModelMarker, retiredModelMarker, type ModelBehaviour } from "../stand-in-http/model-behaviour";
 
 export type OpenAiStandInOptions = StandInOptions;
 
@@ -73,7 +75,12 @@ export interface OpenAiStandIn {
   scriptOutcomes(apiKey: string, outcomes: readonly Outcome[]): void;
   /** Spoils the next `count` successful text answers, whichever keys they are for. */
   corruptNextAnswers(count: number, kind: CorruptionKind): void;
-  /** Forgets `setBehaviour` overrides, scripted outcomes, pending corruption and recorded requests. */
+  /**
+   * Makes every chat completion for `model` answer as a busy model (503 `server_is_overloaded`) or a retired
+   * one (404 `model_not_found`), whatever the key; undefined: normal again.
+   */
+  setModelBehaviour(model: string, behaviour: ModelBehaviour | undefined): void;
+  /** Forgets `setBehaviour` overrides, model behaviours, scripted outcomes, pending corruption and recorded requests. */
   reset(): void;
   /** Closes the server, cutting open connections and dropping answers still waiting on a delay. */
   stop(): Promise<void>;
@@ -131,6 +138,7 @@ export async function startOpenAiStandIn(options: OpenAiStandInOptions): Promise
   const log = new RequestLog<RecordedRequest>();
   const overrides = new Map<string, KeyBehaviour>();
   const scripts = new Map<string, Outcome[]>();
+  const modelBehaviours = new ModelBehaviours();
   let corruption: { remaining: number; kind: CorruptionKind } | undefined;
   let requestCount = 0;
 
@@ -191,7 +199,9 @@ export async function startOpenAiStandIn(options: OpenAiStandInOptions): Promise
     if (error) return sendError(error);
 
     if (route.kind === "list-models") return send(response, 200, listModels(), commonHeaders(started));
-    const description = describeModel(model!);
+    const modelBehaviour = route.kind === "chat" ? modelBehaviours.of(apiKey, model!) : undefined;
+    if (modelBehaviour === "busy") return sendError(overloadedError());
+    const description = modelBehaviour === "retired" ? undefined : describeModel(model!);
     if (!description) return sendError(modelNotFoundError(model!));
     if (route.kind === "get-model") return send(response, 200, description, commonHeaders(started));
 
@@ -237,7 +247,11 @@ export async function startOpenAiStandIn(options: OpenAiStandInOptions): Promise
     corruptNextAnswers(count, kind) {
       corruption = { remaining: count, kind };
     },
+    setModelBehaviour(model, behaviour) {
+      modelBehaviours.set(model, behaviour);
+    },
     reset() {
+      modelBehaviours.reset();
       overrides.clear();
       scripts.clear();
       corruption = undefined;

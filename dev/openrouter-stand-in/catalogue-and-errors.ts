@@ -39,6 +39,8 @@ export const rateLimitError = () => error(429, "Rate limit exceeded: limit_rpm/o
 export const providerDownError = (model: string) =>
   error(502, "Provider returned error", { provider_name: "OpenAI", raw: `upstream error for ${model}` });
 export const noProviderError = () => error(503, "No available model provider that meets your routing requirements");
+/** 404 for a model OpenRouter no longer routes (removed from its catalogue): a retired model. */
+export const modelGoneError = (model: string) => error(404, `No endpoints found for ${model}.`);
 export const noEndpointsError = () => error(404, "No endpoints found that can handle the requested parameters.");
 export const invalidModelError = (model: string) => error(400, `${model} is not a valid model ID`);
 export const badRequestError = (message: string) => error(400, message);

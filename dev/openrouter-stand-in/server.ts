@@ -31,6 +31,7 @@ import {
   type StandInServer,
 } from "../stand-in-http/stand-in-http";
 import { injectAnswerFault } from "../stand-in-http/answer-faults";
+import { ModelBehaviours, type ModelBehaviour, type ModelMarkerOf } from "../stand-in-http/model-behaviour";
 import {
   badRequestError,
   findModel,
@@ -44,6 +45,7 @@ import {
   noEndpointsError,
   noProviderError,
   notFoundError,
+  modelGoneError,
   providerDownError,
   rateLimitError,
   timeoutError,
@@ -53,6 +55,22 @@ import { behaviourFromKey, outcomeApplies, type Endpoint, type KeyBehaviour, typ
 
 export type { OpenRouterErrorBody } from "./catalogue-and-errors";
 export { outcomeMarkers, slowMarker, type KeyBehaviour, type Outcome } from "./key-behaviour";
+export type { ModelBehaviour } from "../stand-in-http/model-behaviour";
+
+/**
+ * Hex prefixes (OpenRouter's keys are hex) making the first model a key asks for busy (502, its provider
+ * down) or retired (404 "No endpoints found for <model>.") from then on: the other stand-ins' `busymodel`
+ * and `retiredmodel`.
+ */
+export const busyModelPrefix = "b0b0";
+export const retiredModelPrefix = "d0d0";
+const modelMarkerOf: ModelMarkerOf = (apiKey) => {
+  const hex = apiKey.replace(/^sk-or-v1-/, "");
+  return hex.startsWith(busyModelPrefix) ? "busy" : hex.startsWith(retiredModelPrefix) ? "retired" : undefined;
+};
+
+/** Reasoning tokens every answered completion reports (within `completion_tokens`, as OpenAI counts them). */
+export const reasoningTokens = 16;
 
 export type OpenRouterStandInOptions = StandInOptions;
 
@@ -74,7 +92,12 @@ export interface OpenRouterStandIn {
   corruptNextAnswers(count: number, kind: CorruptionKind): void;
   /** Where the `redirect` outcome points (an origin; the request's path is kept). Default: this stand-in, under /elsewhere. */
   redirectTo(origin: string): void;
-  /** Forgets overrides, scripts, the redirect target, every key's usage and the recorded requests. */
+  /**
+   * Makes every chat completion for `model` answer as a busy model (502, its provider down) or a retired one
+   * (404 "No endpoints found for <model>."), whatever the key; undefined: normal again.
+   */
+  setModelBehaviour(model: string, behaviour: ModelBehaviour | undefined): void;
+  /** Forgets overrides, model behaviours, scripts, the redirect target, every key's usage and the recorded requests. */
   reset(): void;
   stop(): Promise<void>;
 }
@@ -103,6 +126,7 @@ export async function startOpenRouterStandIn(options: OpenRouterStandInOptions):
   const log = new RequestLog<RecordedRequest>();
   const overrides = new Map<string, KeyBehaviour>();
   const scripts = new Map<string, Outcome[]>();
+  const modelBehaviours = new ModelBehaviours(modelMarkerOf);
   const usage = new Map<string, number>();
   let redirectOrigin: string | undefined;
   let corruption: { remaining: number; kind: CorruptionKind } | undefined;
@@ -202,7 +226,7 @@ export async function startOpenRouterStandIn(options: OpenRouterStandInOptions):
     const honoursSchema = model.supported_parameters.includes("structured_outputs");
     const text = honoursSchema ? answerText(body, takeCorruption()) : answerText({ ...body, response_format: undefined });
     const promptTokens = Math.max(1, Math.ceil(JSON.stringify(body.messages).length / 4));
-    const completionTokens = Math.max(1, Math.ceil(text.length / 4));
+    const completionTokens = Math.max(1, Math.ceil(text.length / 4)) + reasoningTokens;
     usage.set(apiKey, (usage.get(apiKey) ?? startingCredit.usage) + costPerCall);
     return {
       id: generationId(),
@@ -211,7 +235,15 @@ export async function startOpenRouterStandIn(options: OpenRouterStandInOptions):
       object: "chat.completion",
       created: Math.floor(Date.now() / 1000),
       choices: [{ index: 0, logprobs: null, finish_reason: "stop", native_finish_reason: "stop", message: { role: "assistant", content: text, refusal: null, reasoning: null } }],
-      usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens, cost: costPerCall, is_byok: false },
+      usage: {
+        prompt_tokens: promptTokens,
+        completion_tokens: completionTokens,
+        total_tokens: promptTokens + completionTokens,
+        cost: costPerCall,
+        is_byok: false,
+        prompt_tokens_details: { cached_tokens: 0 },
+        completion_tokens_details: { reasoning_tokens: reasoningTokens },
+      },
     };
   };
 
@@ -255,6 +287,9 @@ export async function startOpenRouterStandIn(options: OpenRouterStandInOptions):
     if (error) return sendError(response, error);
     if (endpoint === "key") return sendJson(response, 200, keyDescription(apiKey!, behaviour.outcome));
 
+    const modelBehaviour = typeof body?.model === "string" ? modelBehaviours.of(apiKey, body.model) : undefined;
+    if (modelBehaviour === "busy") return sendError(response, providerDownError(String(body!.model)));
+    if (modelBehaviour === "retired") return sendError(response, modelGoneError(String(body!.model)));
     const problem = bodyProblem(body!);
     if (problem) return sendError(response, problem);
     const answer = completion(body!, apiKey!);
@@ -286,7 +321,11 @@ export async function startOpenRouterStandIn(options: OpenRouterStandInOptions):
     redirectTo(origin) {
       redirectOrigin = origin.replace(/\/+$/, "");
     },
+    setModelBehaviour(model, behaviour) {
+      modelBehaviours.set(model, behaviour);
+    },
     reset() {
+      modelBehaviours.reset();
       overrides.clear();
       scripts.clear();
       usage.clear();

@@ -60,6 +60,38 @@ export const openRouterAppName = defineString("OPENROUTER_APP_NAME", {
   description: "The app's name, sent to OpenRouter as X-OpenRouter-Title (empty: not sent)",
 });
 
+/**
+ * Each provider's fallback models (issue 19): comma-separated, tried in order after the call's first choice
+ * (the user's model or the operator's) when that one is busy or gone, within the call's 3 upstream attempts.
+ * Empty: no fallback. See docs/configuration.md and docs/models-and-usage.md.
+ */
+export const geminiFallbackModels = defineString("GEMINI_FALLBACK_MODELS", {
+  default: "gemini-flash-lite-latest",
+  description: "Gemini models tried, in order, when the first choice is busy or retired (comma-separated)",
+});
+export const openAiFallbackModels = defineString("OPENAI_FALLBACK_MODELS", {
+  default: "gpt-5.4-mini",
+  description: "OpenAI models tried, in order, when the first choice is busy or retired (comma-separated)",
+});
+export const anthropicFallbackModels = defineString("ANTHROPIC_FALLBACK_MODELS", {
+  default: "claude-haiku-4-5",
+  description: "Anthropic models tried, in order, when the first choice is busy or retired (comma-separated)",
+});
+export const openRouterFallbackModels = defineString("OPENROUTER_FALLBACK_MODELS", {
+  default: "google/gemini-3.8-flash",
+  description: "OpenRouter models tried, in order, when the first choice is busy or retired (comma-separated)",
+});
+
+/** The fallback models for `provider`'s keys, in order (read per call). */
+export function fallbackModelsFor(provider: Provider): string[] {
+  const list = { googleai: geminiFallbackModels, openai: openAiFallbackModels, anthropic: anthropicFallbackModels, openrouter: openRouterFallbackModels }[provider];
+  return list
+    .value()
+    .split(",")
+    .map((model) => model.trim())
+    .filter(Boolean);
+}
+
 /** The model the app runs on for `provider`'s keys (read per call, like every param). */
 export function modelFor(provider: Provider): string {
   const model = { googleai: geminiModel, openai: openAiModel, anthropic: anthropicModel, openrouter: openRouterModel }[provider];

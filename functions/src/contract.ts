@@ -1,5 +1,10 @@
 import type { z } from "zod";
-import type { GenerateFeedbackInputSchema, GenerateQuestionsInputSchema } from "./ai/schemas";
+import type {
+  GenerateFeedbackInputSchema,
+  GenerateFeedbackResult as FeedbackAnswer,
+  GenerateQuestionsInputSchema,
+  GenerateQuestionsResult as QuestionsAnswer,
+} from "./ai/schemas";
 import type { Provider } from "./providers";
 
 /**
@@ -9,7 +14,10 @@ import type { Provider } from "./providers";
  */
 
 export type { Provider } from "./providers";
-export type { AnswerFeedback, GenerateFeedbackResult, GenerateQuestionsResult, KeySource, Progress, Question } from "./ai/schemas";
+export type { AnswerFeedback, KeySource, Progress, Question } from "./ai/schemas";
+/** An AI call's result: the flow's answer, who paid, which model answered (and why, if a fallback) and what it used. */
+export type GenerateQuestionsResult = QuestionsAnswer & AnsweredBy;
+export type GenerateFeedbackResult = FeedbackAnswer & AnsweredBy;
 export type { HistoryRetention, HistoryRetentionDays, PracticeAttempt, PracticeDocument, PracticeQuestion } from "./practices/schemas";
 
 /** Why a call failed, as the client sees it in `details.reason`. */

@@ -97,7 +97,7 @@ describe("AI flows: the key stays out of spans and logs", function () {
     assert.equal(outcomes.ok, "ok");
     assert.match(outcomes.suspended, /key_invalid/);
     assert.match(outcomes.quota, /quota/);
-    assert.match(outcomes.overloaded, /transient/);
+    assert.match(outcomes.overloaded, /model_busy/);
     assert.match(outcomes.blocked, /blocked/);
     assert.match(outcomes.malformed, /MalformedAnswerError/);
     for (const apiKey of Object.values(keys)) {
@@ -161,7 +161,7 @@ describe("AI flows: the key stays out of spans and logs", function () {
         invalid: ["invalidkey", /key_invalid/],
         noCredit: ["nocredit", /quota/],
         rateLimited: ["ratelimit", /rate_limited/],
-        overloaded: ["overloaded", /transient/],
+        overloaded: ["overloaded", /model_busy/],
         refused: ["refusal", /blocked/],
         malformed: ["", /MalformedAnswerError/],
       },
@@ -178,7 +178,7 @@ describe("AI flows: the key stays out of spans and logs", function () {
         invalid: ["invalidkey", /key_invalid/],
         noCredit: ["nocredit", /quota/],
         rateLimited: ["ratelimit", /rate_limited/],
-        overloaded: ["overloaded", /transient/],
+        overloaded: ["overloaded", /model_busy/],
         refused: ["refusal", /blocked/],
         malformed: ["", /MalformedAnswerError/],
       },
@@ -194,9 +194,9 @@ describe("AI flows: the key stays out of spans and logs", function () {
         invalid: ["401", /key_invalid/],
         noCredit: ["402", /quota/],
         rateLimited: ["429", /rate_limited/],
-        overloaded: ["502", /transient/],
+        overloaded: ["502", /model_busy/],
         refused: ["403", /blocked/],
-        noModel: ["503", /model_unavailable/],
+        noProvider: ["503", /model_busy/],
         dropped: ["dc0", /no_answer/],
         malformed: ["", /MalformedAnswerError/],
       },

@@ -243,7 +243,7 @@ describe("Anthropic adapter", () => {
       ["a tier's monthly spend cap (429 enforced_spend_limit_reached)", () => keyWith("spend-limit"), { kind: "quota" }],
       ["a rate limit (429 with retry-after)", () => keyWith("rate-limited"), { kind: "rate_limited", retryAfterSeconds: 7 }],
       ["Anthropic's server error (500)", () => keyWith("server-error"), { kind: "transient" }],
-      ["Anthropic overloaded (529)", () => keyWith("overloaded"), { kind: "transient" }],
+      ["Anthropic overloaded (529)", () => keyWith("overloaded"), { kind: "model_busy" }],
       ["processing timed out (504)", () => keyWith("timeout-error"), { kind: "transient" }],
       ["a safety refusal (stop_reason refusal)", () => keyWith("refusal"), { kind: "blocked" }],
     ];
@@ -313,10 +313,10 @@ describe("Anthropic adapter", () => {
       assert.equal(response.finishReason, "stop");
     });
 
-    it("reports a transient error without retrying it: the caller's budget decides, and its next call is one fresh request", async () => {
+    it("reports a busy model without retrying it: the caller's budget decides, and its next call is one fresh request", async () => {
       const apiKey = fakeAnthropicKey();
       standIn.scriptOutcomes(apiKey, ["overloaded"]);
-      assert.deepEqual(await failureOf(generateAnthropicOnce(textRequest(), callWith(apiKey))), { kind: "transient" });
+      assert.deepEqual(await failureOf(generateAnthropicOnce(textRequest(), callWith(apiKey))), { kind: "model_busy" });
       assert.equal((await generateAnthropicOnce(textRequest(), callWith(apiKey))).finishReason, "stop");
       assert.equal(standIn.requests.length, 2);
     });

@@ -282,7 +282,7 @@ describe("OpenAI adapter", () => {
       ["quota", { kind: "quota" }],
       ["rate-limited", { kind: "rate_limited", retryAfterSeconds: 2 }],
       ["internal", { kind: "transient" }],
-      ["overloaded", { kind: "transient" }],
+      ["overloaded", { kind: "model_busy" }],
       ["refusal", { kind: "blocked" }],
       ["content-filter", { kind: "blocked" }],
     ];

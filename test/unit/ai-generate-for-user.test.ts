@@ -196,6 +196,7 @@ describe("AI orchestration (generate-for-user), network-free", () => {
       message: /^The app's shared Gemini key is not working right now\. Add your own key in Settings/,
     };
     const unavailable: Expected = { code: "unavailable", reason: "AI_UNAVAILABLE", message: /^Gemini is temporarily unavailable\. Nothing is lost/ };
+    const busy: Expected = { code: "unavailable", reason: "AI_UNAVAILABLE", message: /^Gemini is busy right now \(unit-test-gemini\)\. Nothing was charged/ };
     const noAnswer: Expected = {
       code: "unavailable",
       reason: "AI_UNAVAILABLE",
@@ -274,7 +275,8 @@ describe("AI orchestration (generate-for-user), network-free", () => {
         user: modelGone,
         shared: modelGone,
       },
-      { upstream: "503 UNAVAILABLE on every attempt", kind: "transient", answers: () => [pluginHttpError(overloadedError())], attempts: 3, user: unavailable, shared: unavailable },
+      // A busy model with no other model in the chain (these deps name none): asked again, as busy passes.
+      { upstream: "503 UNAVAILABLE on every attempt", kind: "model_busy", answers: () => [pluginHttpError(overloadedError())], attempts: 3, user: busy, shared: busy },
       { upstream: "500 INTERNAL on every attempt", kind: "transient", answers: () => [pluginHttpError(internalError())], attempts: 3, user: unavailable, shared: unavailable },
       // No answer: Google may have generated (and billed) it, so it is not asked again.
       { upstream: "a failed or timed-out fetch", kind: "no_answer", answers: () => [fetchFailed()], attempts: 1, user: noAnswer, shared: noAnswer },
@@ -458,7 +460,7 @@ describe("AI orchestration (generate-for-user), network-free", () => {
       assert.ok(!outcome.ok);
       assert.equal(clientFailure(outcome.error).details.reason, "AI_UNAVAILABLE");
       assert.equal(gemini.requestCount, 3);
-      assert.deepEqual(generationOutcomes(entries), ["transient"]);
+      assert.deepEqual(generationOutcomes(entries), ["model_busy"]);
       assert.deepEqual(vault.used, []);
     });
 

@@ -22,16 +22,16 @@ describe("classifyPluginError (what the Gemini plugin threw for one call)", () =
     assert.deepEqual(classifyPluginError(pluginHttpError("UNKNOWN", googleBody(404, "NOT_FOUND"))), { kind: "model_unavailable" });
   });
 
-  it("maps an invalid key, quota and server errors", () => {
+  it("maps an invalid key, quota, a busy model (503) and server errors", () => {
     assert.deepEqual(classifyPluginError(pluginHttpError("INVALID_ARGUMENT", googleBody(400, "INVALID_ARGUMENT", "API_KEY_INVALID"))), { kind: "key_invalid" });
     assert.equal(classifyPluginError(pluginHttpError("RESOURCE_EXHAUSTED", googleBody(429, "RESOURCE_EXHAUSTED"))).kind, "quota");
-    assert.deepEqual(classifyPluginError(pluginHttpError("UNAVAILABLE", googleBody(503, "UNAVAILABLE"))), { kind: "transient" });
+    assert.deepEqual(classifyPluginError(pluginHttpError("UNAVAILABLE", googleBody(503, "UNAVAILABLE"))), { kind: "model_busy" });
     assert.deepEqual(classifyPluginError(pluginHttpError("INTERNAL", googleBody(500, "INTERNAL"))), { kind: "transient" });
   });
 
   it("falls back on the plugin's status when the body is not Google's JSON", () => {
     assert.equal(classifyPluginError(pluginHttpError("RESOURCE_EXHAUSTED", undefined)).kind, "quota");
-    assert.deepEqual(classifyPluginError(pluginHttpError("UNAVAILABLE", undefined)), { kind: "transient" });
+    assert.deepEqual(classifyPluginError(pluginHttpError("UNAVAILABLE", undefined)), { kind: "model_busy" });
     assert.deepEqual(classifyPluginError(pluginHttpError("UNKNOWN", undefined)), { kind: "transient" });
   });
 

@@ -87,11 +87,14 @@ describe("classifyAnthropicFailure", () => {
     assert.deepEqual(classifyAnthropicFailure(404, undefined), { kind: "model_unavailable" });
   });
 
-  it("treats 500 api_error, 504 timeout_error, 529 overloaded_error and unreadable answers as transient", () => {
+  it("treats 529 overloaded_error as a busy model, by its status or its type", () => {
+    assert.deepEqual(classifyAnthropicFailure(529, overloaded, new Headers({ "x-should-retry": "true" })), { kind: "model_busy" });
+    assert.deepEqual(classifyAnthropicFailure(undefined, overloaded), { kind: "model_busy" }, "529 by its type");
+  });
+
+  it("treats 500 api_error, 504 timeout_error and unreadable answers as transient", () => {
     assert.deepEqual(classifyAnthropicFailure(500, body("api_error", "Internal server error")), { kind: "transient" });
     assert.deepEqual(classifyAnthropicFailure(504, body("timeout_error", "…")), { kind: "transient" });
-    assert.deepEqual(classifyAnthropicFailure(529, overloaded, new Headers({ "x-should-retry": "true" })), { kind: "transient" });
-    assert.deepEqual(classifyAnthropicFailure(undefined, overloaded), { kind: "transient" }, "529 by its type");
     assert.deepEqual(classifyAnthropicFailure(502, "<html>bad gateway</html>"), { kind: "transient" });
     assert.deepEqual(classifyAnthropicFailure(undefined, undefined), { kind: "transient" });
   });

@@ -42,9 +42,13 @@ describe("classifyGeminiFailure", () => {
     assert.deepEqual(classifyGeminiFailure(429, undefined), { kind: "quota", retryAfterSeconds: undefined });
   });
 
+  it("treats 503 UNAVAILABLE (overloaded, high demand) as a busy model, by its status or its code", () => {
+    assert.deepEqual(classifyGeminiFailure(503, body(503, "UNAVAILABLE")), { kind: "model_busy" });
+    assert.deepEqual(classifyGeminiFailure(undefined, body(503, "UNAVAILABLE")), { kind: "model_busy" });
+  });
+
   it("treats server errors, timeouts and unreadable answers as transient", () => {
     assert.deepEqual(classifyGeminiFailure(500, body(500, "INTERNAL")), { kind: "transient" });
-    assert.deepEqual(classifyGeminiFailure(503, body(503, "UNAVAILABLE")), { kind: "transient" });
     assert.deepEqual(classifyGeminiFailure(504, "<html>gateway</html>"), { kind: "transient" });
     assert.deepEqual(classifyGeminiFailure(undefined, undefined), { kind: "transient" });
   });

@@ -109,9 +109,13 @@ describe("classifyOpenAiFailure", () => {
     assert.deepEqual(classifyOpenAiFailure(400, bodies.contextLength), { kind: "unexpected" });
   });
 
-  it("treats server errors, overload, timeouts and no answer as transient", () => {
+  it("treats 503 server_is_overloaded as a busy model", () => {
+    assert.deepEqual(classifyOpenAiFailure(503, bodies.overloaded), { kind: "model_busy" });
+    assert.deepEqual(classifyOpenAiFailure(503, undefined), { kind: "model_busy" });
+  });
+
+  it("treats server errors, timeouts and no answer as transient", () => {
     assert.deepEqual(classifyOpenAiFailure(500, bodies.serverError), { kind: "transient" });
-    assert.deepEqual(classifyOpenAiFailure(503, bodies.overloaded), { kind: "transient" });
     assert.deepEqual(classifyOpenAiFailure(502, "<html>Bad gateway</html>"), { kind: "transient" });
     assert.deepEqual(classifyOpenAiFailure(408, undefined), { kind: "transient" });
     assert.deepEqual(classifyOpenAiFailure(undefined, undefined), { kind: "transient" });

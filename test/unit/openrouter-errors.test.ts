@@ -14,8 +14,8 @@ describe("OpenRouter error classification (structured fields only)", () => {
     [404, body(404, "No endpoints found that can handle the requested parameters."), "model_unavailable"],
     [408, body(408, "Timed out"), "transient"],
     [429, body(429, "Rate limited"), "rate_limited"],
-    [502, body(502, "Provider returned error"), "transient"],
-    [503, body(503, "No available model provider"), "model_unavailable"],
+    [502, body(502, "Provider returned error"), "model_busy"],
+    [503, body(503, "No available model provider"), "model_busy"],
     [500, "<html>oops</html>", "transient"],
   ];
   for (const [status, answer, kind] of table) {
@@ -24,7 +24,8 @@ describe("OpenRouter error classification (structured fields only)", () => {
 
   it("reads error.code first: an error reported inside a 200 answer is classified by its code", () => {
     assert.equal(classifyOpenRouterFailure(200, body(402)).kind, "quota");
-    assert.equal(classifyOpenRouterFailure(undefined, body(502)).kind, "transient");
+    assert.equal(classifyOpenRouterFailure(undefined, body(502)).kind, "model_busy");
+    assert.equal(classifyOpenRouterFailure(undefined, body(408)).kind, "transient");
   });
 
   it("never reads the message: the words of another error change nothing", () => {

@@ -8,7 +8,7 @@ import type { ApiKeyVault } from "../vault/api-key-vault";
  * names its record). The app's shared key is Gemini's.
  */
 export type CallerKey =
-  | { apiKey: string; provider: Provider; keySource: "user"; keyId: string }
+  | { apiKey: string; provider: Provider; keySource: "user"; keyId: string; model?: string }
   | { apiKey: string; provider: "googleai"; keySource: "default" };
 
 /** What the caller's ID token says about their account. */
@@ -88,7 +88,7 @@ export async function resolveCallerKey(
   await caller.admitted;
   if (stored) {
     await ownKey.countCall(uid, stored.provider, stored.dailyLimit);
-    return { apiKey: stored.apiKey, keyId: stored.keyId, provider: stored.provider, keySource: "user" };
+    return { apiKey: stored.apiKey, keyId: stored.keyId, provider: stored.provider, keySource: "user", ...(stored.model ? { model: stored.model } : {}) };
   }
   // The shared key is Gemini's: a call that asked for another provider has no fallback.
   if (requested && requested !== "googleai") throw keyMissing(requested);

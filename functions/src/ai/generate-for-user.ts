@@ -4,6 +4,7 @@ import {
   defaultGeminiApiKey,
   defaultKeyDailyCap,
   defaultKeyProjectDailyBudget,
+  fallbackModelsFor,
   modelFor,
   openRouterAppName,
   openRouterAppUrl,
@@ -22,7 +23,8 @@ import {
   providerRateLimited,
   quotaExceeded,
 } from "../errors";
-import { countOwnKeyCall } from "../keys/key-usage";
+import type { AnsweredBy, CallCost, GenerateFeedbackResult, GenerateQuestionsResult, TokenUsage } from "../contract";
+import { countOwnKeyCall, recordOwnKeyTokens } from "../keys/key-usage";
 import { currentKeyCredit } from "../keys/verify-key";
 import type { AppAttribution, KeyCredit } from "../provider-apis/provider-api";
 import * as logs from "../logs";
@@ -33,14 +35,15 @@ import { sharedKeyGuard, type SharedKeyGuard } from "../limits/shared-key-budget
 import { defaultPracticeHistory, type PracticeDraft, type PracticeHistory } from "../practices/practice-history";
 import type { ProducedBy } from "../practices/schemas";
 import { defaultVault, type ApiKeyVault } from "../vault/api-key-vault";
+import { clearRetiredModel } from "../vault/clear-retired-model";
+import { ModelChain, modelChain } from "./model-chain";
+import { costOf } from "./price-table";
 import { resolveCallerKey, type CallerAccount, type CallerKey, type DefaultKeyPolicy, type OwnKeyPolicy } from "./caller-key";
 import { sharedKeyIdentity } from "./shared-key-identity";
 import { MalformedAnswerError } from "./flows/structured-answer";
 import type {
   GenerateFeedbackInput,
-  GenerateFeedbackResult,
   GenerateQuestionsInput,
-  GenerateQuestionsResult,
   PaidBy,
   Progress,
 } from "./schemas";
@@ -90,7 +93,14 @@ export interface GenerationDeps {
    * The model and API origin for a provider: GEMINI_MODEL, OPENAI_MODEL, ANTHROPIC_MODEL, OPENROUTER_MODEL
    * and their endpoints; and the app's attribution where the provider takes one (OpenRouter).
    */
-  upstream: (provider: Provider) => { model: string; baseUrl: string; attribution?: AppAttribution };
+  upstream: (provider: Provider) => { model: string; fallbackModels?: readonly string[]; baseUrl: string; attribution?: AppAttribution };
+  /**
+   * Today's tokens and cost of the user's key (keys/key-usage.ts), told once per call that got an answer,
+   * beside the call's other bookkeeping. Absent: not recorded.
+   */
+  recordTokens?: (uid: string, provider: Provider, usage: TokenUsage, cost: CallCost | undefined) => Promise<void>;
+  /** Clears the user's model choice the provider retired (vault/clear-retired-model.ts); absent: kept. */
+  clearRetiredModel?: (uid: string, provider: Provider, keyId: string, model: string) => Promise<boolean>;
   /**
    * The key's credit as its provider reports it after a call (OpenRouter's key endpoint), for providers
    * that report one; undefined otherwise or when it could not be read. Absent: credit is not read.
@@ -133,11 +143,14 @@ export function deployedGenerationDeps(): GenerationDeps {
     sharedKey,
     upstream: (provider) => ({
       model: modelFor(provider),
+      fallbackModels: fallbackModelsFor(provider),
       baseUrl: providerApiBaseUrl(provider),
       ...(provider === "openrouter" ? { attribution: { url: openRouterAppUrl.value(), title: openRouterAppName.value() } } : {}),
     }),
     keyCredit: currentKeyCredit,
     practices: defaultPracticeHistory(),
+    recordTokens: recordOwnKeyTokens,
+    clearRetiredModel: (uid, provider, keyId, model) => clearRetiredModel(uid, provider, keyId, model),
   };
 }
 
@@ -154,7 +167,7 @@ export async function generateQuestionsForUser(
   deps?: GenerationDeps,
 ): Promise<GenerateQuestionsResult> {
   const { interviewQuestionsFlow } = await (questionsFlow ??= import("./flows/interview-questions.js"));
-  const { result, paidBy, practiceId } = await runOnCallerKey(
+  const { result, paidBy, answeredBy, practiceId } = await runOnCallerKey(
     caller,
     provider,
     "interviewQuestions",
@@ -162,7 +175,7 @@ export async function generateQuestionsForUser(
     (context) => interviewQuestionsFlow.run(input, { context, onChunk: caller.progress }),
     { save: (draft, questions, producedBy) => draft.saveQuestions(input, questions, producedBy) },
   );
-  return { ...result, ...paidBy, ...(practiceId && { practiceId }) };
+  return { ...result, ...paidBy, ...answeredBy, ...(practiceId && { practiceId }) };
 }
 
 export async function generateFeedbackForUser(
@@ -171,7 +184,7 @@ export async function generateFeedbackForUser(
   deps?: GenerationDeps,
 ): Promise<GenerateFeedbackResult> {
   const { answerFeedbackFlow } = await (feedbackFlow ??= import("./flows/answer-feedback.js"));
-  const { result, paidBy, practiceId } = await runOnCallerKey(
+  const { result, paidBy, answeredBy, practiceId } = await runOnCallerKey(
     caller,
     provider,
     "answerFeedback",
@@ -179,7 +192,7 @@ export async function generateFeedbackForUser(
     (context) => answerFeedbackFlow.run(input, { context, onChunk: caller.progress }),
     { practiceId: named, save: (draft, feedback, producedBy) => draft.saveAttempt(input, feedback, producedBy) },
   );
-  return { ...result, ...paidBy, ...(practiceId && { practiceId }) };
+  return { ...result, ...paidBy, ...answeredBy, ...(practiceId && { practiceId }) };
 }
 
 /**
@@ -198,10 +211,11 @@ async function runOnCallerKey<Result>(
   givenDeps: GenerationDeps | undefined,
   run: (context: ActionContext) => Promise<{ result: Result }>,
   practice: PracticeSave<Result>,
-): Promise<{ result: Result; paidBy: PaidBy; practiceId?: string }> {
+): Promise<{ result: Result; paidBy: PaidBy; answeredBy: AnsweredBy; practiceId?: string }> {
   // Telemetry, and with it the key policy in front of Genkit's log sink, is in place before any flow runs.
   await telemetryReady;
-  const { vault, defaultKey, ownKey, sharedKey, upstream, call, keyCredit, practices } = givenDeps ?? deployedGenerationDeps();
+  const { vault, defaultKey, ownKey, sharedKey, upstream, call, keyCredit, practices, recordTokens, clearRetiredModel: clearRetired } =
+    givenDeps ?? deployedGenerationDeps();
   const draft = practices?.begin(uid, practice.practiceId);
   const [callerKey] = await Promise.all([resolveCallerKey({ uid, account, accountActive, admitted }, requested, vault, defaultKey, ownKey), draft?.ready]);
   // The account check ran beside the key read; nothing is sent to a provider before it has passed.
@@ -212,27 +226,56 @@ async function runOnCallerKey<Result>(
     keySource === "user" ? { step: "key", message: `Using your ${label} API key.` } : { step: "key", message: `Using the app's shared ${label} key.` },
   );
 
-  const { model, baseUrl, attribution } = upstream(provider);
+  const { model: operatorModel, fallbackModels = [], baseUrl, attribution } = upstream(provider);
+  // The user's own model choice first, then the operator's, then the provider's fallbacks (model-chain.ts).
+  const chosenModel = callerKey.keySource === "user" ? callerKey.model : undefined;
+  const chain = new ModelChain(modelChain(chosenModel ?? operatorModel, [operatorModel, ...fallbackModels]), chosenModel);
+  const model = chain.models[0];
   // The key's credit as the provider reports it once the call is over (OpenRouter), kept with the key's
   // bookkeeping in the same write. Asked once per call, never polled; a failure to read it keeps the old figure.
   const creditAfterCall = () =>
     keySource === "user" && keyCredit ? keyCredit(provider, callerKey.apiKey).catch(() => undefined) : Promise.resolve(undefined);
+  /** The call's tokens and cost, on the user's key's figures for today (never the shared key's). */
+  const bookTokens = (): Promise<void> | undefined => {
+    if (callerKey.keySource !== "user" || !recordTokens || chain.answers.length === 0) return undefined;
+    return bestEffort(uid, provider, "recordTokens", () => recordTokens(uid, provider, chain.usage, costOf(provider, chain.answers)));
+  };
+
+  /** Clears the user's model choice when the provider said it is gone; true when it was cleared. */
+  const clearRetiredChoice = async (error: unknown): Promise<boolean> => {
+    const goneNow = error instanceof UpstreamCallError && error.failure.kind === "model_unavailable" && chain.current === chosenModel;
+    const retired = chain.retiredChoice ?? (goneNow ? chosenModel : undefined);
+    if (callerKey.keySource !== "user" || !retired || !clearRetired) return false;
+    let cleared = false;
+    await bestEffort(uid, provider, "clearRetiredModel", async () => {
+      cleared = await clearRetired(uid, provider, callerKey.keyId, retired);
+    });
+    return cleared;
+  };
   let result: Result;
   try {
     // One context per call: it carries the call's budget of upstream attempts and the client's signal.
-    ({ result } = await run(providerCallContext({ ...call, provider, apiKey: callerKey.apiKey, model, baseUrl, signal, ...(attribution ? { attribution } : {}) })));
+    ({ result } = await run(providerCallContext({ ...call, provider, apiKey: callerKey.apiKey, model, baseUrl, signal, chain, ...(attribution ? { attribution } : {}) })));
   } catch (error) {
-    throw await failureFor(error, { uid, flow, model, callerKey, vault, sharedKey, creditAfterCall });
+    const failure = await failureFor(error, { uid, flow, model: chain.current, callerKey, vault, sharedKey, creditAfterCall });
+    // What was answered before the failure (a malformed answer) was billed, and a retired choice stays retired.
+    await Promise.all([bookTokens(), clearRetiredChoice(error)]);
+    throw failure;
   }
   logs.aiGeneration(uid, flow, keySource, provider, "ok");
-  // The practice's write (best effort, like the usage) goes out beside the usage's: one round trip for both.
-  const [practiceId] = await Promise.all([
-    draft ? practice.save(draft, result, { provider, model, keySource }) : undefined,
+  // The practice's write (best effort, like the usage) goes out beside the usage's, the tokens' and a retired
+  // choice's clearing: one round trip for all of them.
+  const [practiceId, , , choiceCleared] = await Promise.all([
+    draft ? practice.save(draft, result, { provider, model: chain.current, keySource }) : undefined,
     callerKey.keySource === "user"
       ? bestEffort(uid, provider, "recordUse", async () => vault.recordUse(uid, provider, callerKey.keyId, await creditAfterCall()))
       : undefined,
+    bookTokens(),
+    clearRetiredChoice(undefined),
   ]);
-  return { result, paidBy: { keySource, provider }, ...(practiceId && { practiceId }) };
+  const cost = costOf(provider, chain.answers);
+  const answeredBy = chain.answeredBy(choiceCleared);
+  return { result, paidBy: { keySource, provider }, answeredBy: { ...answeredBy, usage: { ...chain.usage, ...(cost ? { cost } : {}) } }, ...(practiceId && { practiceId }) };
 }
 
 /** The AppError a failed generation becomes, after recording what it says about the stored key. */
@@ -313,6 +356,8 @@ async function failureFor(
     case "cancelled":
       // The client is gone and will not read this; it only ends the handler without an "unexpected error".
       return aiUnavailable("The request was cancelled.");
+    case "model_busy":
+      return aiUnavailable(`${label} is busy right now (${model}). Nothing was charged; try again in a moment.`);
     case "transient":
     case "unexpected":
       return aiUnavailable(`${label} is temporarily unavailable. Nothing is lost; try again in a moment.`);

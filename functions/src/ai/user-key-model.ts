@@ -7,7 +7,8 @@ import type { AppAttribution, GenerateOnce } from "../provider-apis/provider-api
 import { generatorFor } from "../provider-apis/registry";
 import { UpstreamCallError } from "../provider-apis/upstream-failure";
 import { ai } from "./genkit";
-import { defaultRetryPolicy, withTransientRetry, type RetryPolicy } from "./transient-retry";
+import { ModelChain, modelChain, nextStep } from "./model-chain";
+import { backoffDelayMs, defaultRetryPolicy, type RetryPolicy } from "./transient-retry";
 import { UpstreamAttemptBudget } from "./upstream-attempts";
 
 /**
@@ -27,8 +28,17 @@ export interface ProviderCallSettings {
   provider: Provider;
   /** The caller's key (or the project's): lives in `context.secrets`, which Genkit redacts. */
   apiKey: string;
-  /** The provider's model id, e.g. "gemini-flash-latest". */
+  /** The provider's model id, e.g. "gemini-flash-latest": the call's first choice. */
   model: string;
+  /** Tried in order after `model` when it is busy or gone (GEMINI_FALLBACK_MODELS and the like). */
+  fallbackModels?: readonly string[];
+  /** Set when `model` is the user's own choice: a retired choice is then cleared by the caller. */
+  chosenModel?: string;
+  /**
+   * The call's walk along `model` then `fallbackModels`, shared by every model call of its flow;
+   * `providerCallContext` makes one per call unless given one (the caller keeps it to read the outcome).
+   */
+  chain?: ModelChain;
   /** The provider's API origin (providerApiBaseUrl). */
   baseUrl: string;
   /** The app's attribution, for providers that take one (OpenRouter). */
@@ -60,17 +70,18 @@ export const maxOutputTokens = 8_192;
  */
 export function providerCallContext(settings: ProviderCallSettings): ActionContext {
   const { apiKey, ...call } = settings;
-  return { secrets: { apiKey }, upstream: { ...call, budget: call.budget ?? new UpstreamAttemptBudget() } };
+  const chain = call.chain ?? new ModelChain(modelChain(call.model, call.fallbackModels ?? []), call.chosenModel);
+  return { secrets: { apiKey }, upstream: { ...call, chain, budget: call.budget ?? new UpstreamAttemptBudget() } };
 }
 
-function readSettings(context: ActionContext | undefined): ProviderCallSettings & { budget: UpstreamAttemptBudget } {
+function readSettings(context: ActionContext | undefined): ProviderCallSettings & { budget: UpstreamAttemptBudget; chain: ModelChain } {
   const apiKey = (context?.secrets as { apiKey?: unknown } | undefined)?.apiKey;
   const call = context?.upstream as Omit<ProviderCallSettings, "apiKey"> | undefined;
-  if (typeof apiKey !== "string" || !apiKey || !call?.model || !(call.budget instanceof UpstreamAttemptBudget)) {
+  if (typeof apiKey !== "string" || !apiKey || !call?.model || !(call.budget instanceof UpstreamAttemptBudget) || !(call.chain instanceof ModelChain)) {
     // A flow run without a caller's key (e.g. from the Genkit developer UI) must not call a provider keyless.
     throw new UpstreamCallError({ kind: "key_invalid" });
   }
-  return { apiKey, ...call, budget: call.budget };
+  return { apiKey, ...call, budget: call.budget, chain: call.chain };
 }
 
 /** The provider label of the current call, for progress messages ("Gemini's answer was incomplete…"). */
@@ -109,27 +120,50 @@ export const userKeyModel = ai.defineModel(
     supports: { multiturn: true, systemRole: true, media: false, tools: false, output: ["text", "json"], constrained: "all" },
   },
   async (request, { context, abortSignal }) => {
-    const { provider, apiKey, model, baseUrl, attribution, timeoutMs = defaultTimeoutMs, retry = defaultRetryPolicy, budget, signal } = readSettings(context);
+    const { provider, apiKey, baseUrl, attribution, timeoutMs = defaultTimeoutMs, retry = defaultRetryPolicy, budget, chain, signal } = readSettings(context);
     const generateOnce = await generatorFor(provider);
     const requested = request.config;
     const bounded = { ...request, config: { temperature: requested?.temperature } };
     const outputCap = Math.min(requested?.maxOutputTokens ?? maxOutputTokens, maxOutputTokens);
     const callerGone = () => signal?.aborted === true || abortSignal.aborted;
 
-    return withTransientRetry(
-      async () => {
-        if (callerGone()) throw new UpstreamCallError({ kind: "cancelled" });
-        // A flow checks upstreamAttemptsLeft() before asking again, so this holds unless a flow forgot to.
-        if (!budget.take()) throw new UpstreamCallError({ kind: "unexpected" });
-        return attempt(generateOnce, bounded, { apiKey, model, baseUrl, attribution, maxOutputTokens: outputCap, timeoutMs, signals: [signal, abortSignal] });
-      },
-      // Only what the provider answered with a server error is retried, and only within the call's budget:
-      // a request that got no answer may have been generated and billed, so it is not sent a second time.
-      (error) => error instanceof UpstreamCallError && error.failure.kind === "transient" && budget.remaining > 0 && !callerGone(),
-      retry,
-    );
+    let retriesOfModel = 0;
+    for (let attemptNumber = 1; ; attemptNumber++) {
+      if (callerGone()) throw new UpstreamCallError({ kind: "cancelled" });
+      // A flow checks upstreamAttemptsLeft() before asking again, so this holds unless a flow forgot to.
+      if (!budget.take()) throw new UpstreamCallError({ kind: "unexpected" });
+      try {
+        const data = await attempt(generateOnce, bounded, {
+          apiKey,
+          model: chain.current,
+          baseUrl,
+          attribution,
+          maxOutputTokens: outputCap,
+          timeoutMs,
+          signals: [signal, abortSignal],
+        });
+        chain.answered(data.usage);
+        return data;
+      } catch (error) {
+        if (!(error instanceof UpstreamCallError) || callerGone() || attemptNumber >= retry.maxAttempts) throw error;
+        // Only what cannot have been billed is asked again (model-chain.ts): a busy or gone model moves on to
+        // the next model, a server error is retried; a request that got no answer is never sent a second time.
+        const step = nextStep(error.failure, { hasNextModel: chain.hasNext, attemptsLeft: budget.remaining });
+        if (step.next === "stop") throw error;
+        if (step.next === "model") {
+          chain.moveOn(step.why);
+          retriesOfModel = 0;
+          continue;
+        }
+        retriesOfModel += 1;
+        await sleep(backoffDelayMs(retry, retriesOfModel, Math.random()));
+      }
+    }
   },
 );
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 
 /**
  * One request to the provider, cut at `timeoutMs` or as soon as a caller's signal aborts. Which of the

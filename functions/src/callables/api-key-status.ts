@@ -11,10 +11,11 @@ import { userCallable } from "./user-callable";
 /**
  * What the caller may know about their stored keys. With a provider: `{ status: { provider, hasKey, hint?,
  * state?, createdAt?, updatedAt?, verifiedAt?, lastUsedAt?, usageCount?, expiresAt?, rotationDue?,
- * dailyLimit?, callsToday? } }`; without: `{ statuses: [one per provider, in the registry's order],
+ * dailyLimit?, callsToday?, tokensToday?, costToday? } }`; without: `{ statuses: [one per provider, in the registry's order],
  * preferredProvider: provider | null, sharedKey: { provider, dailyCap } | null }` (`sharedKey`: the app's
  * shared key, when this caller may run on it, so that Practice can say who will pay). Times are ISO strings; `callsToday` of `dailyLimit` is Settings'
- * "12 of 30 today". Never a key or its ciphertext, and never a KMS call: `state` is what the last use,
+ * "12 of 30 today"; `tokensToday` (input, output, thinking) and `costToday` (an estimate dated by the price
+ * table, or OpenRouter's reported figure) are today's calls' (docs/models-and-usage.md). Never a key or its ciphertext, and never a KMS call: `state` is what the last use,
  * check or re-wrap found (`unreadable` included). An expired key reads as `hasKey: false`.
  *
  * Who: any signed-in user, for their own account only. Input: `{ provider?: "googleai"|"openai"|"anthropic" }`.

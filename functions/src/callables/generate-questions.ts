@@ -8,7 +8,9 @@ import { aiCallable } from "./ai-callable";
  * provider, else the first of googleai, openai, anthropic with a usable key; when they have no key and
  * ALLOW_DEFAULT_KEY is on, the project's Gemini key within DEFAULT_KEY_DAILY_CAP calls a day.
  * Input: `{ jobTitle, jobDescription?, interviewType: "behavioral"|"technical"|"mixed", seniority?, count?: 1..10 = 5, provider? }`.
- * Result: `{ questions: [{ id, text, category, rationale? }], keySource: "user"|"default", provider }`. A streaming
+ * Result: `{ questions: [{ id, text, category, rationale? }], keySource: "user"|"default", provider, model, fallback?,
+ * fallbackFrom?, usage? }` (which model answered and why when not the first choice, the call's tokens and cost:
+ * AnsweredBy, docs/models-and-usage.md). A streaming
  * caller also receives progress chunks `{ step, message }` first.
  * Fails: INVALID_INPUT (also for content the provider's safety settings block), RATE_LIMITED, KEY_MISSING,
  * KEY_INVALID, KEY_NOT_PERMITTED, KEY_UNREADABLE (enter the key again), QUOTA_EXCEEDED, MODEL_UNAVAILABLE, KEY_STORE_UNAVAILABLE,

@@ -167,7 +167,8 @@ async function changeCounters(
     const current = (await transaction.getAll(...refs)).map((snapshot) => stateOf(snapshot.data()));
     const next = change(current, now());
     next.forEach((state, index) => {
-      if (state) transaction.set(refs[index], counterDocument(state, windows[index]));
+      // Merged: the window's document may carry more than its count (the tokens of key-usage.ts).
+      if (state) transaction.set(refs[index], counterDocument(state, windows[index]), { merge: true });
     });
     return next.map((state, index) => state ?? current[index]);
   });
@@ -317,19 +318,45 @@ function refuse({ uid, bucket, limit, windowSeconds }: RateLimitRequest, decisio
 }
 
 /**
- * Calls counted for `uid` in `bucket`'s current window, without counting one. Firestore unreachable:
- * KEY_STORE_UNAVAILABLE.
+ * Calls counted for `uid` in `bucket`'s current window, without counting one, with the rest of the window's
+ * document (what else is kept beside the count, e.g. the tokens of key-usage.ts) and the window's start.
+ * Firestore unreachable: KEY_STORE_UNAVAILABLE.
  */
-export async function readWindowCount(
+export async function readWindow(
   { uid, bucket, windowSeconds }: Omit<RateLimitRequest, "limit">,
   db: Firestore = firestore(),
   now: () => number = Date.now,
-): Promise<number> {
+): Promise<{ count: number; windowStart: number; data: DocumentData | undefined }> {
   try {
     const snapshot = await db.collection("rateLimits").doc(uid).collection("buckets").doc(bucket).get();
-    return countInWindow(snapshot.exists ? (snapshot.data() as WindowState) : undefined, now(), windowSeconds);
+    const at = now();
+    const data = snapshot.exists ? snapshot.data() : undefined;
+    const windowMs = windowSeconds * 1000;
+    return { count: countInWindow(data as WindowState | undefined, at, windowSeconds), windowStart: Math.floor(at / windowMs) * windowMs, data };
   } catch (error) {
     logs.rateLimitStoreFailure(uid, bucket, error);
     throw keyStoreUnavailable();
   }
+}
+
+/**
+ * Writes `fields` (field paths, increments) into a counted window's document beside its count, as one
+ * write. When this instance holds the document's last update time (its compare-and-set view, see
+ * changeCounters), the write is conditioned on it and the view moves on with it, so that this write does not
+ * make the next count lose its race and read again; when the view is stale or absent, a plain update.
+ */
+export async function addToWindow(window: CountedWindow, fields: Record<string, unknown>, db: Firestore = firestore()): Promise<void> {
+  const ref = counterRef(db, window);
+  const seen = seenCounters.get(ref.path);
+  if (seen?.updateTime) {
+    try {
+      const written = await ref.update(fields, { lastUpdateTime: seen.updateTime });
+      remember(ref.path, { state: seen.state, updateTime: written.writeTime });
+      return;
+    } catch (error) {
+      if (!lostRace(error)) throw error;
+      seenCounters.delete(ref.path);
+    }
+  }
+  await ref.update(fields);
 }

@@ -18,7 +18,13 @@ export type UpstreamFailure =
   | { kind: "model_unavailable" }
   /** The provider declined the content (safety filters, a refusal). */
   | { kind: "blocked" }
-  /** An error of the provider's own (5xx, overloaded): worth one more attempt within the call's budget. */
+  /**
+   * The model is busy: the provider's overloaded answer (Gemini 503 UNAVAILABLE, OpenAI 503
+   * `server_is_overloaded`, Anthropic 529 `overloaded_error`, OpenRouter 502/503). Nothing was generated, so
+   * nothing was billed: the call moves on to the next model of its chain (ai/model-chain.ts), within its budget.
+   */
+  | { kind: "model_busy" }
+  /** An error of the provider's own (5xx): worth one more attempt within the call's budget. */
   | { kind: "transient" }
   | { kind: "unexpected" };
 
@@ -40,6 +46,7 @@ export function keyCheckOf(failure: UpstreamFailure): KeyCheck {
     case "model_unavailable":
       return "model_unavailable";
     case "blocked":
+    case "model_busy":
     case "transient":
     case "unexpected":
       return "unreachable";

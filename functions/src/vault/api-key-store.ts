@@ -29,6 +29,8 @@ export interface ApiKeyRecord {
   dailyLimit?: number;
   /** The key's credit as its provider last reported it (OpenRouter), never the key: figures and a time. */
   credit?: StoredCredit;
+  /** The model the owner chose for this key; absent: the operator's default. */
+  model?: string;
 }
 
 /** What is left of a key's credit limit and the limit (null: none), as reported at `checkedAt`. */
@@ -125,6 +127,7 @@ interface StoredApiKeyDocument {
   /** Absent on records stored before keys could expire. */
   expiresAt?: Timestamp | null;
   dailyLimit?: number | null;
+  model?: string | null;
   /** Absent on records stored before credit was kept, and on other providers' records. */
   credit?: { remaining: number | null; limit: number | null; checkedAt: Timestamp } | null;
 }
@@ -153,6 +156,7 @@ export function fromDocument(document: DocumentData): ApiKeyRecord {
     usageCount: data.usageCount ?? 0,
     expiresAt: toDate(data.expiresAt),
     ...(typeof data.dailyLimit === "number" ? { dailyLimit: data.dailyLimit } : {}),
+    ...(typeof data.model === "string" && data.model ? { model: data.model } : {}),
     ...(data.credit ? { credit: { remaining: data.credit.remaining, limit: data.credit.limit, checkedAt: toDate(data.credit.checkedAt) ?? new Date(0) } } : {}),
   };
 }
@@ -175,9 +179,9 @@ export function auditDocument(uid: string, provider: Provider, event: AuditEvent
 /** An audit document as the owner may see it: when, what, how it ended, and the key's state if recorded. */
 export function activityOf(document: DocumentData): KeyActivityEvent {
   // Only the functions write audit documents, always through auditDocument: event and outcome are a KeyEvent's.
-  const stored = document as KeyEvent & { at?: Timestamp; state?: KeyState };
+  const stored = document as KeyEvent & { at?: Timestamp; state?: KeyState; model?: unknown };
   const at = toDate(stored.at) ?? new Date(0);
-  const event = { event: stored.event, outcome: stored.outcome } as KeyEvent;
+  const event = { event: stored.event, outcome: stored.outcome, ...(typeof stored.model === "string" ? { model: stored.model } : {}) } as KeyEvent;
   return { at: at.toISOString(), ...event, ...(stored.state ? { state: stored.state } : {}) };
 }
 

@@ -25,7 +25,12 @@ export function keyReads({ db, wrapper, now, guarded, changeState, lastReads }: 
   async function openRecord(uid: string, provider: Provider, record: ApiKeyRecord): Promise<StoredKey> {
     try {
       const apiKey = await openSecret(record.envelope, secretAad(uid, provider), wrapper);
-      return { apiKey, keyId: record.keyId, ...(record.dailyLimit === undefined ? {} : { dailyLimit: record.dailyLimit }) };
+      return {
+        apiKey,
+        keyId: record.keyId,
+        ...(record.dailyLimit === undefined ? {} : { dailyLimit: record.dailyLimit }),
+        ...(record.model ? { model: record.model } : {}),
+      };
     } catch (error) {
       if (isUnreadableRecordError(error)) await markUnreadable(uid, provider, record.keyId);
       throw error;

@@ -24,6 +24,8 @@ export interface StoredKey {
   apiKey: string;
   keyId: string;
   dailyLimit?: number;
+  /** The model the owner chose for this key (`setModel`); absent: the operator's default. */
+  model?: string;
 }
 
 /** A decrypted key and the provider it is for: the key an AI call that named no provider runs on. */

@@ -22,6 +22,7 @@ import type {
  */
 
 export type {
+  AnsweredBy,
   ApiKeyStatus,
   ApiKeyStatuses,
   GenerateFeedbackRequest,

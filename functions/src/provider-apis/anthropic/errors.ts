@@ -84,6 +84,8 @@ export function classifyAnthropicFailure(httpStatus: number | undefined, body: u
     if (!code && type === "invalid_request_error") return { kind: "quota" };
     return { kind: "unexpected" };
   }
+  // 529 `overloaded_error`: Anthropic's capacity, the model is busy.
+  if (status === 529 || type === "overloaded_error") return { kind: "model_busy" };
   if (status === undefined || status >= 500 || status === 408) {
     // Anthropic says when a retry cannot help (the SDK obeys the same header).
     return header(headers, "x-should-retry") === "false" ? { kind: "unexpected" } : { kind: "transient" };

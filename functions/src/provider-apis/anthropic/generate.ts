@@ -123,14 +123,16 @@ function generateResponseOf(message: Message): GenerateResponseData {
   // An answer may start with a (summarized or omitted) thinking block: the answer is its text blocks.
   const text = message.content.map((block) => (block.type === "text" ? block.text : "")).join("");
   const { input_tokens: inputTokens, output_tokens: outputTokens, output_tokens_details: details } = message.usage;
+  // Anthropic counts thinking within `output_tokens`; Genkit, like Gemini, counts thoughts apart from output.
+  const thinking = details?.thinking_tokens ?? 0;
   return {
     message: { role: "model", content: [{ text }] },
     finishReason: message.stop_reason ? finishReasonOf[message.stop_reason] : "unknown",
     usage: {
       inputTokens,
-      outputTokens,
+      outputTokens: outputTokens - thinking,
       totalTokens: inputTokens + outputTokens,
-      ...(details ? { thoughtsTokens: details.thinking_tokens } : {}),
+      ...(details ? { thoughtsTokens: thinking } : {}),
     },
   };
 }

@@ -45,8 +45,10 @@ export function classifyGeminiFailure(httpStatus: number | undefined, body: unkn
   }
   // Google authenticates the key before it looks up the model, so a 404 here is about the model.
   if (httpStatus === 404 || status === "NOT_FOUND") return { kind: "model_unavailable" };
+  // 503 UNAVAILABLE: "The model is overloaded" / "This model is currently experiencing high demand".
+  if (httpStatus === 503 || status === "UNAVAILABLE") return { kind: "model_busy" };
   if (httpStatus === undefined || httpStatus >= 500 || httpStatus === 408) return { kind: "transient" };
-  if (status === "UNAVAILABLE" || status === "INTERNAL" || status === "DEADLINE_EXCEEDED") return { kind: "transient" };
+  if (status === "INTERNAL" || status === "DEADLINE_EXCEEDED") return { kind: "transient" };
   return { kind: "unexpected" };
 }
 

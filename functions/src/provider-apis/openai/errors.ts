@@ -58,6 +58,8 @@ export function classifyOpenAiFailure(httpStatus: number | undefined, body: unkn
   if (httpStatus === 429) return { kind: "rate_limited", retryAfterSeconds: retryAfterSeconds(headers, type) };
   // 400 `invalid_prompt`: OpenAI's policy filter flagged the prompt.
   if (code === "invalid_prompt") return { kind: "blocked" };
+  // 503 `server_is_overloaded` (type `service_unavailable_error`): capacity, the model is busy.
+  if (code === "server_is_overloaded" || httpStatus === 503) return { kind: "model_busy" };
   if (httpStatus === undefined || httpStatus >= 500 || httpStatus === 408 || httpStatus === 409) return { kind: "transient" };
   return { kind: "unexpected" };
 }

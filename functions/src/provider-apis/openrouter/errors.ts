@@ -31,13 +31,15 @@ export function classifyOpenRouterFailure(httpStatus: number | undefined, body: 
       // declined, the key is fine. OpenRouter documents no other 403.
       return { kind: "blocked" };
     case 404:
-    case 503:
-      // No endpoint serves the model with every parameter asked for (`require_parameters`, the schema
-      // included), or no provider meets the routing requirements: the operator's model choice, not the key.
+      // The model is not routed (removed), or no endpoint serves it with every parameter asked for
+      // (`require_parameters`, the schema included): the model's choice, not the key.
       return { kind: "model_unavailable" };
-    case 408:
     case 502:
-      // A timeout, or the model's provider failed or answered nonsense: worth one more attempt.
+    case 503:
+      // The model's provider is down or overloaded, or no provider is available for it now: the model is busy.
+      return { kind: "model_busy" };
+    case 408:
+      // A timeout: worth one more attempt.
       return { kind: "transient" };
     case 429:
       return { kind: "rate_limited", retryAfterSeconds: retryAfterSeconds(headers) };

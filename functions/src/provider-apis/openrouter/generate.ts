@@ -131,11 +131,14 @@ function usageOf(usage: Record<string, unknown>): GenerationUsage {
   const details = isRecord(usage.completion_tokens_details) ? usage.completion_tokens_details : {};
   const reasoning = count(details.reasoning_tokens) ?? 0;
   const completion = count(usage.completion_tokens);
+  const cost = count(usage.cost);
   return {
     ...(count(usage.prompt_tokens) !== undefined ? { inputTokens: count(usage.prompt_tokens) } : {}),
     ...(completion !== undefined ? { outputTokens: completion - reasoning } : {}),
     ...(count(usage.total_tokens) !== undefined ? { totalTokens: count(usage.total_tokens) } : {}),
     ...(reasoning ? { thoughtsTokens: reasoning } : {}),
+    // What OpenRouter charged for the request, in its credits (US dollars): the actual cost, not an estimate.
+    ...(cost !== undefined ? { custom: { cost } } : {}),
   };
 }
 

@@ -56,6 +56,7 @@ export function PracticeView({ db, uid, practiceId }: { db: Firestore; uid: stri
         questions: practice.questions.map((question) => ({ ...question, category: question.category ?? "" })),
         keySource: practice.keySource,
         provider: practice.provider,
+        model: practice.model,
         practiceId: practice.id,
         setup: {
           jobTitle: practice.jobTitle,
@@ -109,7 +110,7 @@ export function PracticeView({ db, uid, practiceId }: { db: Firestore; uid: stri
       {shown ? (
         <FeedbackView
           jobTitle={`${practice.jobTitle} · ${formatDate(shown.completedAt.toDate())} · ${producedByLabel(shown.provider, shown.model)}`}
-          feedback={{ ...shown.feedback, keySource: shown.keySource, provider: shown.provider }}
+          feedback={{ ...shown.feedback, keySource: shown.keySource, provider: shown.provider, model: shown.model }}
           answers={Object.fromEntries(shown.answers.flatMap((item) => (item.questionId ? [[item.questionId, item.answer]] : [])))}
           actions={actions}
           takeFocus={false}

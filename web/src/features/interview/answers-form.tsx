@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from "react";
 import { FocusHeading } from "../../ui/focus-heading";
+import { AnsweredByNote } from "./answered-by-note";
 import { KeySourceNote } from "./key-source-note";
 import { characterCount, limits } from "./limits";
 import type { Interview } from "./use-interview";
@@ -41,6 +42,7 @@ export function AnswersForm({
           {interview.setup.jobTitle} · answer as you would in the interview. Questions you leave blank are skipped.
         </p>
         <KeySourceNote keySource={interview.keySource} provider={interview.provider} />
+        <AnsweredByNote provider={interview.provider} answered={interview} />
       </div>
       <ol className="questions">
         {questions.map((question, index) => {

@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import type { GenerateFeedbackResult } from "../../lib/callables";
 import { FocusHeading } from "../../ui/focus-heading";
+import { AnsweredByNote } from "./answered-by-note";
 import { KeySourceNote } from "./key-source-note";
 
 /** Scores are 0–100 (functions/src/ai/schemas.ts); the band only picks a colour and a word. */
@@ -59,6 +60,7 @@ export function FeedbackView({
           <p className="summary">{feedback.summary}</p>
         </div>
         <KeySourceNote keySource={feedback.keySource} provider={feedback.provider} />
+        <AnsweredByNote provider={feedback.provider} answered={feedback} />
       </section>
       <ol className="questions">
         {feedback.items.map((item, index) => (

@@ -2,7 +2,7 @@ import type { ReactNode } from "react";
 import { providerInfo } from "../../../../functions/src/providers";
 import type { KeyState, ApiKeyStatus } from "../../lib/callables";
 import { providerPages } from "../../lib/provider-pages";
-import { todaysUsage } from "./todays-usage";
+import { todaysTokens, todaysUsage } from "./todays-usage";
 
 /** What each state means, in the words of the company that runs the provider ("Google rejected this key"). */
 function stateLabel(state: KeyState, company: string, billedTo: string): { label: string; explanation?: string } {
@@ -58,6 +58,7 @@ export function KeyStatusCard({ status, actions }: { status: ApiKeyStatus; actio
     );
   }
   const state = status.state ? stateLabel(status.state, company, providerPages[status.provider].billedTo) : undefined;
+  const today = todaysTokens(status);
   return (
     <div className="key-status">
       <p className="key-status-title">
@@ -122,6 +123,15 @@ export function KeyStatusCard({ status, actions }: { status: ApiKeyStatus; actio
           <div>
             <dt>AI requests</dt>
             <dd>{todaysUsage(status)}</dd>
+          </div>
+        )}
+        {today && (
+          <div>
+            <dt>Today</dt>
+            <dd className="todays-tokens">
+              {today.text}
+              {today.costNote && <span className="todays-cost-note"> ({today.costNote})</span>}
+            </dd>
           </div>
         )}
       </dl>
