@@ -32,7 +32,7 @@ export async function profileCpu<Result>(work: () => Promise<Result>): Promise<{
     await session.post("Profiler.start");
     const result = await work();
     const { profile } = await session.post("Profiler.stop");
-    return { result, profile: profile as CpuProfile };
+    return { result, profile };
   } finally {
     session.disconnect();
   }
