@@ -93,17 +93,40 @@ export function coldLoads<Name extends keyof typeof coldLoadSubjects>(names: rea
  * by two parts counts for the first). The order is the order of what depends on what.
  */
 export const coldLoadParts = [
-  { label: "SDK floor: firebase-functions, firebase-admin/firestore", modules: ["firebase-functions", "firebase-admin/firestore"] },
-  { label: "entry point, generateQuestions only (lib/index.js)", modules: [join(lib, "index.js")] },
-  { label: "OpenTelemetry Node SDK (genkit's entry loads it at import: sdk-node + 4 trace exporters)", modules: ["@opentelemetry/sdk-node"] },
-  { label: "Genkit core (genkit: @genkit-ai/core, @genkit-ai/ai, dotprompt, ajv, zod-to-json-schema)", modules: ["genkit"] },
-  { label: "our AI stack: the ai instance, user-key model, schemas, orchestration", modules: [join(lib, "ai", "generate-for-user.js")] },
-  { label: "one flow (interviewQuestions), defined on its first call", modules: [join(lib, "ai", "flows", "interview-questions.js")] },
-  { label: "Gemini: googleAI plugin (@genkit-ai/google-genai) + adapter", modules: [join(lib, "provider-apis", "gemini", "plugin.js"), join(lib, "provider-apis", "gemini", "generate.js")] },
-  { label: "OpenAI: openai SDK + adapter", modules: [join(lib, "provider-apis", "openai", "generate.js")] },
-  { label: "Anthropic: @anthropic-ai/sdk + adapter", modules: [join(lib, "provider-apis", "anthropic", "generate.js")] },
-  { label: "KMS client (@google-cloud/kms), on the first decrypt", modules: ["@google-cloud/kms"] },
+  { label: "SDK floor: firebase-functions, firebase-admin/firestore", modules: ["firebase-functions", "firebase-admin/firestore"], onGeminiCall: true },
+  { label: "entry point, generateQuestions only (lib/index.js)", modules: [join(lib, "index.js")], onGeminiCall: true },
+  {
+    label: "OpenTelemetry span and log SDKs (sdk-trace-base, sdk-trace-node, sdk-logs: Genkit's spans and our log processor)",
+    modules: ["@opentelemetry/sdk-trace-base", "@opentelemetry/sdk-trace-node", "@opentelemetry/sdk-logs"],
+    onGeminiCall: true,
+  },
+  {
+    label: "OpenTelemetry exporters that sdk-node requires at import, none of them used (OTLP gRPC, proto, HTTP; Zipkin)",
+    modules: [
+      "@opentelemetry/exporter-trace-otlp-grpc",
+      "@opentelemetry/exporter-trace-otlp-proto",
+      "@opentelemetry/exporter-trace-otlp-http",
+      "@opentelemetry/exporter-zipkin",
+    ],
+    onGeminiCall: true,
+  },
+  { label: "OpenTelemetry NodeSDK (sdk-node, what it adds to the above; genkit's entry requires it at import)", modules: ["@opentelemetry/sdk-node"], onGeminiCall: true },
+  { label: "Genkit core (@genkit-ai/core: registry, actions, schemas: ajv, zod-to-json-schema)", modules: ["@genkit-ai/core"], onGeminiCall: true },
+  { label: "Genkit AI and entry (@genkit-ai/ai: generate, models, dotprompt; genkit)", modules: ["@genkit-ai/ai", "genkit"], onGeminiCall: true },
+  { label: "our AI stack: the ai instance, user-key model, schemas, orchestration", modules: [join(lib, "ai", "generate-for-user.js")], onGeminiCall: true },
+  { label: "one flow (interviewQuestions), defined on its first call", modules: [join(lib, "ai", "flows", "interview-questions.js")], onGeminiCall: true },
+  {
+    label: "Gemini: googleAI plugin (@genkit-ai/google-genai) + adapter",
+    modules: [join(lib, "provider-apis", "gemini", "plugin.js"), join(lib, "provider-apis", "gemini", "generate.js")],
+    onGeminiCall: true,
+  },
+  { label: "OpenAI: openai SDK + adapter", modules: [join(lib, "provider-apis", "openai", "generate.js")], onGeminiCall: false },
+  { label: "Anthropic: @anthropic-ai/sdk + adapter", modules: [join(lib, "provider-apis", "anthropic", "generate.js")], onGeminiCall: false },
+  { label: "KMS client (@google-cloud/kms), on the first decrypt", modules: ["@google-cloud/kms"], onGeminiCall: true },
 ] as const;
+
+/** The part no Genkit call uses, yet every AI instance loads: the exporters `@opentelemetry/sdk-node` requires at its top level. */
+export const unusedExportersPart = 3;
 
 const profileProbe = `
   const parts = JSON.parse(process.argv[1]);

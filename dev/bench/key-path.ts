@@ -7,6 +7,7 @@ import type { GeminiStandIn, RecordedRequest } from "../gemini-stand-in/server";
 import type { LocalKms } from "../local-kms/server";
 import { repoRoot } from "../stack-config";
 import { fakeGeminiKey } from "../../test/support/keys";
+import { profileCpu, type CpuProfile } from "./cpu-profile";
 import { firestoreOps, onCommit, opsBetween, type FirestoreOps } from "./firestore-ops";
 import { distribution, interleaved, timed, type Distribution } from "./stats";
 
@@ -104,6 +105,8 @@ export interface KeyPathResults {
   /** The account check (platform/account-status.ts) alone, beside a point read: on the AI path it runs beside the counting commit and key read. */
   accountCheck: Timing;
   opsPerCall: Record<"generateQuestions" | "apiKeyStatus" | "setApiKey" | "removeApiKey", FirestoreOps>;
+  /** A CPU profile of this process around `calls` warm AI calls, one at a time, after the timed ones. */
+  aiCallProfile: { calls: number; profile: CpuProfile };
   throughput: {
     users: number;
     callsPerUser: number;
@@ -120,7 +123,7 @@ export interface KeyPathResults {
 export async function measureKeyPath(
   fns: Functions,
   { kms, standIn, kmsKeyName }: { kms: LocalKms; standIn: GeminiStandIn; kmsKeyName: string },
-  sizes: { rounds: number; warmResolutions: number; throughputUsers: number; callsPerUser: number },
+  sizes: { rounds: number; warmResolutions: number; throughputUsers: number; callsPerUser: number; profiledCalls: number },
 ): Promise<KeyPathResults> {
   const db = fns.firestore();
   const provider = "googleai" as const;
@@ -215,6 +218,11 @@ export async function measureKeyPath(
     },
   );
 
+  // 3: where the CPU of a warm AI call goes (after the timed calls, so the profiler does not slow those).
+  const { profile } = await profileCpu(async () => {
+    for (let i = 0; i < sizes.profiledCalls; i += 1) await aiCall();
+  });
+
   // 4: the key-management callables, each on fresh users, one call at a time.
   const keyCallOps = async (name: "apiKeyStatus" | "setApiKey" | "removeApiKey", times: number): Promise<FirestoreOps> => {
     const samples: FirestoreOps[] = [];
@@ -273,6 +281,7 @@ export async function measureKeyPath(
     bookkeeping: { subject: distribution(bookkeeping.slice(0, sizes.rounds)), floor: distribution(postFloor) },
     postUpstream: { subject: distribution(post), floor: distribution(postFloor) },
     opsPerCall,
+    aiCallProfile: { calls: sizes.profiledCalls, profile },
     throughput: {
       users: users.length,
       callsPerUser: sizes.callsPerUser,

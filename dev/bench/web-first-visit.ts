@@ -35,7 +35,8 @@ export async function measureFirstVisit(): Promise<FirstVisit> {
   }
 }
 
-function buildProduction(outDir: string): void {
+/** A production build of the web app, as the deploy makes it, into `outDir`. */
+export function buildProduction(outDir: string): void {
   const vite = join(repoRoot, "node_modules", "vite", "bin", "vite.js");
   const result = spawnSync(process.execPath, [vite, "build", "--mode", "production", "--outDir", outDir, "--emptyOutDir", "--logLevel", "error"], {
     cwd: join(repoRoot, "web"),
@@ -48,7 +49,8 @@ function buildProduction(outDir: string): void {
 
 const gzipSize = (file: string) => gzipSync(readFileSync(file), { level: 9 }).length;
 
-function fromIndexHtml(outDir: string): FirstVisit {
+/** The scripts index.html names (the entry and its static imports), gzipped: the first visit without a browser. */
+export function fromIndexHtml(outDir: string): FirstVisit {
   const html = readFileSync(join(outDir, "index.html"), "utf8");
   const files = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.js)"/g)].map((match) => match[1]);
   return { gzipBytes: files.reduce((sum, file) => sum + gzipSize(join(outDir, file)), 0), files, method: "static" };

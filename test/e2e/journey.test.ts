@@ -78,7 +78,7 @@ describe("web app: the practice journey (browser)", function () {
 
     const stored = await pageAndStorageContents(page);
     assert.ok(!stored.includes(apiKey), "the key is not in the DOM or web storage");
-    assert.ok(stored.includes("firebase:authUser"), "the check did read the IndexedDB where Auth keeps the session");
+    assert.ok(stored.includes("firebase:authUser"), "the check did read the storage where Auth keeps the session");
     assert.ok(!session.consoleOutput.some((line) => line.includes(apiKey)), "the key is not in the console");
     assert.ok(!session.requestUrls.some((url) => url.includes(apiKey)), "the key is not in any URL");
     assert.ok(!page.url().includes(apiKey));

@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { GenkitError } from "genkit";
 import { toJsonSchema } from "genkit/schema";
+import { ai } from "../../functions/src/ai/genkit";
 import { feedbackAnswerSchema, questionsAnswerSchema } from "../../functions/src/ai/schemas";
 import { outputFormatOf } from "../../functions/src/provider-apis/anthropic/generate";
 import { chatCompletionBody } from "../../functions/src/provider-apis/openai/generate";
@@ -27,5 +30,36 @@ describe("per-call work made once", () => {
     assert.equal(openAiSchema(chatCompletionBody(request, call)), openAiSchema(chatCompletionBody(request, call)));
     assert.equal(outputFormatOf(request)!.schema, outputFormatOf(request)!.schema);
     assert.equal(outputFormatOf(request)!.schema.type, "object");
+  });
+
+  it("Genkit checks each answer against its schema without compiling a validator per call", async () => {
+    // Genkit's own Ajv (the copy @genkit-ai/core loads), watched for compilations.
+    const genkitRequire = createRequire(require.resolve("@genkit-ai/core"));
+    const Ajv = genkitRequire("ajv") as { prototype: { compile: (...args: unknown[]) => unknown } };
+    const compile = Ajv.prototype.compile;
+    let compiled = 0;
+    Ajv.prototype.compile = function (this: unknown, ...args: unknown[]) {
+      compiled += 1;
+      return compile.apply(this, args);
+    };
+    let answer = JSON.stringify({ questions: [{ text: "Why?", category: "technical", rationale: "Depth." }] });
+    const model = ai.defineModel({ name: "per-call-caches/echo", supports: { output: ["json"], constrained: "all" } }, () =>
+      Promise.resolve({ message: { role: "model", content: [{ text: answer }] }, finishReason: "stop" }),
+    );
+    const schema = questionsAnswerSchema(1);
+    try {
+      await ai.generate({ model, prompt: "One question", output: { schema } }); // the first call may prepare what it keeps
+      compiled = 0;
+      for (let call = 0; call < 3; call += 1) {
+        const response = await ai.generate({ model, prompt: "One question", output: { schema } });
+        assert.equal((response.output as { questions: unknown[] }).questions.length, 1);
+      }
+      assert.equal(compiled, 0, "validators compiled by warm calls");
+      // Still checked: an answer of the wrong shape is refused.
+      answer = JSON.stringify({ questions: [{ text: "" }] });
+      await assert.rejects(ai.generate({ model, prompt: "One question", output: { schema } }), (error) => error instanceof GenkitError && error.status === "INVALID_ARGUMENT");
+    } finally {
+      Ajv.prototype.compile = compile;
+    }
   });
 });

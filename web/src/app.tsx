@@ -7,6 +7,9 @@ import { navigate, paths, usePath } from "./lib/router";
 import { Loading } from "./ui/loading";
 import { Page } from "./ui/page";
 
+/** As in lib/firebase.ts: the emulators' addresses in builds for the emulators, null in every other build. */
+declare const __FIREBASE_EMULATORS__: object | null;
+
 // Signed-out visitors download none of what a signed-in user sees: the navigation, the pages' routes,
 // the features and the Functions and Firestore SDKs they use (one chunk loads them, each feature its own).
 const SignedIn = lazy(() => import("./signed-in"));
@@ -66,7 +69,8 @@ export function App() {
       <main id="main" className="container site-main" tabIndex={-1}>
         {content}
       </main>
-      {firebase?.usesEmulators && (
+      {/* Only a build for the emulators can run on them; the deploy's build carries no notice. */}
+      {__FIREBASE_EMULATORS__ && firebase?.usesEmulators && (
         <footer className="site-footer">
           <p className="container">Running on the local Firebase emulators (demo project).</p>
         </footer>

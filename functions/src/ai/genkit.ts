@@ -1,5 +1,5 @@
 import { logger as functionsLogger } from "firebase-functions";
-import { genkit } from "genkit";
+import { genkit, setGenkitRuntimeConfig } from "genkit";
 import { genkitPluginV2, type GenkitPluginV2 } from "genkit/plugin";
 import { enableTelemetry } from "genkit/tracing";
 import { geminiApiBaseUrl, genkitMonitoringEnabled } from "../config";
@@ -85,6 +85,18 @@ function googleAIOnFirstUse(): GenkitPluginV2 {
     list: async () => (await plugin()).list?.() ?? [],
   });
 }
+
+/**
+ * Genkit checks every answer against the output schema with a validator it keeps per schema object, but
+ * the schema reaches that check as a fresh copy on every call (it deep-copies the model request:
+ * `stripUndefinedProps` in @genkit-ai/core 1.42's utils.js). In its default mode ("compile") that means
+ * generating and compiling an Ajv validator per call: about 4 ms of CPU on an idle core, the largest
+ * item in a warm call's profile (docs/bench.md). "interpret" validates with @cfworker/json-schema (a
+ * dependency of @genkit-ai/core) and generates no code; the checks are the same JSON Schema, and our
+ * flows check the answer with zod afterwards as well. Setting it logs a warning from Genkit asking that
+ * @cfworker/json-schema be installed; it is.
+ */
+setGenkitRuntimeConfig({ jsonSchemaMode: "interpret" });
 
 // No prompt folder: the flows build their prompts in code (Genkit would otherwise look for ./prompts at start).
 export const ai = genkit({ plugins: [googleAIOnFirstUse()], promptDir: null });

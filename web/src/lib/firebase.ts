@@ -1,5 +1,5 @@
 import { initializeApp, type FirebaseApp, type FirebaseOptions } from "firebase/app";
-import { connectAuthEmulator, indexedDBLocalPersistence, initializeAuth, type Auth } from "firebase/auth";
+import { browserLocalPersistence, connectAuthEmulator, initializeAuth, type Auth } from "firebase/auth";
 import type { Functions } from "firebase/functions";
 
 /**
@@ -43,9 +43,11 @@ async function initialize(): Promise<FirebaseServices> {
   if (!response.ok) throw new Error(`Firebase config unavailable (HTTP ${response.status})`);
   const config = (await response.json()) as FirebaseOptions & { projectId: string };
   const app = initializeApp(config);
-  // Only the persistence we use: the session lives in IndexedDB. The popup resolver is passed
-  // to signInWithPopup when needed rather than initialized for every visitor.
-  const auth = initializeAuth(app, { persistence: indexedDBLocalPersistence });
+  // Only the persistence we use: the session lives in localStorage, which keeps it across restarts and
+  // tells other tabs of a sign-out as IndexedDB does; Auth's IndexedDB persistence, with its service-worker
+  // messaging (this app has no worker), is 1.5 kB gzipped more on every first visit (docs/bench.md, line 7).
+  // The popup resolver is passed to signInWithPopup when needed rather than initialized for every visitor.
+  const auth = initializeAuth(app, { persistence: browserLocalPersistence });
   const usesEmulators = config.projectId.startsWith("demo-");
   if (usesEmulators) {
     if (!__FIREBASE_EMULATORS__) throw new Error("This is a production build, which cannot run on the emulators: run the app with npm start.");
