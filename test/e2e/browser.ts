@@ -128,8 +128,9 @@ export async function openProviderCard(page: Page, provider: Provider = "googlea
   const { label } = providerInfo[provider];
   const card = providerCard(page, provider);
   const add = page.getByRole("button", { name: new RegExp(`^Add an? ${label} key$`) });
-  // While the statuses load every card shows in full; only then is it known which are rows.
-  await page.getByText(`Checking your ${label} key…`).waitFor({ state: "hidden" });
+  // While the statuses load every card shows in full; only then is it known which are rows. The run's
+  // first apiKeyStatus may start a cold emulator worker, so this waits as long as for an AI answer.
+  await page.getByText(`Checking your ${label} key…`).waitFor({ state: "hidden", timeout: aiAnswerTimeoutMs });
   await Promise.race([card.waitFor(), add.waitFor()]);
   if (await add.isVisible()) await add.click();
   await card.waitFor();
@@ -141,7 +142,8 @@ export async function saveKey(page: Page, apiKey: string, provider: Provider = "
   const card = providerCard(page, provider);
   await keyField(page, provider).fill(apiKey);
   await card.getByRole("button", { name: "Save and verify" }).click();
-  await card.getByRole("status").filter({ hasText: "was verified and saved" }).waitFor();
+  // The run's first setApiKey may start a cold emulator worker, as an AI call's does.
+  await card.getByRole("status").filter({ hasText: "was verified and saved" }).waitFor({ timeout: aiAnswerTimeoutMs });
 }
 
 /** Goes to Practice and asks for questions; resolves once the request has been sent. */

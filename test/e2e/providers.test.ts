@@ -46,7 +46,8 @@ describe("web app: keys of several providers (browser)", function () {
     const { page } = session;
     await signUp(page);
     // Without any key, the first provider's form is open and every other provider is one compact row.
-    await providerCard(page, "googleai").getByText("No key saved yet").waitFor();
+    // The run's first apiKeyStatus may start a cold emulator worker.
+    await providerCard(page, "googleai").getByText("No key saved yet").waitFor({ timeout: aiAnswerTimeoutMs });
     for (const provider of ["openai", "anthropic", "openrouter"] as const) {
       await addKeyButton(page, provider).waitFor();
       assert.equal(await providerCard(page, provider).count(), 0, `${provider} shows as a row, not a card`);
@@ -89,7 +90,8 @@ describe("web app: keys of several providers (browser)", function () {
     assert.ok(await choice.getByRole("radio", { name: "Automatic: first available" }).isChecked());
     await choice.getByRole("radio", { name: second.label, exact: true }).check();
     await page.getByRole("button", { name: "Save choice" }).click();
-    await page.getByRole("status").filter({ hasText: `Practice now uses your ${second.label} key.` }).waitFor();
+    // The run's first setPreferredProvider starts a cold emulator worker (as History's first save does).
+    await page.getByRole("status").filter({ hasText: `Practice now uses your ${second.label} key.` }).waitFor({ timeout: aiAnswerTimeoutMs });
 
     await goToPractice(page);
     await page.getByText(`Your ${second.label} key will pay for this practice.`).waitFor();

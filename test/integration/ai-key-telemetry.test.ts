@@ -136,6 +136,17 @@ describe("AI flows: the key stays out of spans and logs", function () {
     assert.ok(spans.getFinishedSpans().some((span) => serialise(span).includes(apiKey)));
   });
 
+  /** The OpenAI and Anthropic stand-ins share their markers: each outcome, and what the flow run then reports. */
+  const sdkStandInOutcomes: Record<string, [marker: string, expected: RegExp]> = {
+    ok: ["", /^ok$/],
+    invalid: ["invalidkey", /key_invalid/],
+    noCredit: ["nocredit", /quota/],
+    rateLimited: ["ratelimit", /rate_limited/],
+    overloaded: ["overloaded", /model_busy/],
+    refused: ["refusal", /blocked/],
+    malformed: ["", /MalformedAnswerError/],
+  };
+
   /**
    * The same for the providers whose adapters call their official SDKs: every outcome of a flow run, and
    * a control that puts the key where Genkit does record it (the action context outside `secrets`), so
@@ -156,15 +167,7 @@ describe("AI flows: the key stays out of spans and logs", function () {
       model: "gpt-6-luna",
       key: (marker = "") => fakeOpenAiKey(marker),
       standIn: openAiStandIn,
-      outcomes: {
-        ok: ["", /^ok$/],
-        invalid: ["invalidkey", /key_invalid/],
-        noCredit: ["nocredit", /quota/],
-        rateLimited: ["ratelimit", /rate_limited/],
-        overloaded: ["overloaded", /model_busy/],
-        refused: ["refusal", /blocked/],
-        malformed: ["", /MalformedAnswerError/],
-      },
+      outcomes: sdkStandInOutcomes,
       // OpenAI's 401 quotes the key masked: its first 8 characters, stars, its last 4.
       echoes: (apiKey) => [maskedKey(apiKey)],
     },
@@ -173,15 +176,7 @@ describe("AI flows: the key stays out of spans and logs", function () {
       model: "claude-haiku-5-5",
       key: (marker = "") => fakeAnthropicKey(marker),
       standIn: anthropicStandIn,
-      outcomes: {
-        ok: ["", /^ok$/],
-        invalid: ["invalidkey", /key_invalid/],
-        noCredit: ["nocredit", /quota/],
-        rateLimited: ["ratelimit", /rate_limited/],
-        overloaded: ["overloaded", /model_busy/],
-        refused: ["refusal", /blocked/],
-        malformed: ["", /MalformedAnswerError/],
-      },
+      outcomes: sdkStandInOutcomes,
       echoes: () => [],
     },
     {

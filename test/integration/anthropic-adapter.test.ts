@@ -11,6 +11,7 @@ import { generateAnthropicOnce } from "../../functions/src/provider-apis/anthrop
 import type { ProviderCall } from "../../functions/src/provider-apis/provider-api";
 import { UpstreamCallError, type UpstreamFailure } from "../../functions/src/provider-apis/upstream-failure";
 import { fakeAnthropicKey } from "../support/keys";
+import { ownStandIn } from "../support/own-stand-in";
 
 /**
  * The Anthropic adapter against the stand-in over real HTTP: the key check (plain fetch) and one
@@ -59,14 +60,7 @@ async function failureOf(promise: Promise<unknown>): Promise<UpstreamFailure | {
 
 describe("Anthropic adapter", () => {
   let standIn: AnthropicStandIn;
-
-  before(async () => {
-    standIn = await startAnthropicStandIn({ port: 0, slowDelayMs });
-  });
-  after(async () => {
-    await standIn.stop();
-  });
-  beforeEach(() => standIn.reset());
+  ownStandIn(() => startAnthropicStandIn({ port: 0, slowDelayMs }), (started) => (standIn = started));
 
   const callWith = (apiKey: string, overrides: Partial<ProviderCall> = {}): ProviderCall => ({
     apiKey,

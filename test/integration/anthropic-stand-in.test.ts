@@ -12,6 +12,7 @@ import {
   type Outcome,
 } from "../../dev/anthropic-stand-in/server";
 import { fakeAnthropicKey } from "../support/keys";
+import { ownStandIn } from "../support/own-stand-in";
 
 /**
  * The Anthropic stand-in must answer like Anthropic's API, both to raw HTTP (our key check) and to the
@@ -110,14 +111,7 @@ function assertSatisfies(value: unknown, jsonSchema: object): void {
 
 describe("Anthropic stand-in", () => {
   let standIn: AnthropicStandIn;
-
-  before(async () => {
-    standIn = await startAnthropicStandIn({ port: 0, slowDelayMs });
-  });
-  after(async () => {
-    await standIn.stop();
-  });
-  beforeEach(() => standIn.reset());
+  ownStandIn(() => startAnthropicStandIn({ port: 0, slowDelayMs }), (started) => (standIn = started));
 
   describe("Models API (the key check)", () => {
     it("lists the newest model first, pages with after_id, and records the key sent in x-api-key", async () => {

@@ -13,6 +13,7 @@ import {
   type Outcome,
 } from "../../dev/gemini-stand-in/server";
 import { fakeGeminiKey } from "../support/keys";
+import { ownStandIn } from "../support/own-stand-in";
 
 /**
  * The Gemini stand-in must answer like the Generative Language API, both to raw HTTP (our key
@@ -205,14 +206,7 @@ function keyWith(outcome: Outcome): string {
 
 describe("Gemini stand-in", () => {
   let standIn: GeminiStandIn;
-
-  before(async () => {
-    standIn = await startGeminiStandIn({ port: 0, slowDelayMs });
-  });
-  after(async () => {
-    await standIn.stop();
-  });
-  beforeEach(() => standIn.reset());
+  ownStandIn(() => startGeminiStandIn({ port: 0, slowDelayMs }), (started) => (standIn = started));
 
   describe("models list and models.get (the key check)", () => {
     it("lists the app's default alias first for an auth key, and records the key sent in x-goog-api-key", async () => {

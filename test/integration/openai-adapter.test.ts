@@ -12,6 +12,7 @@ import { checkOpenAiKey } from "../../functions/src/provider-apis/openai/check-k
 import { generateOpenAiOnce } from "../../functions/src/provider-apis/openai/generate";
 import { fakeOpenAiKey } from "../support/keys";
 import { waitUntil } from "../support/wait";
+import { ownStandIn } from "../support/own-stand-in";
 
 /**
  * The OpenAI adapter over real HTTP, against the OpenAI stand-in: what the key check concludes, what a
@@ -67,14 +68,7 @@ async function failureOf(work: Promise<unknown>): Promise<UpstreamFailure | { ki
 
 describe("OpenAI adapter", () => {
   let standIn: OpenAiStandIn;
-
-  before(async () => {
-    standIn = await startOpenAiStandIn({ port: 0, slowDelayMs });
-  });
-  after(async () => {
-    await standIn.stop();
-  });
-  beforeEach(() => standIn.reset());
+  ownStandIn(() => startOpenAiStandIn({ port: 0, slowDelayMs }), (started) => (standIn = started));
 
   describe("checkOpenAiKey", () => {
     const check = (apiKey: string, options: Partial<{ baseUrl: string; model: string; timeoutMs: number }> = {}) =>

@@ -13,6 +13,7 @@ import {
 } from "../../dev/openai-stand-in/server";
 import { fakeOpenAiKey } from "../support/keys";
 import { waitUntil } from "../support/wait";
+import { ownStandIn } from "../support/own-stand-in";
 
 /**
  * The OpenAI stand-in must answer like the OpenAI API, both to raw HTTP (our key check) and to the real
@@ -114,14 +115,7 @@ function keyWith(outcome: Outcome): string {
 
 describe("OpenAI stand-in", () => {
   let standIn: OpenAiStandIn;
-
-  before(async () => {
-    standIn = await startOpenAiStandIn({ port: 0, slowDelayMs });
-  });
-  after(async () => {
-    await standIn.stop();
-  });
-  beforeEach(() => standIn.reset());
+  ownStandIn(() => startOpenAiStandIn({ port: 0, slowDelayMs }), (started) => (standIn = started));
 
   describe("models list and retrieve (the key check)", () => {
     it("lists today's models, with OpenAI's headers, and records the key sent as a Bearer token", async () => {

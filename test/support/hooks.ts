@@ -52,27 +52,28 @@ export const mochaHooks = {
   },
 };
 
+/** A service the root hooks above started, or a clear error when the tests run without them. */
+function started<T>(service: T | undefined, name: string): T {
+  if (!service) throw new Error(`The ${name} is started by test/support/hooks.ts (run through npm test).`);
+  return service;
+}
+
 export function localKms(): LocalKms {
-  if (!kms) throw new Error("The local KMS is started by test/support/hooks.ts (run through npm test).");
-  return kms;
+  return started(kms, "local KMS");
 }
 
 export function geminiStandIn(): GeminiStandIn {
-  if (!standIn) throw new Error("The Gemini stand-in is started by test/support/hooks.ts (run through npm test).");
-  return standIn;
+  return started(standIn, "Gemini stand-in");
 }
 
 export function anthropicStandIn(): AnthropicStandIn {
-  if (!anthropic) throw new Error("The Anthropic stand-in is started by test/support/hooks.ts (run through npm test).");
-  return anthropic;
+  return started(anthropic, "Anthropic stand-in");
 }
 
 export function openAiStandIn(): OpenAiStandIn {
-  if (!openAi) throw new Error("The OpenAI stand-in is started by test/support/hooks.ts (run through npm test).");
-  return openAi;
+  return started(openAi, "OpenAI stand-in");
 }
 
 export function openRouterStandIn(): OpenRouterStandIn {
-  if (!openRouter) throw new Error("The OpenRouter stand-in is started by test/support/hooks.ts (run through npm test).");
-  return openRouter;
+  return started(openRouter, "OpenRouter stand-in");
 }
