@@ -196,7 +196,7 @@ describe("AI orchestration (generate-for-user), network-free", () => {
       message: /^The app's shared Gemini key is not working right now\. Add your own key in Settings/,
     };
     const unavailable: Expected = { code: "unavailable", reason: "AI_UNAVAILABLE", message: /^Gemini is temporarily unavailable\. Nothing is lost/ };
-    const busy: Expected = { code: "unavailable", reason: "AI_UNAVAILABLE", message: /^Gemini is busy right now \(unit-test-gemini\)\. Nothing was charged/ };
+    const busy: Expected = { code: "unavailable", reason: "AI_UNAVAILABLE", message: /^Gemini is busy right now\. Nothing was charged/ };
     const noAnswer: Expected = {
       code: "unavailable",
       reason: "AI_UNAVAILABLE",

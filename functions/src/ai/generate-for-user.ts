@@ -357,7 +357,7 @@ async function failureFor(
       // The client is gone and will not read this; it only ends the handler without an "unexpected error".
       return aiUnavailable("The request was cancelled.");
     case "model_busy":
-      return aiUnavailable(`${label} is busy right now (${model}). Nothing was charged; try again in a moment.`);
+      return aiUnavailable(`${label} is busy right now. Nothing was charged; try again in a moment.`);
     case "transient":
     case "unexpected":
       return aiUnavailable(`${label} is temporarily unavailable. Nothing is lost; try again in a moment.`);
