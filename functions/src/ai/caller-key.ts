@@ -5,10 +5,10 @@ import type { ApiKeyVault } from "../vault/api-key-vault";
 
 /**
  * The key a generation runs on, which provider it is for, and whose it is (a user's stored key also
- * names its record). The app's shared key is Gemini's.
+ * names its record, and the model its owner chose for it, if any). The app's shared key is Gemini's.
  */
 export type CallerKey =
-  | { apiKey: string; provider: Provider; keySource: "user"; keyId: string }
+  | { apiKey: string; provider: Provider; keySource: "user"; keyId: string; model?: string }
   | { apiKey: string; provider: "googleai"; keySource: "default" };
 
 /** What the caller's ID token says about their account. */
@@ -88,7 +88,7 @@ export async function resolveCallerKey(
   await caller.admitted;
   if (stored) {
     await ownKey.countCall(uid, stored.provider, stored.dailyLimit);
-    return { apiKey: stored.apiKey, keyId: stored.keyId, provider: stored.provider, keySource: "user" };
+    return { apiKey: stored.apiKey, keyId: stored.keyId, provider: stored.provider, keySource: "user", ...(stored.model ? { model: stored.model } : {}) };
   }
   // The shared key is Gemini's: a call that asked for another provider has no fallback.
   if (requested && requested !== "googleai") throw keyMissing(requested);

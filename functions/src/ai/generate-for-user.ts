@@ -212,7 +212,9 @@ async function runOnCallerKey<Result>(
     keySource === "user" ? { step: "key", message: `Using your ${label} API key.` } : { step: "key", message: `Using the app's shared ${label} key.` },
   );
 
-  const { model, baseUrl, attribution } = upstream(provider);
+  const { baseUrl, attribution, ...deployed } = upstream(provider);
+  // The owner's choice for their key first (setModel), else the operator's model for the provider.
+  const model = (callerKey.keySource === "user" ? callerKey.model : undefined) ?? deployed.model;
   // The key's credit as the provider reports it once the call is over (OpenRouter), kept with the key's
   // bookkeeping in the same write. Asked once per call, never polled; a failure to read it keeps the old figure.
   const creditAfterCall = () =>

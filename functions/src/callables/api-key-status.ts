@@ -11,7 +11,8 @@ import { userCallable } from "./user-callable";
 /**
  * What the caller may know about their stored keys. With a provider: `{ status: { provider, hasKey, hint?,
  * state?, createdAt?, updatedAt?, verifiedAt?, lastUsedAt?, usageCount?, expiresAt?, rotationDue?,
- * dailyLimit?, callsToday? } }`; without: `{ statuses: [one per provider, in the registry's order],
+ * dailyLimit?, callsToday?, model?, defaultModel? } }` (`model`: the owner's choice, null for the
+ * operator's default, which `defaultModel` names); without: `{ statuses: [one per provider, in the registry's order],
  * preferredProvider: provider | null, sharedKey: { provider, dailyCap } | null }` (`sharedKey`: the app's
  * shared key, when this caller may run on it, so that Practice can say who will pay). Times are ISO strings; `callsToday` of `dailyLimit` is Settings'
  * "12 of 30 today". Never a key or its ciphertext, and never a KMS call: `state` is what the last use,

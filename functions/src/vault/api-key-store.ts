@@ -29,6 +29,11 @@ export interface ApiKeyRecord {
   dailyLimit?: number;
   /** The key's credit as its provider last reported it (OpenRouter), never the key: figures and a time. */
   credit?: StoredCredit;
+  /**
+   * The model the owner chose for this key (`setModel`); absent: the operator's default. It lives on the
+   * record, so a replaced key (a new record, written whole) starts without it.
+   */
+  model?: string;
 }
 
 /** What is left of a key's credit limit and the limit (null: none), as reported at `checkedAt`. */
@@ -102,6 +107,7 @@ export function toDocument(record: ApiKeyRecord): DocumentData {
     expiresAt: record.expiresAt ? Timestamp.fromDate(record.expiresAt) : null,
     dailyLimit: record.dailyLimit ?? null,
     credit: record.credit ? creditDocument(record.credit) : null,
+    ...(record.model ? { model: record.model } : {}),
   };
 }
 
@@ -127,6 +133,8 @@ interface StoredApiKeyDocument {
   dailyLimit?: number | null;
   /** Absent on records stored before credit was kept, and on other providers' records. */
   credit?: { remaining: number | null; limit: number | null; checkedAt: Timestamp } | null;
+  /** Absent until the owner chooses a model, and again after they reset it. */
+  model?: string | null;
 }
 
 export function fromDocument(document: DocumentData): ApiKeyRecord {
@@ -153,6 +161,7 @@ export function fromDocument(document: DocumentData): ApiKeyRecord {
     usageCount: data.usageCount ?? 0,
     expiresAt: toDate(data.expiresAt),
     ...(typeof data.dailyLimit === "number" ? { dailyLimit: data.dailyLimit } : {}),
+    ...(typeof data.model === "string" ? { model: data.model } : {}),
     ...(data.credit ? { credit: { remaining: data.credit.remaining, limit: data.credit.limit, checkedAt: toDate(data.credit.checkedAt) ?? new Date(0) } } : {}),
   };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { FieldValue, type Firestore, type Timestamp } from "firebase-admin/firestore";
 import { firestore } from "../platform/admin";
 import type { ApiKeyStatus, ApiKeyStatuses, KeyActivityEvent, KeyEvent } from "../contract";
-import { keyRotationReminderDays, kmsKeyName } from "../config";
+import { keyRotationReminderDays, kmsKeyName, modelFor } from "../config";
 import { AppError, keyStoreUnavailable, keyUnreadable } from "../errors";
 import * as logs from "../logs";
 import { keyHint, providers, type Provider } from "../providers";
@@ -43,11 +43,12 @@ export interface Verification {
   credit?: ReportedCredit;
 }
 
-/** A decrypted key, the id of the record it came from, and the user's daily limit on it if they set one. */
+/** A decrypted key, the id of the record it came from, the user's daily limit on it and the model they chose, if set. */
 export interface StoredKey {
   apiKey: string;
   keyId: string;
   dailyLimit?: number;
+  model?: string;
 }
 
 /** A decrypted key and the provider it is for: the key an AI call that named no provider runs on. */
@@ -147,6 +148,8 @@ export interface VaultOptions {
   now?: () => Date;
   /** KEY_ROTATION_REMINDER_DAYS: from this age on, status says `rotationDue`. */
   rotationReminderDays?: () => number;
+  /** The operator's model for a provider (GEMINI_MODEL and the like): status says it as `defaultModel`. */
+  defaultModel?: (provider: Provider) => string;
 }
 
 const dayMs = 86_400_000;
@@ -268,7 +271,12 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, option
   async function openRecord(uid: string, provider: Provider, record: ApiKeyRecord): Promise<StoredKey> {
     try {
       const apiKey = await openSecret(record.envelope, secretAad(uid, provider), wrapper);
-      return { apiKey, keyId: record.keyId, ...(record.dailyLimit === undefined ? {} : { dailyLimit: record.dailyLimit }) };
+      return {
+        apiKey,
+        keyId: record.keyId,
+        ...(record.dailyLimit === undefined ? {} : { dailyLimit: record.dailyLimit }),
+        ...(record.model ? { model: record.model } : {}),
+      };
     } catch (error) {
       if (isUnreadableRecordError(error)) await markUnreadable(uid, provider, record.keyId);
       throw error;
@@ -299,6 +307,8 @@ export function createApiKeyVault(db: Firestore, wrapper: DataKeyWrapper, option
         ? { credit: { remaining: record.credit.remaining, limit: record.credit.limit, checkedAt: record.credit.checkedAt.toISOString() } }
         : {}),
       rotationDue: at.getTime() - record.createdAt.getTime() >= rotationReminderDays() * dayMs,
+      model: record.model ?? null,
+      ...(options.defaultModel ? { defaultModel: options.defaultModel(record.provider) } : {}),
     };
   }
 
@@ -518,7 +528,7 @@ export function defaultVault(): ApiKeyVault {
   instance ??= createApiKeyVault(
     firestore(),
     cachingUnwrap(kmsKeyWrapper(createKmsClient(), kmsKeyName.value()), { maxEntries: 1000, ttlMs: 5 * 60_000 }),
-    { rotationReminderDays: () => keyRotationReminderDays.value() },
+    { rotationReminderDays: () => keyRotationReminderDays.value(), defaultModel: modelFor },
   );
   return instance;
 }
