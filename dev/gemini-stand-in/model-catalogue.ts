@@ -53,6 +53,12 @@ const catalogue: readonly ModelDescription[] = [
   gemini("gemini-3.1-flash-lite", "Gemini 3.1 Flash-Lite", "3.1", "Gemini 3.1 Flash-Lite"),
   gemini("gemini-3.1-pro-preview", "Gemini 3.1 Pro Preview", "3.1-preview", "Preview release of Gemini 3.1 Pro"),
   gemini("gemini-2.5-flash-lite", "Gemini 2.5 Flash-Lite", "001", "Stable version of Gemini 2.5 Flash-Lite, released in July of 2025"),
+  // Models that are not for the app's structured text answers, as Google lists them beside the text models:
+  // the app's model list (functions/src/provider-apis/gemini/list-models.ts) leaves them out.
+  { ...gemini("gemini-embedding-001", "Gemini Embedding 001", "001", "Obtain a distributed representation of a text."), supportedGenerationMethods: ["embedContent", "countTextTokens", "countTokens", "asyncBatchEmbedContent"] },
+  { ...gemini("imagen-4.0-generate-001", "Imagen 4", "001", "Vertex served Imagen 4.0 model"), supportedGenerationMethods: ["predict"] },
+  { ...gemini("gemini-3.5-flash-preview-tts", "Gemini 3.5 Flash Preview TTS", "gemini-3.5-flash-exp-tts", "Gemini 3.5 Flash Preview TTS"), supportedGenerationMethods: ["countTokens", "generateContent"] },
+  { ...gemini("gemini-3.5-flash-live", "Gemini 3.5 Flash Live", "3.5", "Gemini 3.5 Flash Live"), supportedGenerationMethods: ["bidiGenerateContent"] },
 ];
 
 /** Google's default and largest page sizes for `models.list`. */

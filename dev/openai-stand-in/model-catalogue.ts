@@ -29,6 +29,14 @@ const models: readonly ModelObject[] = [
   { id: "gpt-4o-mini-2024-07-18", object: "model", created: day("2024-07-18"), owned_by: "system" },
   { id: "gpt-4.1-2025-04-14", object: "model", created: day("2025-04-14"), owned_by: "system" },
   { id: "gpt-4.1-mini-2025-04-14", object: "model", created: day("2025-04-14"), owned_by: "system" },
+  // Models that are not chat completions with a JSON schema, as OpenAI lists them beside the chat models:
+  // the app's model list (functions/src/provider-apis/openai/list-models.ts) leaves them out by id family.
+  { id: "text-embedding-3-small", object: "model", created: day("2024-01-22"), owned_by: "system" },
+  { id: "gpt-image-1", object: "model", created: day("2025-04-23"), owned_by: "system" },
+  { id: "gpt-realtime", object: "model", created: day("2025-08-28"), owned_by: "system" },
+  { id: "gpt-4o-mini-tts", object: "model", created: day("2025-03-19"), owned_by: "system" },
+  { id: "whisper-1", object: "model", created: day("2023-02-27"), owned_by: "openai-internal" },
+  { id: "omni-moderation-latest", object: "model", created: day("2024-09-26"), owned_by: "system" },
 ];
 
 /** `GET /v1/models`: every model, unpaged, as OpenAI lists them. */

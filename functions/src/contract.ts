@@ -89,6 +89,11 @@ export interface ApiKeyStatus {
   credit?: { remaining: number | null; limit: number | null; checkedAt: string };
   /** The model the owner chose for this key (`setModel`); null: the operator's default. Present when there is a key. */
   model?: string | null;
+  /**
+   * The operator's model for this provider (GEMINI_MODEL and the like): what a key without a choice runs on,
+   * "Automatic (default: …)" in Settings and the model Practice names. Present when there is a key.
+   */
+  defaultModel?: string;
   /** Tokens the provider reported for today's calls (UTC) with this key, beside `callsToday`. */
   tokensToday?: TokenUsage;
   /** What today's calls cost, where it is known (see `CallCost`); absent when no call's cost is known. */

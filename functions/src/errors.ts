@@ -194,7 +194,7 @@ export const rateLimited = (retryAfterSeconds: number) =>
  * The configured model is not served (retired, renamed, or not open to this key). That is the operator's
  * or the provider's to fix, not the user's key, which stays as it was.
  */
-export function modelUnavailable(provider: Provider, model: string, when: "saving" | "using" | "checking"): AppError {
+export function modelUnavailable(provider: Provider, model: string, when: "saving" | "using" | "checking" | "choosing"): AppError {
   const { company, console } = providerInfo[provider];
   const messages = {
     saving:
@@ -203,6 +203,7 @@ export function modelUnavailable(provider: Provider, model: string, when: "savin
         : `${company} says this key cannot use the model Interview AI runs on (${model}), so it was not saved. If the key is limited to certain models, allow this one in ${console}; otherwise we have been alerted and are on it.`,
     using: `The AI model Interview AI runs on (${model}) is not available right now. Your key is fine and nothing was spent; we have been alerted — try again later.`,
     checking: `${company} says your key cannot use the model Interview AI runs on (${model}) right now, so it could not be confirmed. Its status was left as it was; we have been alerted — try again later.`,
+    choosing: `Your ${company} key cannot use ${model} for Interview AI, so it was not chosen. Pick another model from the list, or keep Automatic.`,
   };
   return new AppError("MODEL_UNAVAILABLE", messages[when], { ...(when === "saving" ? { action: "provider_keys" as const } : {}), provider });
 }

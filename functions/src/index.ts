@@ -41,6 +41,8 @@ export const setHistoryRetention = serveCallable(
   "setHistoryRetention",
   () => require("./callables/set-history-retention") as typeof import("./callables/set-history-retention"),
 );
+export const apiKeyModels = serveCallable("apiKeyModels", () => require("./callables/api-key-models") as typeof import("./callables/api-key-models"));
+export const setModel = serveCallable("setModel", () => require("./callables/set-model") as typeof import("./callables/set-model"));
 export const apiKeyActivity = serveCallable("apiKeyActivity", () => require("./callables/api-key-activity") as typeof import("./callables/api-key-activity"));
 
 // Not callables: the scheduled re-wrap, expiry and deleted-account jobs and the Auth trigger, exported as they are.

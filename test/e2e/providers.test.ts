@@ -17,7 +17,7 @@ import {
 } from "./browser";
 
 /** The provider added next to Gemini; saving its key asks its stand-in to check it. */
-const second = { provider: "openai", label: "OpenAI", fakeKey: () => fakeOpenAiKey(), prefix: "sk-proj-" } as const;
+const second = { provider: "openai", label: "OpenAI", fakeKey: () => fakeOpenAiKey(), prefix: "sk-proj-", defaultModel: "gpt-6-luna" } as const;
 
 /** The compact row of a provider without a key: its one button, "Add an OpenRouter key". */
 const addKeyButton = (page: Page, provider: Provider) => {
@@ -83,7 +83,7 @@ describe("web app: keys of several providers (browser)", function () {
 
     // Nobody chose yet: the first provider with a key pays, Gemini.
     await goToPractice(page);
-    await page.getByText("Your Gemini key will pay for this practice.").waitFor();
+    await page.getByText("Your Gemini key will pay for this practice, on gemini-flash-latest.").waitFor();
 
     await goToSettings(page);
     const choice = page.getByRole("group", { name: "Which key pays for practice" });
@@ -94,16 +94,16 @@ describe("web app: keys of several providers (browser)", function () {
     await page.getByRole("status").filter({ hasText: `Practice now uses your ${second.label} key.` }).waitFor({ timeout: aiAnswerTimeoutMs });
 
     await goToPractice(page);
-    await page.getByText(`Your ${second.label} key will pay for this practice.`).waitFor();
+    await page.getByText(`Your ${second.label} key will pay for this practice, on ${second.defaultModel}.`).waitFor();
     const keyForPractice = page.getByLabel("Key for this practice");
     assert.equal(await keyForPractice.inputValue(), second.provider);
     // Another key for this practice only.
     await keyForPractice.selectOption({ label: "Your Gemini key" });
-    await page.getByText("Your Gemini key will pay for this practice.").waitFor();
+    await page.getByText("Your Gemini key will pay for this practice, on gemini-flash-latest.").waitFor();
 
     await page.reload();
     await page.getByRole("heading", { level: 1, name: "Practice" }).waitFor();
-    await page.getByText(`Your ${second.label} key will pay for this practice.`).waitFor();
+    await page.getByText(`Your ${second.label} key will pay for this practice, on ${second.defaultModel}.`).waitFor();
     await screenshot(page, "practice-who-pays");
 
     await generateQuestions(page, { count: 1 });

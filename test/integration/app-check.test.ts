@@ -15,6 +15,8 @@ const validRequests = () => ({
   setHistoryRetention: { retentionDays: 90 },
   verifyApiKey: {},
   apiKeyActivity: {},
+  apiKeyModels: { provider: "googleai" },
+  setModel: { provider: "googleai", model: "gemini-flash-lite-latest" },
   setApiKey: { apiKey: fakeGeminiKey() },
   generateQuestions: { jobTitle: "Engineer", interviewType: "technical", count: 1 },
   generateFeedback: { jobTitle: "Engineer", items: [{ question: "Why us?", answer: "The product." }] },

@@ -48,6 +48,8 @@ const limits: Record<string, LimitedCallable> = {
   setDailyLimit: { ...keyCallLimits.setDailyLimit, input: { dailyLimit: 5 } },
   setPreferredProvider: { ...keyCallLimits.setPreferredProvider, input: { provider: null } },
   setHistoryRetention: { ...keyCallLimits.setHistoryRetention, input: { retentionDays: 90 } },
+  apiKeyModels: { ...keyCallLimits.apiKeyModels, input: { provider: "googleai" } },
+  setModel: { ...keyCallLimits.setModel, input: { provider: "googleai", model: null } },
   verifyApiKey: { bucket: "verify-api-key", ...recheckAttempts, input: {} },
   generateQuestions: { ...aiLimit, input: { jobTitle: "Engineer", interviewType: "technical", count: 1 } },
   generateFeedback: { ...aiLimit, input: { jobTitle: "Engineer", items: [{ question: "Why?", answer: "Because." }] } },

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { inputLimits } from "../../functions/src/ai/input-limits";
 import { interviewTypes, seniorities } from "../../functions/src/ai/schemas";
 import { dailyLimitRange } from "../../functions/src/keys/daily-limit-range";
+import { modelIdPattern } from "../../functions/src/keys/schemas";
 import { providers } from "../../functions/src/providers";
 import { fakeGeminiKeyFrom, keyShaped } from "./keys";
 import type { RawRequest } from "./raw-callable";
@@ -28,6 +29,8 @@ export const hostileCallables = [
   "setPreferredProvider",
   "verifyApiKey",
   "apiKeyActivity",
+  "apiKeyModels",
+  "setModel",
   "generateQuestions",
   "generateFeedback",
 ] as const;
@@ -292,7 +295,25 @@ const feedbackItemFields: FieldSpec[] = [
   { name: "answer", required: true, valid: validText(inputLimits.answer), invalid: invalidText(inputLimits.answer) },
 ];
 
+/** apiKeyModels and setModel name their provider: there is no default. */
+const namedProvider: FieldSpec = { ...provider, required: true };
+
+/** A model id as the APIs spell them, or (setModel) null for the operator's default. */
+const modelField: FieldSpec = {
+  name: "model",
+  required: true,
+  valid: fc.option(fc.constantFrom("gemini-flash-latest", "gpt-6-luna", "claude-haiku-5-5", "openai/gpt-6-luna"), { nil: null }),
+  invalid: fc.oneof(
+    notA((value) => isString(value) || value === null),
+    fc.constant(""),
+    longerThan(100),
+    fc.string({ minLength: 1, maxLength: 40 }).filter((value) => !modelIdPattern.test(value)),
+  ),
+};
+
 const fieldsOf: Record<HostileCallable, FieldSpec[]> = {
+  apiKeyModels: [namedProvider],
+  setModel: [namedProvider, modelField],
   apiKeyStatus: [provider],
   removeApiKey: [providerOrAll],
   setPreferredProvider: [

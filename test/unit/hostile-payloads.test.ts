@@ -6,11 +6,13 @@ import { parseInput } from "../../functions/src/callables/request";
 import { AppError } from "../../functions/src/errors";
 import {
   ApiKeyActivityInputSchema,
+  ApiKeyModelsInputSchema,
   ApiKeyStatusInputSchema,
   ProviderInputSchema,
   RemoveApiKeyInputSchema,
   SetApiKeyInputSchema,
   SetDailyLimitInputSchema,
+  SetModelInputSchema,
   SetPreferredProviderInputSchema,
 } from "../../functions/src/keys/schemas";
 import { isWellFormedKey, type Provider } from "../../functions/src/providers";
@@ -33,6 +35,8 @@ const schemaOf: Record<HostileCallable, Parameters<typeof parseInput>[0]> = {
   apiKeyActivity: ApiKeyActivityInputSchema,
   setApiKey: SetApiKeyInputSchema,
   setDailyLimit: SetDailyLimitInputSchema,
+  apiKeyModels: ApiKeyModelsInputSchema,
+  setModel: SetModelInputSchema,
   generateQuestions: GenerateQuestionsInputSchema,
   generateFeedback: GenerateFeedbackInputSchema,
 };

@@ -5,7 +5,7 @@ import type { ApiKeyVault } from "../vault/api-key-vault";
 
 /**
  * The key a generation runs on, which provider it is for, and whose it is (a user's stored key also
- * names its record). The app's shared key is Gemini's.
+ * names its record, and the model its owner chose for it, if any). The app's shared key is Gemini's.
  */
 export type CallerKey =
   | { apiKey: string; provider: Provider; keySource: "user"; keyId: string; model?: string }

@@ -11,7 +11,8 @@ import { userCallable } from "./user-callable";
 /**
  * What the caller may know about their stored keys. With a provider: `{ status: { provider, hasKey, hint?,
  * state?, createdAt?, updatedAt?, verifiedAt?, lastUsedAt?, usageCount?, expiresAt?, rotationDue?,
- * dailyLimit?, callsToday?, tokensToday?, costToday? } }`; without: `{ statuses: [one per provider, in the registry's order],
+ * dailyLimit?, callsToday?, tokensToday?, costToday?, model?, defaultModel? } }` (`model`: the owner's choice, null for the
+ * operator's default, which `defaultModel` names); without: `{ statuses: [one per provider, in the registry's order],
  * preferredProvider: provider | null, sharedKey: { provider, dailyCap } | null }` (`sharedKey`: the app's
  * shared key, when this caller may run on it, so that Practice can say who will pay). Times are ISO strings; `callsToday` of `dailyLimit` is Settings'
  * "12 of 30 today"; `tokensToday` (input, output, thinking) and `costToday` (an estimate dated by the price

@@ -18,6 +18,13 @@ export const keyCallLimits = {
   setPreferredProvider: { bucket: "key-settings", limit: 20, windowSeconds: 600 },
   /** Choosing how long practice history is kept (or reading the choice when Settings opens): a setting like the others. */
   setHistoryRetention: { bucket: "history-settings", limit: 20, windowSeconds: 600 },
+  /**
+   * A key's model list (Settings' Model choice): cached for hours, so a provider is asked at most once per
+   * key per six hours; the bound is for the cache reads.
+   */
+  apiKeyModels: { bucket: "key-models", limit: 20, windowSeconds: 60 },
+  /** Choosing a model asks the provider about the key (like a save), so it shares setApiKey's kind of bound. */
+  setModel: { bucket: "set-model", limit: 10, windowSeconds: 600 },
   /** Read whenever Settings opens: one every two seconds, sustained, is more than a person needs. */
   apiKeyStatus: { bucket: "key-status", limit: 30, windowSeconds: 60 },
   /**

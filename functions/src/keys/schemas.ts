@@ -50,3 +50,19 @@ export const SetDailyLimitInputSchema = z
   })
   .strict();
 export type SetDailyLimitInput = z.infer<typeof SetDailyLimitInputSchema>;
+
+/** `apiKeyModels`: which provider's key (no default: the caller names the card they opened). */
+export const ApiKeyModelsInputSchema = z.object({ provider: z.enum(providers) }).strict();
+export type ApiKeyModelsInput = z.infer<typeof ApiKeyModelsInputSchema>;
+
+/** A provider's model id as the APIs spell them: "gemini-flash-latest", "openai/gpt-6-luna", "claude-haiku-5-5". */
+export const modelIdPattern = /^[A-Za-z0-9._:/-]{1,100}$/;
+
+/** `setModel`: the model the key's AI calls run on first, or null for the operator's default. */
+export const SetModelInputSchema = z
+  .object({
+    provider: z.enum(providers),
+    model: z.string().regex(modelIdPattern).nullable(),
+  })
+  .strict();
+export type SetModelInput = z.infer<typeof SetModelInputSchema>;

@@ -9,7 +9,7 @@
  * | account | functions | on the KMS key |
  * |---|---|---|
  * | key-writer | setApiKey | encrypt |
- * | key-reader | generateQuestions, generateFeedback, verifyApiKey | decrypt |
+ * | key-reader | generateQuestions, generateFeedback, verifyApiKey, apiKeyModels, setModel | decrypt |
  * | key-rewrap | rewrapApiKeys | encrypt and decrypt, and read the key's metadata (its primary version) |
  * | key-records | apiKeyStatus, removeApiKey, setDailyLimit, apiKeyActivity, deleteExpiredApiKeys, deleteUserKeyData, sweepDeletedAccounts | none |
  *

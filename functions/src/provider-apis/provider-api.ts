@@ -72,3 +72,23 @@ export interface AppAttribution {
  * parse and validate. A refusal or safety stop is `blocked`.
  */
 export type GenerateOnce = (request: GenerateRequest, call: ProviderCall) => Promise<GenerateResponseData>;
+
+/** One model of a provider's live list that can give the app's structured answers: its id and display name. */
+export interface ListedModel {
+  id: string;
+  /** The provider's display name where it gives one, else the id. */
+  label: string;
+}
+
+/**
+ * The provider's answer to a model listing: the models the key can use for this app (the provider's
+ * order), or why there is no list — the same verdicts as a key check (`valid` never appears here).
+ */
+export type ModelListing = { models: ListedModel[] } | { failure: Exclude<KeyCheck, "valid"> };
+
+/**
+ * Reads the provider's live model list with the key (plain fetch, redirects refused, bounded by
+ * `timeoutMs`; no tokens spent) and keeps only the models that can answer with the JSON schema the
+ * flows send. Never reads or passes on message text.
+ */
+export type ListModels = (apiKey: string, options: Omit<KeyCheckOptions, "model" | "onCredit">) => Promise<ModelListing>;

@@ -29,7 +29,10 @@ export interface ApiKeyRecord {
   dailyLimit?: number;
   /** The key's credit as its provider last reported it (OpenRouter), never the key: figures and a time. */
   credit?: StoredCredit;
-  /** The model the owner chose for this key; absent: the operator's default. */
+  /**
+   * The model the owner chose for this key (`setModel`); absent: the operator's default. It lives on the
+   * record, so a replaced key (a new record, written whole) starts without it.
+   */
   model?: string;
 }
 
@@ -104,6 +107,7 @@ export function toDocument(record: ApiKeyRecord): DocumentData {
     expiresAt: record.expiresAt ? Timestamp.fromDate(record.expiresAt) : null,
     dailyLimit: record.dailyLimit ?? null,
     credit: record.credit ? creditDocument(record.credit) : null,
+    ...(record.model ? { model: record.model } : {}),
   };
 }
 
@@ -127,9 +131,10 @@ interface StoredApiKeyDocument {
   /** Absent on records stored before keys could expire. */
   expiresAt?: Timestamp | null;
   dailyLimit?: number | null;
-  model?: string | null;
   /** Absent on records stored before credit was kept, and on other providers' records. */
   credit?: { remaining: number | null; limit: number | null; checkedAt: Timestamp } | null;
+  /** Absent until the owner chooses a model, and again after they reset it. */
+  model?: string | null;
 }
 
 export function fromDocument(document: DocumentData): ApiKeyRecord {

@@ -1,7 +1,7 @@
 import type { Firestore } from "firebase-admin/firestore";
 import { firestore } from "../platform/admin";
 import type { ApiKeyStatus, ApiKeyStatuses, KeyActivityEvent } from "../contract";
-import { keyRotationReminderDays, kmsKeyName } from "../config";
+import { keyRotationReminderDays, kmsKeyName, modelFor } from "../config";
 import type { Provider } from "../providers";
 import type { AuditEvent, KeyState } from "./api-key-store";
 import { cachingUnwrap } from "./data-key-cache";
@@ -113,7 +113,7 @@ export function defaultVault(): ApiKeyVault {
   instance ??= createApiKeyVault(
     firestore(),
     cachingUnwrap(kmsKeyWrapper(createKmsClient(), kmsKeyName.value()), { maxEntries: 1000, ttlMs: 5 * 60_000 }),
-    { rotationReminderDays: () => keyRotationReminderDays.value() },
+    { rotationReminderDays: () => keyRotationReminderDays.value(), defaultModel: modelFor },
   );
   return instance;
 }

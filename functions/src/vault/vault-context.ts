@@ -169,6 +169,8 @@ export function createVaultContext(db: Firestore, wrapper: DataKeyWrapper, optio
         ? { credit: { remaining: record.credit.remaining, limit: record.credit.limit, checkedAt: record.credit.checkedAt.toISOString() } }
         : {}),
       rotationDue: at.getTime() - record.createdAt.getTime() >= rotationReminderDays() * dayMs,
+      model: record.model ?? null,
+      ...(options.defaultModel ? { defaultModel: options.defaultModel(record.provider) } : {}),
     };
   }
 

@@ -19,7 +19,7 @@ export interface Verification {
   credit?: ReportedCredit;
 }
 
-/** A decrypted key, the id of the record it came from, and the user's daily limit on it if they set one. */
+/** A decrypted key, the id of the record it came from, the user's daily limit on it and the model they chose, if set. */
 export interface StoredKey {
   apiKey: string;
   keyId: string;
@@ -50,4 +50,6 @@ export interface VaultOptions {
   now?: () => Date;
   /** KEY_ROTATION_REMINDER_DAYS: from this age on, status says `rotationDue`. */
   rotationReminderDays?: () => number;
+  /** The operator's model for a provider (GEMINI_MODEL and the like): status says it as `defaultModel`. */
+  defaultModel?: (provider: Provider) => string;
 }

@@ -2,6 +2,7 @@ import { httpsCallable } from "firebase/functions";
 import { loadFunctions } from "./firebase";
 
 import type {
+  ApiKeyModels,
   ApiKeyStatus,
   ApiKeyStatuses,
   KeyActivityEvent,
@@ -14,6 +15,7 @@ import type {
   Progress,
   Provider,
   RemoveApiKeyResult,
+  SetModelResult,
 } from "../../../functions/src/contract";
 
 /**
@@ -23,7 +25,9 @@ import type {
 
 export type {
   AnsweredBy,
+  ApiKeyModels,
   ApiKeyStatus,
+  ModelOption,
   ApiKeyStatuses,
   GenerateFeedbackRequest,
   GenerateFeedbackResult,
@@ -126,6 +130,17 @@ export async function removeAllApiKeys(): Promise<Provider[]> {
 export async function setDailyLimit(provider: Provider, dailyLimit: number | null): Promise<ApiKeyStatus> {
   const request = { provider, dailyLimit };
   return (await call<typeof request, { status: ApiKeyStatus }>("setDailyLimit", request, "cached")).status;
+}
+
+/** The models the signed-in user's key for `provider` can use here (recommended first), their choice and the default. */
+export async function apiKeyModels(provider: Provider): Promise<ApiKeyModels> {
+  return call<{ provider: Provider }, ApiKeyModels>("apiKeyModels", { provider }, "cached");
+}
+
+/** Chooses the model the key for `provider` runs on (checked with the provider first), or null for the default. */
+export async function setModel(provider: Provider, model: string | null): Promise<ApiKeyStatus> {
+  const request = { provider, model };
+  return (await call<typeof request, SetModelResult>("setModel", request, "limitedUse")).status;
 }
 
 /** Every provider's key status (the registry's order) and the provider the user prefers, if any. */

@@ -3,7 +3,7 @@ import type { ApiKeyStatuses, Provider } from "../../lib/callables";
 import { paths } from "../../lib/router";
 import { Field } from "../../ui/field";
 import { Link } from "../../ui/link";
-import { providersWithKey, type Payer } from "./who-pays";
+import { modelOf, providersWithKey, type Payer } from "./who-pays";
 
 /**
  * Says, before the user starts, whose key will pay for this practice; with keys of more than one
@@ -26,9 +26,10 @@ export function PayerChoice({ keys, payer, onChoose }: { keys: ApiKeyStatuses; p
     );
   }
   const withKey = providersWithKey(keys);
+  const model = modelOf(keys, payer.provider);
   const note = (
     <p id="payer" className="key-source">
-      Your {providerInfo[payer.provider].label} key will pay for this practice.
+      Your {providerInfo[payer.provider].label} key will pay for this practice{model ? `, on ${model}` : ""}.
     </p>
   );
   if (withKey.length < 2) return note;

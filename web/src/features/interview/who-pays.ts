@@ -27,3 +27,9 @@ export function defaultPayer(keys: ApiKeyStatuses): Payer {
   const chosen = withKey.find((status) => usableStates.has(status.state)) ?? withKey[0];
   return chosen ? { keySource: "user", provider: chosen.provider } : { keySource: "none" };
 }
+
+/** The model a call on the user's key for `provider` runs on first: their choice, else the operator's default. */
+export function modelOf({ statuses }: Pick<ApiKeyStatuses, "statuses">, provider: Provider): string | undefined {
+  const status = statuses.find((candidate) => candidate.provider === provider);
+  return status?.model ?? status?.defaultModel;
+}

@@ -10,6 +10,7 @@ import { CheckKeyButton } from "./check-key-button";
 import { DailyLimitForm } from "./daily-limit-form";
 import { KeyActivity } from "./key-activity";
 import { KeyStatusCard } from "./key-status-card";
+import { ModelChoice } from "./model-choice";
 import { RemoveKeyButton } from "./remove-key-button";
 
 /**
@@ -151,6 +152,12 @@ export function ProviderKeyCard({
             it.
           </p>
           <DailyLimitForm status={status} onSaved={onStatus} />
+        </section>
+      )}
+      {status?.hasKey && (
+        <section className="stack" aria-labelledby={`${provider}-model-heading`}>
+          <h3 id={`${provider}-model-heading`}>Model</h3>
+          <ModelChoice status={status} onSaved={onStatus} />
         </section>
       )}
       {/* Asked for once the status is known: a provider that turns out to have no key shows as a row without it. */}

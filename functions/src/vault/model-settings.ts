@@ -1,0 +1,103 @@
+import { FieldValue, Timestamp, type Firestore } from "firebase-admin/firestore";
+import type { ModelOption } from "../contract";
+import { AppError, keyStoreUnavailable } from "../errors";
+import * as logs from "../logs";
+import type { Provider } from "../providers";
+import { apiKeyDoc, auditCollection, auditDocument, fromDocument, isExpired, userKeysDoc, type AuditEvent } from "./api-key-store";
+
+/**
+ * The model side of a key record: the owner's choice (the record's `model` field, see api-key-store.ts)
+ * and the key's model list, cached in `apiKeys/{uid}/modelLists/{provider}` as
+ * `{ keyId, fetchedAt, models: [{ id, label, note? }] }` — model ids and names only, never the key. The
+ * list is the record's: it is used only while the record's `keyId` is the one it was fetched with, so a
+ * replaced key never sees its predecessor's list; the account's deletion removes it with everything else
+ * under `apiKeys/{uid}`.
+ */
+
+/** How long a key's model list is used before the provider is asked again. */
+export const modelListMaxAgeMs = 6 * 60 * 60 * 1000;
+
+export function modelListDoc(db: Firestore, uid: string, provider: Provider) {
+  return userKeysDoc(db, uid).collection("modelLists").doc(provider);
+}
+
+/** A key's model settings as read: its record's id, the owner's choice, and its cached list when fresh. */
+export interface KeyModelSettings {
+  keyId: string;
+  model: string | null;
+  cachedModels?: ModelOption[];
+}
+
+/** Every failure that is not already an AppError is KEY_STORE_UNAVAILABLE (logged), as the vault does. */
+async function guarded<T>(uid: string, provider: Provider, operation: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    logs.keyStoreFailure(uid, provider, operation, error);
+    throw keyStoreUnavailable();
+  }
+}
+
+/**
+ * The key record's model settings and its cached list (read side by side, no KMS); null when there is
+ * no key, or it has expired (then it is treated as removed).
+ */
+export function readKeyModelSettings(db: Firestore, uid: string, provider: Provider, now: Date): Promise<KeyModelSettings | null> {
+  return guarded(uid, provider, "read_model_settings", async () => {
+    const [record, list] = await Promise.all([apiKeyDoc(db, uid, provider).get(), modelListDoc(db, uid, provider).get()]);
+    if (!record.exists) return null;
+    const stored = fromDocument(record.data()!);
+    if (isExpired(stored, now)) return null;
+    const cached = list.data();
+    const fresh =
+      cached?.keyId === stored.keyId &&
+      cached.fetchedAt instanceof Timestamp &&
+      now.getTime() - cached.fetchedAt.toMillis() < modelListMaxAgeMs &&
+      Array.isArray(cached.models);
+    return { keyId: stored.keyId, model: stored.model ?? null, ...(fresh ? { cachedModels: cached.models as ModelOption[] } : {}) };
+  });
+}
+
+/**
+ * Keeps key `keyId`'s model list, in a transaction that writes it only while `keyId` is still the stored
+ * key (a list fetched with a key replaced meanwhile is dropped). Best effort for the caller: the list was
+ * read either way.
+ */
+export function storeModelList(db: Firestore, uid: string, provider: Provider, keyId: string, models: ModelOption[], now: Date): Promise<void> {
+  return guarded(uid, provider, "store_model_list", () =>
+    db.runTransaction(async (tx) => {
+      const record = await tx.get(apiKeyDoc(db, uid, provider));
+      if (!record.exists || record.get("keyId") !== keyId) return;
+      tx.set(modelListDoc(db, uid, provider), { keyId, fetchedAt: Timestamp.fromDate(now), models });
+    }),
+  );
+}
+
+/** What storeModelChoice did: stored (with its audit event), nothing to change, or no such key any more. */
+export type ModelChoiceWrite = "stored" | "unchanged" | "key_missing" | "key_changed";
+
+/**
+ * Sets (a model id) or clears (null) the owner's model on key `keyId`'s record, with its audit event
+ * (`model` / `chosen` or `reset`), in one transaction that applies only while `keyId` is still the stored,
+ * unexpired key: a choice checked against one key is never stored on another. The same value again writes nothing.
+ */
+export function storeModelChoice(db: Firestore, uid: string, provider: Provider, keyId: string, model: string | null, now: Date): Promise<ModelChoiceWrite> {
+  return guarded(uid, provider, "store_model_choice", async () => {
+    const ref = apiKeyDoc(db, uid, provider);
+    const event: AuditEvent = model === null ? { event: "model", outcome: "reset" } : { event: "model", outcome: "chosen", model };
+    const outcome = await db.runTransaction(async (tx): Promise<ModelChoiceWrite> => {
+      const snapshot = await tx.get(ref);
+      if (!snapshot.exists) return "key_missing";
+      const record = fromDocument(snapshot.data()!);
+      if (isExpired(record, now)) return "key_missing";
+      if (record.keyId !== keyId) return "key_changed";
+      if ((record.model ?? null) === model) return "unchanged";
+      tx.update(ref, { model: model ?? FieldValue.delete() });
+      tx.create(db.collection(auditCollection).doc(), auditDocument(uid, provider, event, now));
+      return "stored";
+    });
+    if (outcome === "stored") logs.keyEvent(uid, provider, event);
+    return outcome;
+  });
+}
