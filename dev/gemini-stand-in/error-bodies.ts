@@ -146,7 +146,7 @@ export const internalError = (): GoogleError =>
 
 /**
  * 503 UNAVAILABLE for a model in high demand (the answer `gemini-flash-latest` was reported giving at peak,
- * /work/shared/reference/facts-2026-12.md): a busy model, no details.
+ * docs/gemini-api.md): a busy model, no details.
  */
 export const highDemandError = (): GoogleError =>
   googleError(503, "UNAVAILABLE", "This model is currently experiencing high demand. Spikes in demand are usually temporary. Please try again later.");

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { orderModels, recommendedModels } from "../../functions/src/keys/key-models";
+import { orderModels, recommendedModels, withPriceNotes } from "../../functions/src/keys/key-models";
 import { structuredOutputModel as anthropicModel } from "../../functions/src/provider-apis/anthropic/list-models";
 import { structuredTextModel as geminiModel } from "../../functions/src/provider-apis/gemini/list-models";
 import { structuredChatModel as openAiModel } from "../../functions/src/provider-apis/openai/list-models";
@@ -19,6 +19,15 @@ describe("model lists", () => {
     ]);
     assert.deepEqual(orderModels(listed, "not-listed", []).map((model) => model.id), ["c", "rec-2", "default", "a", "rec-1"]);
     for (const list of Object.values(recommendedModels)) assert.ok(list.length > 0 && list.length <= 3);
+  });
+
+  it("notes what a model costs only where the price table has its row, with the row's date", () => {
+    const row = { provider: "openai" as const, model: "cheap", inputUsdPerMillion: 0.1, outputUsdPerMillion: 0.5, source: "https://example.test/prices", date: "2001-02-03" };
+    const noted = withPriceNotes("openai", [{ id: "cheap", label: "Cheap", note: "recommended" }, { id: "unpriced", label: "Unpriced" }, { id: "cheap", label: "Again" }].slice(0, 2), (model) => (model === "cheap" ? row : undefined));
+    assert.deepEqual(noted, [
+      { id: "cheap", label: "Cheap", note: "recommended · $0.1 / $0.5 per M tokens (list price, 2001-02-03)" },
+      { id: "unpriced", label: "Unpriced" },
+    ]);
   });
 
   it("Gemini: generateContent text models only, labelled with Google's display name", () => {

@@ -6,6 +6,7 @@ import { firestore } from "../platform/admin";
 import type { KeyCheck, ListedModel } from "../provider-apis/provider-api";
 import { keyCheckerFor, modelListerFor } from "../provider-apis/registry";
 import { providerInfo, type Provider } from "../providers";
+import { priceOf, type PriceRow } from "../ai/price-table";
 import type { ApiKeyVault } from "../vault/api-key-vault";
 import { readKeyModelSettings, storeModelChoice, storeModelList } from "../vault/model-settings";
 import { withTodaysUsage } from "./key-usage";
@@ -39,6 +40,20 @@ export function orderModels(listed: readonly ListedModel[], defaultModel: string
     ...first.map((id) => ({ id, label: byId.get(id)!.label, note: "recommended" })),
     ...rest.map((id) => ({ id, label: byId.get(id)!.label })),
   ];
+}
+
+/**
+ * The models with what each costs where the price table knows it, added as they are handed out rather than
+ * cached with the list, so a new row of the table shows at once: "recommended · $0.10 / $0.50 per M tokens
+ * (list price, 2026-12-05)".
+ */
+export function withPriceNotes(provider: Provider, models: readonly ModelOption[], price: (model: string) => PriceRow | undefined = (model) => priceOf(provider, model)): ModelOption[] {
+  return models.map((option) => {
+    const row = price(option.id);
+    if (!row) return option;
+    const cost = `$${row.inputUsdPerMillion} / $${row.outputUsdPerMillion} per M tokens (list price, ${row.date})`;
+    return { ...option, note: option.note ? `${option.note} · ${cost}` : cost };
+  });
 }
 
 const providerTimeoutMs = 8_000;
@@ -92,7 +107,7 @@ async function modelsOfKey(uid: string, provider: Provider, deps: KeyModelsDeps)
 /** `apiKeyModels`: the key's models, the owner's choice and the operator's default. KEY_MISSING without a key. */
 export async function keyModels(uid: string, provider: Provider, vault: KeyModelsDeps["vault"], deps = deployedDeps(vault)): Promise<ApiKeyModels> {
   const { models, model } = await modelsOfKey(uid, provider, deps);
-  return { models, selected: model, default: modelFor(provider) };
+  return { models: withPriceNotes(provider, models), selected: model, default: modelFor(provider) };
 }
 
 /**
