@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Timestamp } from "firebase-admin/firestore";
 import type { ApiKeyModels, ApiKeyStatus, KeyEvent, SetModelResult } from "../../functions/src/contract";
+import { priceOf } from "../../functions/src/ai/price-table";
 import type { Provider } from "../../functions/src/providers";
 import type { RecordedHttpRequest } from "../../dev/stand-in-http/stand-in-http";
 import { adminDb } from "../support/admin";
@@ -102,11 +103,16 @@ describe("the user's model choice", function () {
         assert.equal(first.default, defaultModel);
         assert.equal(first.selected, null);
         assert.equal(ids[0], defaultModel, "the operator's default comes first");
-        assert.equal(first.models[0].note, "recommended");
+        assert.match(first.models[0].note ?? "", /^recommended/);
+        for (const model of first.models) {
+          const row = priceOf(provider, model.id);
+          if (row) assert.ok(model.note?.endsWith(`$${row.inputUsdPerMillion} / $${row.outputUsdPerMillion} per M tokens (list price, ${row.date})`), `${model.id} notes its list price`);
+          else assert.ok(!model.note?.includes("$"), `${model.id} has no price to note`);
+        }
         assert.ok(ids.includes(chosen));
         for (const id of filteredOut) assert.ok(!ids.includes(id), `${id} is left out`);
         assert.equal(new Set(ids).size, ids.length, "no model twice");
-        const notes = first.models.map((model) => (model.note === "recommended" ? "recommended" : "other"));
+        const notes = first.models.map((model) => (model.note?.startsWith("recommended") ? "recommended" : "other"));
         assert.deepEqual(notes, [...notes].sort((a, b) => (a === b ? 0 : a === "recommended" ? -1 : 1)), "recommended ones come before the rest");
         assert.ok(first.models.every((model) => model.label.length > 0));
         assertNoKeyIn(first);
@@ -187,6 +193,16 @@ describe("the user's model choice", function () {
           assert.equal((await modelEvents(user.uid, provider)).length, 1, "only the first choice was audited");
         });
       }
+
+      it("forgets the key's cached model list when the key is removed", async () => {
+        const user = await signUpAiCaller();
+        await saveKey(user, provider);
+        await modelsOf(user, provider);
+        const cached = adminDb().doc(`apiKeys/${user.uid}/modelLists/${provider}`);
+        assert.ok((await cached.get()).exists);
+        await user.call("removeApiKey", { provider });
+        assert.equal((await cached.get()).exists, false);
+      });
 
       it("does not carry a choice or a model list over to a replaced key", async () => {
         const user = await signUpAiCaller();

@@ -4,6 +4,7 @@ import * as logs from "../logs";
 import { keyHint, providers, type Provider } from "../providers";
 import { apiKeyDoc, auditCollection, auditDocument, fromDocument, toDocument, userKeysDoc, type ApiKeyRecord, type AuditEvent } from "./api-key-store";
 import { sealSecret, secretAad } from "./envelope";
+import { modelListDoc } from "./model-settings";
 import { dayMs, type VaultContext } from "./vault-context";
 import type { Verification } from "./vault-types";
 
@@ -49,11 +50,13 @@ export function keyWrites({ db, wrapper, now, guarded, statusOf, creditOf }: Vau
       guarded(uid, provider, "remove", async () => {
         const ref = apiKeyDoc(db, uid, provider);
         const event: AuditEvent = { event: "remove", outcome: "removed" };
-        // One commit, no read: the delete applies only if there is a record, and its audit event with it.
-        // Nothing to remove changes nothing, so it leaves no audit document (a log line only).
+        // One commit, no read: the delete applies only if there is a record, and its audit event and the
+        // key's cached model list with it. Nothing to remove changes nothing, so it leaves no audit document
+        // (a log line only).
         const removed = await db
           .batch()
           .delete(ref, { exists: true })
+          .delete(modelListDoc(db, uid, provider))
           .create(db.collection(auditCollection).doc(), auditDocument(uid, provider, event, now()))
           .commit()
           .then(
@@ -74,6 +77,7 @@ export function keyWrites({ db, wrapper, now, guarded, statusOf, creditOf }: Vau
           const at = now();
           for (const record of records.docs) {
             tx.delete(record.ref);
+            tx.delete(modelListDoc(db, uid, record.id as Provider));
             tx.create(db.collection(auditCollection).doc(), auditDocument(uid, record.id as Provider, { event: "remove", outcome: "removed" }, at));
           }
           return records.docs.map((record) => record.id as Provider);
