@@ -22,14 +22,18 @@ describe("per-call work made once", () => {
     assert.equal(toJsonSchema({ schema: questionsAnswerSchema(5) }), toJsonSchema({ schema: questionsAnswerSchema(5) }));
   });
 
-  it("the OpenAI and Anthropic adapters make the strict form of an output schema once per schema object", () => {
+  it("the OpenAI and Anthropic adapters make the strict form of an output schema once, though Genkit hands them a copy each call", () => {
     const schema = toJsonSchema({ schema: questionsAnswerSchema(2) }) as Record<string, unknown>;
-    const request = { messages: [{ role: "user" as const, content: [{ text: "Hi" }] }], output: { format: "json", schema } };
+    // Genkit deep-copies every model request (stripUndefinedProps), so each call brings an equal, new schema object.
+    const request = () => ({ messages: [{ role: "user" as const, content: [{ text: "Hi" }] }], output: { format: "json", schema: structuredClone(schema) } });
     const openAiSchema = (body: ReturnType<typeof chatCompletionBody>) => (body.response_format as { json_schema: { schema: unknown } }).json_schema.schema;
     const call = { model: "gpt-6-luna", maxOutputTokens: 100 };
-    assert.equal(openAiSchema(chatCompletionBody(request, call)), openAiSchema(chatCompletionBody(request, call)));
-    assert.equal(outputFormatOf(request)!.schema, outputFormatOf(request)!.schema);
-    assert.equal(outputFormatOf(request)!.schema.type, "object");
+    assert.equal(openAiSchema(chatCompletionBody(request(), call)), openAiSchema(chatCompletionBody(request(), call)));
+    assert.equal(outputFormatOf(request())!.schema, outputFormatOf(request())!.schema);
+    assert.equal(outputFormatOf(request())!.schema.type, "object");
+    // Another schema gets its own form.
+    const other = { ...request(), output: { format: "json", schema: toJsonSchema({ schema: questionsAnswerSchema(3) }) as Record<string, unknown> } };
+    assert.notEqual(outputFormatOf(other)!.schema, outputFormatOf(request())!.schema);
   });
 
   it("Genkit checks each answer against its schema without compiling a validator per call", async () => {

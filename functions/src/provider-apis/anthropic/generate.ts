@@ -4,6 +4,7 @@ import type { Message, MessageCreateParamsNonStreaming, MessageParam, StopReason
 import type { GenerateRequest, GenerateResponseData, MessageData } from "genkit/model";
 import type { GenerateOnce, ProviderCall } from "../provider-api";
 import { UpstreamCallError } from "../upstream-failure";
+import { oncePerSchemaText } from "../schema-forms";
 import { classifyAnthropicFailure } from "./errors";
 
 /**
@@ -89,22 +90,19 @@ export function outputFormatOf(request: Pick<GenerateRequest, "output">): { type
   const schema = output?.schema;
   if (!schema || output.constrained === false || (output.format !== undefined && output.format !== "json")) return undefined;
   if (schema.type !== "object") return undefined;
-  // Made once per schema object (Genkit hands the model the same one for every call with the same zod schema).
-  if (!strictSchemas.has(schema)) strictSchemas.set(schema, strictSchemaOf(schema));
-  const strict = strictSchemas.get(schema);
+  const strict = strictSchemaOf(schema);
   return strict && { type: "json_schema", schema: strict };
 }
 
-const strictSchemas = new WeakMap<object, Record<string, unknown> | undefined>();
-
-function strictSchemaOf(schema: Record<string, unknown>): Record<string, unknown> | undefined {
+/** Made once per schema (schema-forms.ts). */
+const strictSchemaOf = oncePerSchemaText((schema: Record<string, unknown>): Record<string, unknown> | undefined => {
   try {
     return transformJSONSchema(schema);
   } catch {
     // A part without a type (z.any()) has no strict form: ask for text rather than send what Anthropic refuses.
     return undefined;
   }
-}
+});
 
 const finishReasonOf: Record<StopReason, GenerateResponseData["finishReason"]> = {
   end_turn: "stop",

@@ -8,6 +8,7 @@ import type {
 import type { GenerateOnce, ProviderCall } from "../provider-api";
 import { UpstreamCallError } from "../upstream-failure";
 import { classifyOpenAiFailure } from "./errors";
+import { oncePerSchemaText } from "../schema-forms";
 import { dropNullsOfOptionalProperties, responseSchemaFor, type JsonSchema } from "./strict-schema";
 
 /**
@@ -57,17 +58,8 @@ export function chatCompletionBody(request: GenerateRequest, call: Pick<Provider
   };
 }
 
-/**
- * The strict form of each output schema, made once per schema object: Genkit hands the model the same
- * JSON Schema object for every call with the same zod schema (it caches the conversion per schema).
- */
-const strictForms = new WeakMap<object, ReturnType<typeof responseSchemaFor>>();
-function strictFormOf(schema: JsonSchema): ReturnType<typeof responseSchemaFor> {
-  if (typeof schema !== "object" || schema === null) return responseSchemaFor(schema);
-  let form = strictForms.get(schema);
-  if (!form) strictForms.set(schema, (form = responseSchemaFor(schema)));
-  return form;
-}
+/** The strict form of each output schema, made once per schema (schema-forms.ts). */
+const strictFormOf = oncePerSchemaText((schema: JsonSchema) => responseSchemaFor(schema));
 
 function responseFormatFor(request: GenerateRequest): Pick<ChatCompletionCreateParamsNonStreaming, "response_format"> {
   const schema = request.output?.schema as JsonSchema | undefined;
