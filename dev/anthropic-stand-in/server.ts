@@ -40,7 +40,7 @@ import {
   RequestLog,
   sendJson,
   startStandInServer,
-  type RecordedHttpRequest,
+  type RecordedRequestWithHeaders,
   type StandInOptions,
   type StandInServer,
 } from "../stand-in-http/stand-in-http";
@@ -57,11 +57,8 @@ export { busyModelMarker, retiredModelMarker, type ModelBehaviour } from "../sta
 
 export type AnthropicStandInOptions = StandInOptions;
 
-/** One request as the stand-in received it. */
-export interface RecordedRequest extends RecordedHttpRequest {
-  /** Every header, names in lower case (the key's among them: compare with `apiKey`, never log). */
-  headers: Record<string, string>;
-}
+/** One request as the stand-in received it, with every header. */
+export type RecordedRequest = RecordedRequestWithHeaders;
 
 /**
  * The controls (dev/stand-in-http/stand-in-controls.ts): `url` is ANTHROPIC_API_BASE_URL; scripts and
@@ -69,8 +66,6 @@ export interface RecordedRequest extends RecordedHttpRequest {
  * `not_found_error` "model: <id>".
  */
 export type AnthropicStandIn = StandInControls<RecordedRequest, KeyBehaviour, Outcome, CorruptionKind>;
-
-const defaultSlowDelayMs = 4000;
 
 type Route = { kind: "list-models" } | { kind: "get-model"; model: string } | { kind: "messages" };
 
@@ -136,9 +131,8 @@ function apiKeyOf(request: IncomingMessage): string | undefined {
 
 /** Starts the stand-in; resolves once it is listening. */
 export async function startAnthropicStandIn(options: AnthropicStandInOptions): Promise<AnthropicStandIn> {
-  const slowDelayMs = options.slowDelayMs ?? defaultSlowDelayMs;
   const log = new RequestLog<RecordedRequest>();
-  const keys = new KeyBehaviours<KeyBehaviour, Outcome>((apiKey) => behaviourFromKey(apiKey, slowDelayMs));
+  const keys = new KeyBehaviours<KeyBehaviour, Outcome>(behaviourFromKey, options.slowDelayMs);
   const modelBehaviours = new ModelBehaviours();
   const corruption = new Corruption<CorruptionKind>();
 

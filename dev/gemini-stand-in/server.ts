@@ -71,8 +71,6 @@ export interface RecordedRequest extends RecordedHttpRequest {
  */
 export type GeminiStandIn = StandInControls<RecordedRequest, KeyBehaviour, Outcome, CorruptionKind>;
 
-const defaultSlowDelayMs = 4000;
-
 type Route =
   | { kind: "list-models"; version: string }
   | { kind: "get-model"; version: string; model: string }
@@ -156,9 +154,8 @@ const sendError = (response: ServerResponse, error: GoogleError): void => sendGo
 
 /** Starts the stand-in; resolves once it is listening. */
 export async function startGeminiStandIn(options: GeminiStandInOptions): Promise<GeminiStandIn> {
-  const slowDelayMs = options.slowDelayMs ?? defaultSlowDelayMs;
   const log = new RequestLog<RecordedRequest>();
-  const keys = new KeyBehaviours<KeyBehaviour, Outcome>((apiKey) => behaviourFromKey(apiKey, slowDelayMs));
+  const keys = new KeyBehaviours<KeyBehaviour, Outcome>(behaviourFromKey, options.slowDelayMs);
   const modelBehaviours = new ModelBehaviours();
   const corruption = new Corruption<CorruptionKind>();
 

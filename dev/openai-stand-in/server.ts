@@ -39,7 +39,7 @@ import {
   RequestLog,
   sendJson,
   startStandInServer,
-  type RecordedHttpRequest,
+  type RecordedRequestWithHeaders,
   type StandInOptions,
   type StandInServer,
 } from "../stand-in-http/stand-in-http";
@@ -53,19 +53,14 @@ export { busyModelMarker, retiredModelMarker, type ModelBehaviour } from "../sta
 
 export type OpenAiStandInOptions = StandInOptions;
 
-/** One request as the stand-in received it. */
-export interface RecordedRequest extends RecordedHttpRequest {
-  /** Every request header, names lower-case (to check what else a request carries). */
-  headers: Record<string, string>;
-}
+/** One request as the stand-in received it, with every header. */
+export type RecordedRequest = RecordedRequestWithHeaders;
 
 /**
  * The controls (dev/stand-in-http/stand-in-controls.ts): `url` is OPENAI_API_BASE_URL; scripts apply to chat
  * completions; a busy model answers 503 `server_is_overloaded`, a retired one 404 `model_not_found`.
  */
 export type OpenAiStandIn = StandInControls<RecordedRequest, KeyBehaviour, Outcome, CorruptionKind>;
-
-const defaultSlowDelayMs = 4000;
 
 type Route = { kind: "list-models" } | { kind: "get-model"; model: string } | { kind: "chat" };
 
@@ -113,9 +108,8 @@ function errorForOutcome(outcome: Outcome, endpoint: Endpoint, apiKey: string, m
 
 /** Starts the stand-in; resolves once it is listening. */
 export async function startOpenAiStandIn(options: OpenAiStandInOptions): Promise<OpenAiStandIn> {
-  const slowDelayMs = options.slowDelayMs ?? defaultSlowDelayMs;
   const log = new RequestLog<RecordedRequest>();
-  const keys = new KeyBehaviours<KeyBehaviour, Outcome>((apiKey) => behaviourFromKey(apiKey, slowDelayMs));
+  const keys = new KeyBehaviours<KeyBehaviour, Outcome>(behaviourFromKey, options.slowDelayMs);
   const modelBehaviours = new ModelBehaviours();
   const corruption = new Corruption<CorruptionKind>();
   let requestCount = 0;

@@ -23,7 +23,7 @@ import {
   RequestLog,
   sendJson,
   startStandInServer,
-  type RecordedHttpRequest,
+  type RecordedRequestWithHeaders,
   type StandInOptions,
   type StandInServer,
 } from "../stand-in-http/stand-in-http";
@@ -72,11 +72,8 @@ export const reasoningTokens = 16;
 
 export type OpenRouterStandInOptions = StandInOptions;
 
-/** One request as the stand-in received it. */
-export interface RecordedRequest extends RecordedHttpRequest {
-  /** Every request header, names lower-case. */
-  headers: Record<string, string>;
-}
+/** One request as the stand-in received it, with every header. */
+export type RecordedRequest = RecordedRequestWithHeaders;
 
 /**
  * The controls (dev/stand-in-http/stand-in-controls.ts): `url` is OPENROUTER_API_BASE_URL; scripts and
@@ -92,8 +89,6 @@ export interface OpenRouterStandIn extends StandInControls<RecordedRequest, KeyB
 export const startingCredit = { limit: 10, usage: 2.5 } as const;
 export const costPerCall = 0.0125;
 
-const defaultSlowDelayMs = 4000;
-
 function matchRoute(method: string | undefined, path: string): Endpoint | undefined {
   if (path === "/api/v1/key" && method === "GET") return "key";
   if (path === "/api/v1/models" && method === "GET") return "models";
@@ -108,9 +103,8 @@ interface ChatBody extends ChatCompletionBody {
 
 /** Starts the stand-in; resolves once it is listening. */
 export async function startOpenRouterStandIn(options: OpenRouterStandInOptions): Promise<OpenRouterStandIn> {
-  const slowDelayMs = options.slowDelayMs ?? defaultSlowDelayMs;
   const log = new RequestLog<RecordedRequest>();
-  const keys = new KeyBehaviours<KeyBehaviour, Outcome>((apiKey) => behaviourFromKey(apiKey, slowDelayMs));
+  const keys = new KeyBehaviours<KeyBehaviour, Outcome>(behaviourFromKey, options.slowDelayMs);
   const modelBehaviours = new ModelBehaviours(modelMarkerOf);
   const corruption = new Corruption<CorruptionKind>();
   const usage = new Map<string, number>();

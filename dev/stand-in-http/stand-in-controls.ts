@@ -38,12 +38,22 @@ export interface StandInControls<Recorded, Behaviour, Outcome, Corruption> {
   stop(): Promise<void>;
 }
 
+/** How long keys with a slow marker wait when the stand-in's options do not say. */
+const defaultSlowDelayMs = 4000;
+
 /** Per key: what `setBehaviour` installed and what `scriptOutcomes` queued; else the key's markers decide. */
 export class KeyBehaviours<Behaviour extends { outcome: Outcome }, Outcome> {
   private readonly overrides = new Map<string, Behaviour>();
   private readonly scripts = new Map<string, Outcome[]>();
+  private readonly slowDelayMs: number;
 
-  constructor(private readonly fromKey: (apiKey: string) => Behaviour) {}
+  /** `fromKey`: the behaviour a key's markers select (its key-behaviour.ts); `slowDelayMs`: the stand-in's option. */
+  constructor(
+    private readonly fromKey: (apiKey: string, slowDelayMs: number) => Behaviour,
+    slowDelayMs: number | undefined,
+  ) {
+    this.slowDelayMs = slowDelayMs ?? defaultSlowDelayMs;
+  }
 
   set(apiKey: string, behaviour: Behaviour): void {
     this.overrides.set(apiKey, behaviour);
@@ -55,7 +65,7 @@ export class KeyBehaviours<Behaviour extends { outcome: Outcome }, Outcome> {
 
   /** How a request with `apiKey` is answered; `scripted` (a generation request) takes the key's next scripted outcome, if any. */
   forRequest(apiKey: string, scripted: boolean): Behaviour {
-    const behaviour = this.overrides.get(apiKey) ?? this.fromKey(apiKey);
+    const behaviour = this.overrides.get(apiKey) ?? this.fromKey(apiKey, this.slowDelayMs);
     const outcome = scripted ? this.scripts.get(apiKey)?.shift() : undefined;
     return outcome ? { ...behaviour, outcome } : behaviour;
   }
