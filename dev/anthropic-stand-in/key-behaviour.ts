@@ -1,4 +1,4 @@
-import type { AnswerFault } from "../stand-in-http/answer-faults";
+import { anywhereInKey, behaviourFromMarkers, type KeyBehaviourOf } from "../stand-in-http/key-behaviour";
 
 /**
  * What the stand-in does with a request, decided by the key it carries. Markers in the key let a test,
@@ -40,15 +40,8 @@ export type Outcome =
   /** Messages answer 200 with `stop_reason: "max_tokens"` and the answer cut in half. */
   | "truncated";
 
-/** What `setBehaviour` installs for a key, overriding its markers. */
-export interface KeyBehaviour {
-  outcome: Outcome;
-  /** A fault in the answer to a generation request (dev/stand-in-http/answer-faults.ts); else the key's `dropanswer` marker decides. */
-  fault?: AnswerFault;
-  /** Wait this long before answering (the outcome still applies afterwards). */
-  delayMs?: number;
-  /** Answer only once this settles (after `delayMs`, if both are given): holds requests in flight. */
-  heldUntil?: Promise<unknown>;
+/** What `setBehaviour` installs for a key, overriding its markers (dev/stand-in-http/key-behaviour.ts). */
+export interface KeyBehaviour extends KeyBehaviourOf<Outcome> {
   /**
    * Make an outcome that Anthropic gives only on generation answer on the Models API too (a spend-limit
    * 429 to a key check, say), for cases no marker produces.
@@ -94,12 +87,8 @@ const oauthTokenPrefix = /^sk-ant-o[ar]t\d{2}-/;
  * is valid and answers at once.
  */
 export function behaviourFromKey(apiKey: string, slowDelayMs: number): KeyBehaviour {
-  const outcome: Outcome = oauthTokenPrefix.test(apiKey)
-    ? "oauth-token"
-    : !apiKeyPrefix.test(apiKey)
-      ? "invalid-key"
-      : (outcomeMarkers.find(([marker]) => apiKey.includes(marker))?.[1] ?? "ok");
-  return apiKey.includes(slowMarker) ? { outcome, delayMs: slowDelayMs } : { outcome };
+  const outcomeOfForm = (key: string): Outcome | undefined => (oauthTokenPrefix.test(key) ? "oauth-token" : !apiKeyPrefix.test(key) ? "invalid-key" : undefined);
+  return behaviourFromMarkers({ outcomeMarkers, slowMarker, carries: anywhereInKey, outcomeOfForm }, apiKey, slowDelayMs);
 }
 
 /**

@@ -13,8 +13,7 @@
 
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { answerFaultFromKey, injectAnswerFault } from "../stand-in-http/answer-faults";
-import { ModelBehaviours, type ModelBehaviour } from "../stand-in-http/model-behaviour";
+import { ModelBehaviours } from "../stand-in-http/model-behaviour";
 import {
   anthropicId,
   apiError,
@@ -36,18 +35,16 @@ import {
   type AnthropicError,
 } from "./error-bodies";
 import {
-  delayAndHold,
   headerRecord,
-  noticeAbandoned,
   parseJson,
-  readBody,
   RequestLog,
   sendJson,
   startStandInServer,
-  type RecordedHttpRequest,
+  type RecordedRequestWithHeaders,
   type StandInOptions,
   type StandInServer,
 } from "../stand-in-http/stand-in-http";
+import { Corruption, delayThenFault, KeyBehaviours, readRequest, recordRequest, standInControls, type StandInControls } from "../stand-in-http/stand-in-controls";
 import { affectsModelsList, behaviourFromKey, type KeyBehaviour, type Outcome } from "./key-behaviour";
 import { bodyProblem, messageResponse, modelProblem, type CorruptionKind, type MessagesBody } from "./messages";
 import { describeModel, listModelsPage, servedModel, type Lifecycle } from "./model-catalogue";
@@ -60,39 +57,15 @@ export { busyModelMarker, retiredModelMarker, type ModelBehaviour } from "../sta
 
 export type AnthropicStandInOptions = StandInOptions;
 
-/** One request as the stand-in received it. */
-export interface RecordedRequest extends RecordedHttpRequest {
-  /** Every header, names in lower case (the key's among them: compare with `apiKey`, never log). */
-  headers: Record<string, string>;
-}
+/** One request as the stand-in received it, with every header. */
+export type RecordedRequest = RecordedRequestWithHeaders;
 
-export interface AnthropicStandIn {
-  /** Base URL without a trailing slash, e.g. "http://127.0.0.1:41234"; use as ANTHROPIC_API_BASE_URL. */
-  readonly url: string;
-  /** Every request received since start or the last `clearRequests` / `reset`, oldest first (a copy). */
-  readonly requests: readonly RecordedRequest[];
-  clearRequests(): void;
-  /** Makes every request with `apiKey` behave as given, whatever markers the key contains. */
-  setBehaviour(apiKey: string, behaviour: KeyBehaviour): void;
-  /**
-   * The next messages requests with `apiKey` get these outcomes, one each, in order; after them the key
-   * behaves as before. For sequences one key cannot otherwise produce, e.g. 529, 529, then an answer.
-   */
-  scriptOutcomes(apiKey: string, outcomes: readonly Outcome[]): void;
-  /** Spoils the next `count` successful answers, whichever keys they are for. */
-  corruptNextAnswers(count: number, kind: CorruptionKind): void;
-  /**
-   * Makes every messages request for `model` answer as a busy model (529 `overloaded_error`) or a retired
-   * one (404 `not_found_error` "model: <id>"), whatever the key; undefined: normal again.
-   */
-  setModelBehaviour(model: string, behaviour: ModelBehaviour | undefined): void;
-  /** Forgets `setBehaviour` overrides, model behaviours, scripted outcomes, pending corruption and recorded requests. */
-  reset(): void;
-  /** Closes the server, cutting open connections and dropping answers still waiting on a delay. */
-  stop(): Promise<void>;
-}
-
-const defaultSlowDelayMs = 4000;
+/**
+ * The controls (dev/stand-in-http/stand-in-controls.ts): `url` is ANTHROPIC_API_BASE_URL; scripts and
+ * corruption apply to messages requests; a busy model answers 529 `overloaded_error`, a retired one 404
+ * `not_found_error` "model: <id>".
+ */
+export type AnthropicStandIn = StandInControls<RecordedRequest, KeyBehaviour, Outcome, CorruptionKind>;
 
 type Route = { kind: "list-models" } | { kind: "get-model"; model: string } | { kind: "messages" };
 
@@ -158,18 +131,10 @@ function apiKeyOf(request: IncomingMessage): string | undefined {
 
 /** Starts the stand-in; resolves once it is listening. */
 export async function startAnthropicStandIn(options: AnthropicStandInOptions): Promise<AnthropicStandIn> {
-  const slowDelayMs = options.slowDelayMs ?? defaultSlowDelayMs;
   const log = new RequestLog<RecordedRequest>();
-  const overrides = new Map<string, KeyBehaviour>();
-  const scripts = new Map<string, Outcome[]>();
+  const keys = new KeyBehaviours<KeyBehaviour, Outcome>(behaviourFromKey, options.slowDelayMs);
   const modelBehaviours = new ModelBehaviours();
-  let corruption: { remaining: number; kind: CorruptionKind } | undefined;
-
-  const takeCorruption = (): CorruptionKind | undefined => {
-    if (!corruption || corruption.remaining <= 0) return undefined;
-    corruption.remaining -= 1;
-    return corruption.kind;
-  };
+  const corruption = new Corruption<CorruptionKind>();
 
   const send = (response: ServerResponse, status: number, body: unknown, apiKey: string | undefined, headers: Record<string, string> = {}) => {
     const requestId = (body as { request_id?: unknown } | undefined)?.request_id;
@@ -213,41 +178,23 @@ export async function startAnthropicStandIn(options: AnthropicStandInOptions): P
     const modelIssue = modelProblem(body, model);
     if (modelIssue) return sendError(response, invalidRequestError(modelIssue), apiKey);
     const kind = outcome === "refusal" ? "refusal" : outcome === "truncated" ? "truncated" : "answer";
-    send(response, 200, messageResponse(body, model, kind, kind === "answer" ? takeCorruption() : undefined), apiKey);
+    send(response, 200, messageResponse(body, model, kind, kind === "answer" ? corruption.take() : undefined), apiKey);
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
-    const url = new URL(request.url ?? "/", "http://stand-in");
-    const rawBody = await readBody(request);
-    const parsedBody = rawBody ? parseJson(rawBody) : undefined;
+    const read = await readRequest(request);
+    const { url, rawBody, parsedBody } = read;
     const route = matchRoute(request.method, url.pathname);
     const apiKey = apiKeyOf(request);
     const bodyModel = parsedBody?.ok ? (parsedBody.value as { model?: unknown } | null)?.model : undefined;
     const model = route?.kind === "get-model" ? route.model : route?.kind === "messages" && typeof bodyModel === "string" ? bodyModel : undefined;
-    const record: RecordedRequest = {
-      method: request.method ?? "GET",
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      headers: headerRecord(request),
-      ...(model !== undefined ? { model } : {}),
-      apiKey,
-      body: parsedBody?.ok ? parsedBody.value : undefined,
-      at: new Date(),
-    };
-    log.add(record);
-    noticeAbandoned(response, () => {
-      record.abandoned = true;
-    });
+    recordRequest(log, request, response, read, { model, apiKey }, { headers: headerRecord(request) });
 
     if (!route) return sendError(response, pathNotFoundError(), apiKey);
     // Anthropic authenticates before it looks at the version, the model or the body.
     if (!apiKey) return sendError(response, missingKeyError(), undefined);
-    const keyBehaviour = overrides.get(apiKey) ?? behaviourFromKey(apiKey, slowDelayMs);
-    const scripted = route.kind === "messages" ? scripts.get(apiKey)?.shift() : undefined;
-    const behaviour = scripted ? { ...keyBehaviour, outcome: scripted } : keyBehaviour;
-    await delayAndHold(server, behaviour);
-    const fault = route.kind === "messages" ? (behaviour.fault ?? answerFaultFromKey(apiKey)) : undefined;
-    if (fault && injectAnswerFault(response, fault, request.url ?? "/")) return;
+    const behaviour = keys.forRequest(apiKey, route.kind === "messages");
+    if (await delayThenFault(server, request, response, behaviour, apiKey, route.kind === "messages")) return;
 
     const error = errorForOutcome(behaviour, route, model);
     if (error) return sendError(response, error, apiKey);
@@ -265,33 +212,5 @@ export async function startAnthropicStandIn(options: AnthropicStandInOptions): P
     send(response, 500, { type: "error", error: { type: "api_error", message: `Anthropic stand-in failed: ${message}` }, request_id: anthropicId("req") }, undefined),
   );
 
-  return {
-    url: server.url,
-    get requests() {
-      return log.all;
-    },
-    clearRequests() {
-      log.clear();
-    },
-    setBehaviour(apiKey, behaviour) {
-      overrides.set(apiKey, behaviour);
-    },
-    scriptOutcomes(apiKey, outcomes) {
-      scripts.set(apiKey, [...outcomes]);
-    },
-    corruptNextAnswers(count, kind) {
-      corruption = { remaining: count, kind };
-    },
-    setModelBehaviour(model, behaviour) {
-      modelBehaviours.set(model, behaviour);
-    },
-    reset() {
-      modelBehaviours.reset();
-      overrides.clear();
-      scripts.clear();
-      corruption = undefined;
-      log.clear();
-    },
-    stop: () => server.stop(),
-  };
+  return standInControls({ server, log, keys, models: modelBehaviours, corruption });
 }

@@ -1,4 +1,4 @@
-import type { AnswerFault } from "../stand-in-http/answer-faults";
+import { anywhereInKey, behaviourFromMarkers, type KeyBehaviourOf } from "../stand-in-http/key-behaviour";
 
 /**
  * What the stand-in does with a request, decided by the API key the request carries. Markers in
@@ -36,19 +36,8 @@ export type Outcome =
   /** Generation answers 200 with one candidate that has `finishReason: "SAFETY"` and no content. */
   | "answer-blocked";
 
-/** What `setBehaviour` installs for a key, overriding its markers. */
-export interface KeyBehaviour {
-  outcome: Outcome;
-  /** A fault in the answer to a generation request (dev/stand-in-http/answer-faults.ts); else the key's `dropanswer` marker decides. */
-  fault?: AnswerFault;
-  /** Wait this long before answering (the outcome still applies afterwards). */
-  delayMs?: number;
-  /**
-   * Answer only once this settles (after `delayMs`, if both are given): lets a test hold requests in
-   * flight until a condition holds, e.g. until a number of them have arrived, then release them together.
-   */
-  heldUntil?: Promise<unknown>;
-}
+/** What `setBehaviour` installs for a key, overriding its markers (dev/stand-in-http/key-behaviour.ts). */
+export type KeyBehaviour = KeyBehaviourOf<Outcome>;
 
 /**
  * Case-sensitive substrings of a key and the outcome each selects. The first listed marker that the
@@ -81,10 +70,7 @@ const retiredKeyPrefix = "AIza";
  * key without markers is valid and answers at once.
  */
 export function behaviourFromKey(apiKey: string, slowDelayMs: number): KeyBehaviour {
-  const outcome = apiKey.startsWith(retiredKeyPrefix)
-    ? "retired-key"
-    : (outcomeMarkers.find(([marker]) => apiKey.includes(marker))?.[1] ?? "ok");
-  return apiKey.includes(slowMarker) ? { outcome, delayMs: slowDelayMs } : { outcome };
+  return behaviourFromMarkers({ outcomeMarkers, slowMarker, carries: anywhereInKey, outcomeOfForm: (key) => (key.startsWith(retiredKeyPrefix) ? "retired-key" : undefined) }, apiKey, slowDelayMs);
 }
 
 /**

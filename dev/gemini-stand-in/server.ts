@@ -12,20 +12,9 @@
  */
 
 import type { IncomingMessage, ServerResponse } from "node:http";
-import {
-  delayAndHold,
-  noticeAbandoned,
-  parseJson,
-  readBody,
-  RequestLog,
-  sendJson,
-  startStandInServer,
-  type RecordedHttpRequest,
-  type StandInOptions,
-  type StandInServer,
-} from "../stand-in-http/stand-in-http";
-import { answerFaultFromKey, injectAnswerFault } from "../stand-in-http/answer-faults";
-import { ModelBehaviours, type ModelBehaviour } from "../stand-in-http/model-behaviour";
+import { RequestLog, sendJson, startStandInServer, type RecordedHttpRequest, type StandInOptions, type StandInServer } from "../stand-in-http/stand-in-http";
+import { Corruption, delayThenFault, KeyBehaviours, readRequest, recordRequest, standInControls, type StandInControls } from "../stand-in-http/stand-in-controls";
+import { ModelBehaviours } from "../stand-in-http/model-behaviour";
 import {
   accessTokenTypeUnsupportedError,
   consumerSuspendedError,
@@ -75,36 +64,12 @@ export interface RecordedRequest extends RecordedHttpRequest {
   answeredAt?: number;
 }
 
-export interface GeminiStandIn {
-  /** Base URL without a trailing slash, e.g. "http://127.0.0.1:41234"; use as GEMINI_API_BASE_URL. */
-  readonly url: string;
-  /** Every request received since start or the last `clearRequests` / `reset`, oldest first (a copy). */
-  readonly requests: readonly RecordedRequest[];
-  clearRequests(): void;
-  /** Makes every request with `apiKey` behave as given, whatever markers the key contains. */
-  setBehaviour(apiKey: string, behaviour: KeyBehaviour): void;
-  /**
-   * The next generate requests with `apiKey` get these outcomes, one each, in order; after them the
-   * key behaves as before. For sequences one key cannot otherwise produce, e.g. 503, 503, then an answer.
-   */
-  scriptOutcomes(apiKey: string, outcomes: readonly Outcome[]): void;
-  /**
-   * Spoils the next `count` successful generate answers (streamed or not), whichever keys they are
-   * for; answers that are errors or safety blocks do not use up the count.
-   */
-  corruptNextAnswers(count: number, kind: CorruptionKind): void;
-  /**
-   * Makes every generation for `model` answer as a busy model (503 UNAVAILABLE "high demand") or a retired
-   * one (404 NOT_FOUND, as for a model Google does not serve), whatever the key; undefined: normal again.
-   */
-  setModelBehaviour(model: string, behaviour: ModelBehaviour | undefined): void;
-  /** Forgets `setBehaviour` overrides, model behaviours, scripted outcomes, pending corruption and recorded requests. */
-  reset(): void;
-  /** Closes the server, cutting open connections and dropping answers still waiting on a delay. */
-  stop(): Promise<void>;
-}
-
-const defaultSlowDelayMs = 4000;
+/**
+ * The controls (dev/stand-in-http/stand-in-controls.ts): `url` is GEMINI_API_BASE_URL; scripts and
+ * corruption apply to generate requests, streamed or not; a busy model answers 503 UNAVAILABLE "high
+ * demand", a retired one 404 NOT_FOUND, as for a model Google does not serve.
+ */
+export type GeminiStandIn = StandInControls<RecordedRequest, KeyBehaviour, Outcome, CorruptionKind>;
 
 type Route =
   | { kind: "list-models"; version: string }
@@ -189,18 +154,10 @@ const sendError = (response: ServerResponse, error: GoogleError): void => sendGo
 
 /** Starts the stand-in; resolves once it is listening. */
 export async function startGeminiStandIn(options: GeminiStandInOptions): Promise<GeminiStandIn> {
-  const slowDelayMs = options.slowDelayMs ?? defaultSlowDelayMs;
   const log = new RequestLog<RecordedRequest>();
-  const overrides = new Map<string, KeyBehaviour>();
-  const scripts = new Map<string, Outcome[]>();
+  const keys = new KeyBehaviours<KeyBehaviour, Outcome>(behaviourFromKey, options.slowDelayMs);
   const modelBehaviours = new ModelBehaviours();
-  let corruption: { remaining: number; kind: CorruptionKind } | undefined;
-
-  const takeCorruption = (): CorruptionKind | undefined => {
-    if (!corruption || corruption.remaining <= 0) return undefined;
-    corruption.remaining -= 1;
-    return corruption.kind;
-  };
+  const corruption = new Corruption<CorruptionKind>();
 
   const listModels = (response: ServerResponse, query: URLSearchParams) => {
     const page = listModelsPage(Number(query.get("pageSize") ?? "") || undefined, query.get("pageToken") ?? undefined);
@@ -219,7 +176,7 @@ export async function startGeminiStandIn(options: GeminiStandInOptions): Promise
     if (outcome === "prompt-blocked") answers = [promptBlockedResponse(body, route.model)];
     else if (outcome === "answer-blocked") answers = [answerBlockedResponse(body, route.model)];
     else {
-      const text = answerText(body, takeCorruption());
+      const text = answerText(body, corruption.take());
       answers = route.streaming ? streamResponses(body, route.model, text) : [generateContentResponse(body, route.model, text)];
     }
     if (!route.streaming) return sendGoogleJson(response, 200, answers[0]);
@@ -231,39 +188,22 @@ export async function startGeminiStandIn(options: GeminiStandInOptions): Promise
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const receivedAt = performance.now();
-    const url = new URL(request.url ?? "/", "http://stand-in");
-    const rawBody = await readBody(request);
-    const parsedBody = rawBody ? parseJson(rawBody) : undefined;
+    const read = await readRequest(request);
+    const { url, parsedBody } = read;
     const route = matchRoute(request.method, url.pathname);
     const headerKey = request.headers["x-goog-api-key"];
     const apiKey = (typeof headerKey === "string" && headerKey) || url.searchParams.get("key") || undefined;
-    const record: RecordedRequest = {
-      method: request.method ?? "GET",
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      ...(route && route.kind !== "list-models" ? { model: route.model } : {}),
-      apiKey,
-      body: parsedBody?.ok ? parsedBody.value : undefined,
-      at: new Date(),
-      receivedAt,
-    };
-    log.add(record);
+    const model = route && route.kind !== "list-models" ? route.model : undefined;
+    const record = recordRequest(log, request, response, read, { model, apiKey }, { receivedAt });
     response.once("finish", () => {
       record.answeredAt = performance.now();
-    });
-    noticeAbandoned(response, () => {
-      record.abandoned = true;
     });
 
     if (!route) return sendError(response, pathNotFoundError(url.pathname));
     // Google authenticates before it looks at the model or the body.
     if (!apiKey) return sendError(response, missingKeyError());
-    const keyBehaviour = overrides.get(apiKey) ?? behaviourFromKey(apiKey, slowDelayMs);
-    const scripted = route.kind === "generate" ? scripts.get(apiKey)?.shift() : undefined;
-    const behaviour = scripted ? { ...keyBehaviour, outcome: scripted } : keyBehaviour;
-    await delayAndHold(server, behaviour);
-    const fault = route.kind === "generate" ? (behaviour.fault ?? answerFaultFromKey(apiKey)) : undefined;
-    if (fault && injectAnswerFault(response, fault, request.url ?? "/")) return;
+    const behaviour = keys.forRequest(apiKey, route.kind === "generate");
+    if (await delayThenFault(server, request, response, behaviour, apiKey, route.kind === "generate")) return;
 
     if (route.kind === "list-models") {
       const error = affectsModelsList(behaviour.outcome) ? errorForOutcome(behaviour.outcome, apiKey, route) : undefined;
@@ -294,33 +234,5 @@ export async function startGeminiStandIn(options: GeminiStandInOptions): Promise
     sendGoogleJson(response, 500, { error: { code: 500, message: `Gemini stand-in failed: ${message}`, status: "INTERNAL" } }),
   );
 
-  return {
-    url: server.url,
-    get requests() {
-      return log.all;
-    },
-    clearRequests() {
-      log.clear();
-    },
-    setBehaviour(apiKey, behaviour) {
-      overrides.set(apiKey, behaviour);
-    },
-    scriptOutcomes(apiKey, outcomes) {
-      scripts.set(apiKey, [...outcomes]);
-    },
-    corruptNextAnswers(count, kind) {
-      corruption = { remaining: count, kind };
-    },
-    setModelBehaviour(model, behaviour) {
-      modelBehaviours.set(model, behaviour);
-    },
-    reset() {
-      modelBehaviours.reset();
-      overrides.clear();
-      scripts.clear();
-      corruption = undefined;
-      log.clear();
-    },
-    stop: () => server.stop(),
-  };
+  return standInControls({ server, log, keys, models: modelBehaviours, corruption });
 }

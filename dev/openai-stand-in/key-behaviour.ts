@@ -1,4 +1,4 @@
-import type { AnswerFault } from "../stand-in-http/answer-faults";
+import { anywhereInKey, behaviourFromMarkers, type KeyBehaviourOf } from "../stand-in-http/key-behaviour";
 
 /**
  * What the OpenAI stand-in does with a request, decided by the API key it carries. Markers in the key let
@@ -34,16 +34,8 @@ export type Outcome =
   /** Generation answers 200 with `finish_reason: "content_filter"` and no content. */
   | "content-filter";
 
-/** What `setBehaviour` installs for a key, overriding its markers. */
-export interface KeyBehaviour {
-  outcome: Outcome;
-  /** A fault in the answer to a generation request (dev/stand-in-http/answer-faults.ts); else the key's `dropanswer` marker decides. */
-  fault?: AnswerFault;
-  /** Wait this long before answering (the outcome still applies afterwards). */
-  delayMs?: number;
-  /** Answer only once this settles (after `delayMs`, if both are given). */
-  heldUntil?: Promise<unknown>;
-}
+/** What `setBehaviour` installs for a key, overriding its markers (dev/stand-in-http/key-behaviour.ts). */
+export type KeyBehaviour = KeyBehaviourOf<Outcome>;
 
 /**
  * Case-sensitive substrings of a key and the outcome each selects; the first listed marker the key
@@ -72,8 +64,7 @@ const adminKeyPrefix = "sk-admin-";
 
 /** The behaviour a key selects: an admin key is refused; otherwise its markers pick a case; no marker answers normally. */
 export function behaviourFromKey(apiKey: string, slowDelayMs: number): KeyBehaviour {
-  const outcome = apiKey.startsWith(adminKeyPrefix) ? "invalid-key" : (outcomeMarkers.find(([marker]) => apiKey.includes(marker))?.[1] ?? "ok");
-  return apiKey.includes(slowMarker) ? { outcome, delayMs: slowDelayMs } : { outcome };
+  return behaviourFromMarkers({ outcomeMarkers, slowMarker, carries: anywhereInKey, outcomeOfForm: (key) => (key.startsWith(adminKeyPrefix) ? "invalid-key" : undefined) }, apiKey, slowDelayMs);
 }
 
 /** Which endpoint a request is for: the models list, one model's retrieve, or a chat completion. */

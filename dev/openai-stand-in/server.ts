@@ -12,8 +12,7 @@
 
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { answerFaultFromKey, injectAnswerFault } from "../stand-in-http/answer-faults";
-import { ModelBehaviours, type ModelBehaviour } from "../stand-in-http/model-behaviour";
+import { ModelBehaviours } from "../stand-in-http/model-behaviour";
 import { answerText, chatCompletion, requestProblem, type AnswerKind, type ChatCompletionBody } from "./chat-completion";
 import {
   accountDeactivatedError,
@@ -36,18 +35,15 @@ import { describeModel, listModels } from "./model-catalogue";
 import type { CorruptionKind } from "../gemini-stand-in/generate-content";
 import {
   bearerToken,
-  delayAndHold,
   headerRecord,
-  noticeAbandoned,
-  parseJson,
-  readBody,
   RequestLog,
   sendJson,
   startStandInServer,
-  type RecordedHttpRequest,
+  type RecordedRequestWithHeaders,
   type StandInOptions,
   type StandInServer,
 } from "../stand-in-http/stand-in-http";
+import { Corruption, delayThenFault, KeyBehaviours, readRequest, recordRequest, standInControls, type StandInControls } from "../stand-in-http/stand-in-controls";
 
 export type { OpenAiErrorBody } from "./error-bodies";
 export type { CorruptionKind } from "../gemini-stand-in/generate-content";
@@ -57,36 +53,14 @@ export { busyModelMarker, retiredModelMarker, type ModelBehaviour } from "../sta
 
 export type OpenAiStandInOptions = StandInOptions;
 
-/** One request as the stand-in received it. */
-export interface RecordedRequest extends RecordedHttpRequest {
-  /** Every request header, names lower-case (to check what else a request carries). */
-  headers: Record<string, string>;
-}
+/** One request as the stand-in received it, with every header. */
+export type RecordedRequest = RecordedRequestWithHeaders;
 
-export interface OpenAiStandIn {
-  /** Base URL without a trailing slash, e.g. "http://127.0.0.1:41234"; use as OPENAI_API_BASE_URL. */
-  readonly url: string;
-  /** Every request received since start or the last `clearRequests` / `reset`, oldest first (a copy). */
-  readonly requests: readonly RecordedRequest[];
-  clearRequests(): void;
-  /** Makes every request with `apiKey` behave as given, whatever markers the key contains. */
-  setBehaviour(apiKey: string, behaviour: KeyBehaviour): void;
-  /** The next chat completion requests with `apiKey` get these outcomes, one each, in order; then the key behaves as before. */
-  scriptOutcomes(apiKey: string, outcomes: readonly Outcome[]): void;
-  /** Spoils the next `count` successful text answers, whichever keys they are for. */
-  corruptNextAnswers(count: number, kind: CorruptionKind): void;
-  /**
-   * Makes every chat completion for `model` answer as a busy model (503 `server_is_overloaded`) or a retired
-   * one (404 `model_not_found`), whatever the key; undefined: normal again.
-   */
-  setModelBehaviour(model: string, behaviour: ModelBehaviour | undefined): void;
-  /** Forgets `setBehaviour` overrides, model behaviours, scripted outcomes, pending corruption and recorded requests. */
-  reset(): void;
-  /** Closes the server, cutting open connections and dropping answers still waiting on a delay. */
-  stop(): Promise<void>;
-}
-
-const defaultSlowDelayMs = 4000;
+/**
+ * The controls (dev/stand-in-http/stand-in-controls.ts): `url` is OPENAI_API_BASE_URL; scripts apply to chat
+ * completions; a busy model answers 503 `server_is_overloaded`, a retired one 404 `model_not_found`.
+ */
+export type OpenAiStandIn = StandInControls<RecordedRequest, KeyBehaviour, Outcome, CorruptionKind>;
 
 type Route = { kind: "list-models" } | { kind: "get-model"; model: string } | { kind: "chat" };
 
@@ -134,19 +108,11 @@ function errorForOutcome(outcome: Outcome, endpoint: Endpoint, apiKey: string, m
 
 /** Starts the stand-in; resolves once it is listening. */
 export async function startOpenAiStandIn(options: OpenAiStandInOptions): Promise<OpenAiStandIn> {
-  const slowDelayMs = options.slowDelayMs ?? defaultSlowDelayMs;
   const log = new RequestLog<RecordedRequest>();
-  const overrides = new Map<string, KeyBehaviour>();
-  const scripts = new Map<string, Outcome[]>();
+  const keys = new KeyBehaviours<KeyBehaviour, Outcome>(behaviourFromKey, options.slowDelayMs);
   const modelBehaviours = new ModelBehaviours();
-  let corruption: { remaining: number; kind: CorruptionKind } | undefined;
+  const corruption = new Corruption<CorruptionKind>();
   let requestCount = 0;
-
-  const takeCorruption = (): CorruptionKind | undefined => {
-    if (!corruption || corruption.remaining <= 0) return undefined;
-    corruption.remaining -= 1;
-    return corruption.kind;
-  };
 
   /** Headers OpenAI sends with every answer. */
   const commonHeaders = (started: number): Record<string, string> => ({
@@ -160,38 +126,20 @@ export async function startOpenAiStandIn(options: OpenAiStandInOptions): Promise
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const started = Date.now();
-    const url = new URL(request.url ?? "/", "http://stand-in");
-    const rawBody = await readBody(request);
-    const parsedBody = rawBody ? parseJson(rawBody) : undefined;
+    const read = await readRequest(request);
+    const { url, parsedBody } = read;
     const route = matchRoute(request.method, url.pathname);
     const apiKey = bearerToken(request.headers.authorization);
     const body = parsedBody?.ok && typeof parsedBody.value === "object" && parsedBody.value !== null ? (parsedBody.value as ChatCompletionBody) : undefined;
     const model = route?.kind === "get-model" ? route.model : route?.kind === "chat" && typeof body?.model === "string" ? body.model : undefined;
-    const record: RecordedRequest = {
-      method: request.method ?? "GET",
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      ...(model !== undefined ? { model } : {}),
-      apiKey,
-      headers: headerRecord(request),
-      body: parsedBody?.ok ? parsedBody.value : undefined,
-      at: new Date(),
-    };
-    log.add(record);
-    noticeAbandoned(response, () => {
-      record.abandoned = true;
-    });
+    recordRequest(log, request, response, read, { model, apiKey }, { headers: headerRecord(request) });
     const sendError = (error: OpenAiError) => send(response, error.httpStatus, error.body, { ...commonHeaders(started), ...error.headers });
 
     if (!route) return sendError(invalidUrlError(request.method ?? "GET", url.pathname));
     // OpenAI authenticates before it reads the body or looks at the model.
     if (!apiKey) return sendError(missingKeyError());
-    const keyBehaviour = overrides.get(apiKey) ?? behaviourFromKey(apiKey, slowDelayMs);
-    const scripted = route.kind === "chat" ? scripts.get(apiKey)?.shift() : undefined;
-    const behaviour = scripted ? { ...keyBehaviour, outcome: scripted } : keyBehaviour;
-    await delayAndHold(server, behaviour);
-    const fault = route.kind === "chat" ? (behaviour.fault ?? answerFaultFromKey(apiKey)) : undefined;
-    if (fault && injectAnswerFault(response, fault, request.url ?? "/")) return;
+    const behaviour = keys.forRequest(apiKey, route.kind === "chat");
+    if (await delayThenFault(server, request, response, behaviour, apiKey, route.kind === "chat")) return;
 
     if (route.kind === "chat" && parsedBody && !parsedBody.ok) return sendError(unparseableBodyError());
     if (route.kind === "chat" && typeof body?.model !== "string") return sendError(missingParameterError("model"));
@@ -212,7 +160,7 @@ export async function startOpenAiStandIn(options: OpenAiStandInOptions): Promise
         ? { kind: "refusal" }
         : behaviour.outcome === "content-filter"
           ? { kind: "content-filter" }
-          : { kind: "text", text: answerText(body!, takeCorruption()) };
+          : { kind: "text", text: answerText(body!, corruption.take()) };
     send(response, 200, chatCompletion(body!, model!, answer), {
       ...commonHeaders(started),
       "openai-organization": organizationOf(apiKey).replace(/^org-/, "user-").toLowerCase(),
@@ -230,33 +178,5 @@ export async function startOpenAiStandIn(options: OpenAiStandInOptions): Promise
     send(response, 500, { error: { message: `OpenAI stand-in failed: ${message}`, type: "server_error", param: null, code: null } }, { "content-type": "application/json" }),
   );
 
-  return {
-    url: server.url,
-    get requests() {
-      return log.all;
-    },
-    clearRequests() {
-      log.clear();
-    },
-    setBehaviour(apiKey, behaviour) {
-      overrides.set(apiKey, behaviour);
-    },
-    scriptOutcomes(apiKey, outcomes) {
-      scripts.set(apiKey, [...outcomes]);
-    },
-    corruptNextAnswers(count, kind) {
-      corruption = { remaining: count, kind };
-    },
-    setModelBehaviour(model, behaviour) {
-      modelBehaviours.set(model, behaviour);
-    },
-    reset() {
-      modelBehaviours.reset();
-      overrides.clear();
-      scripts.clear();
-      corruption = undefined;
-      log.clear();
-    },
-    stop: () => server.stop(),
-  };
+  return standInControls({ server, log, keys, models: modelBehaviours, corruption });
 }

@@ -6,6 +6,8 @@
  * "sk-or-v1-402" followed by 61 hex characters is a key out of credit.
  */
 
+import { behaviourFromMarkers, type KeyBehaviourOf } from "../stand-in-http/key-behaviour";
+
 /** How the stand-in answers a request carrying a given key. */
 export type Outcome =
   /** Normal answers; the key has a limit of 10 credits, 2.5 used. */
@@ -37,14 +39,11 @@ export type Outcome =
   /** Every endpoint answers 307 to the stand-in's redirect target (the server's `redirectTo`), the path kept. */
   | "redirect";
 
-/** What `setBehaviour` installs for a key, overriding its marker. */
-export interface KeyBehaviour {
-  outcome: Outcome;
-  /** Wait this long before answering (the outcome still applies afterwards). */
-  delayMs?: number;
-  /** Answer only once this settles (after `delayMs`, if both are given). */
-  heldUntil?: Promise<unknown>;
-}
+/**
+ * What `setBehaviour` installs for a key, overriding its marker (dev/stand-in-http/key-behaviour.ts). No
+ * `fault`: OpenRouter's faults are outcomes of their own ("drop-mid-response", "redirect").
+ */
+export type KeyBehaviour = Omit<KeyBehaviourOf<Outcome>, "fault">;
 
 /** The markers, as the first hex characters after "sk-or-v1-"; the first that matches wins. */
 export const outcomeMarkers: ReadonlyArray<readonly [marker: string, outcome: Outcome]> = [
@@ -70,9 +69,9 @@ const keyPrefix = "sk-or-v1-";
 
 /** The behaviour a key selects; a key without a marker answers normally. */
 export function behaviourFromKey(apiKey: string, slowDelayMs: number): KeyBehaviour {
-  const hex = apiKey.startsWith(keyPrefix) ? apiKey.slice(keyPrefix.length) : "";
-  if (hex.startsWith(slowMarker)) return { outcome: "ok", delayMs: slowDelayMs };
-  return { outcome: outcomeMarkers.find(([marker]) => hex.startsWith(marker))?.[1] ?? "ok" };
+  // Markers are prefixes of the hex part, so the slow marker (which starts like no outcome marker) stands alone.
+  const carries = (key: string, marker: string) => key.startsWith(keyPrefix) && key.slice(keyPrefix.length).startsWith(marker);
+  return behaviourFromMarkers({ outcomeMarkers, slowMarker, carries }, apiKey, slowDelayMs);
 }
 
 /** Which endpoint a request is for. */

@@ -20,18 +20,16 @@ import {
   bearerToken,
   delayAndHold,
   headerRecord,
-  noticeAbandoned,
-  parseJson,
-  readBody,
   RequestLog,
   sendJson,
   startStandInServer,
-  type RecordedHttpRequest,
+  type RecordedRequestWithHeaders,
   type StandInOptions,
   type StandInServer,
 } from "../stand-in-http/stand-in-http";
+import { Corruption, KeyBehaviours, readRequest, recordRequest, standInControls, type StandInControls } from "../stand-in-http/stand-in-controls";
 import { injectAnswerFault } from "../stand-in-http/answer-faults";
-import { ModelBehaviours, type ModelBehaviour, type ModelMarkerOf } from "../stand-in-http/model-behaviour";
+import { ModelBehaviours, type ModelMarkerOf } from "../stand-in-http/model-behaviour";
 import {
   badRequestError,
   findModel,
@@ -74,39 +72,22 @@ export const reasoningTokens = 16;
 
 export type OpenRouterStandInOptions = StandInOptions;
 
-/** One request as the stand-in received it. */
-export interface RecordedRequest extends RecordedHttpRequest {
-  /** Every request header, names lower-case. */
-  headers: Record<string, string>;
-}
+/** One request as the stand-in received it, with every header. */
+export type RecordedRequest = RecordedRequestWithHeaders;
 
-export interface OpenRouterStandIn {
-  readonly url: string;
-  readonly requests: readonly RecordedRequest[];
-  clearRequests(): void;
-  /** Makes every request with `apiKey` behave as given, whatever marker the key has. */
-  setBehaviour(apiKey: string, behaviour: KeyBehaviour): void;
-  /** The next chat completions with `apiKey` get these outcomes, one each, in order; then the key behaves as before. */
-  scriptOutcomes(apiKey: string, outcomes: readonly Outcome[]): void;
-  /** Spoils the next `count` answered completions, whichever keys they are for. */
-  corruptNextAnswers(count: number, kind: CorruptionKind): void;
+/**
+ * The controls (dev/stand-in-http/stand-in-controls.ts): `url` is OPENROUTER_API_BASE_URL; scripts and
+ * corruption apply to chat completions; a busy model answers 502 (its provider down), a retired one 404
+ * "No endpoints found for <model>."; `reset` also forgets the redirect target and every key's usage.
+ */
+export interface OpenRouterStandIn extends StandInControls<RecordedRequest, KeyBehaviour, Outcome, CorruptionKind> {
   /** Where the `redirect` outcome points (an origin; the request's path is kept). Default: this stand-in, under /elsewhere. */
   redirectTo(origin: string): void;
-  /**
-   * Makes every chat completion for `model` answer as a busy model (502, its provider down) or a retired one
-   * (404 "No endpoints found for <model>."), whatever the key; undefined: normal again.
-   */
-  setModelBehaviour(model: string, behaviour: ModelBehaviour | undefined): void;
-  /** Forgets overrides, model behaviours, scripts, the redirect target, every key's usage and the recorded requests. */
-  reset(): void;
-  stop(): Promise<void>;
 }
 
 /** The limit every key starts with, the credit already used, and what each answered completion costs. */
 export const startingCredit = { limit: 10, usage: 2.5 } as const;
 export const costPerCall = 0.0125;
-
-const defaultSlowDelayMs = 4000;
 
 function matchRoute(method: string | undefined, path: string): Endpoint | undefined {
   if (path === "/api/v1/key" && method === "GET") return "key";
@@ -122,19 +103,12 @@ interface ChatBody extends ChatCompletionBody {
 
 /** Starts the stand-in; resolves once it is listening. */
 export async function startOpenRouterStandIn(options: OpenRouterStandInOptions): Promise<OpenRouterStandIn> {
-  const slowDelayMs = options.slowDelayMs ?? defaultSlowDelayMs;
   const log = new RequestLog<RecordedRequest>();
-  const overrides = new Map<string, KeyBehaviour>();
-  const scripts = new Map<string, Outcome[]>();
+  const keys = new KeyBehaviours<KeyBehaviour, Outcome>(behaviourFromKey, options.slowDelayMs);
   const modelBehaviours = new ModelBehaviours(modelMarkerOf);
+  const corruption = new Corruption<CorruptionKind>();
   const usage = new Map<string, number>();
   let redirectOrigin: string | undefined;
-  let corruption: { remaining: number; kind: CorruptionKind } | undefined;
-  const takeCorruption = (): CorruptionKind | undefined => {
-    if (!corruption || corruption.remaining <= 0) return undefined;
-    corruption.remaining -= 1;
-    return corruption.kind;
-  };
   let requestCount = 0;
 
   const generationId = () => `gen-${createHash("sha256").update(`${Date.now()}:${++requestCount}`).digest("hex").slice(0, 24)}`;
@@ -224,7 +198,7 @@ export async function startOpenRouterStandIn(options: OpenRouterStandInOptions):
     // Without require_parameters a model lacking structured outputs may be served anyway: it ignores the schema.
     const model = findModel(String(body.model))!;
     const honoursSchema = model.supported_parameters.includes("structured_outputs");
-    const text = honoursSchema ? answerText(body, takeCorruption()) : answerText({ ...body, response_format: undefined });
+    const text = honoursSchema ? answerText(body, corruption.take()) : answerText({ ...body, response_format: undefined });
     const promptTokens = Math.max(1, Math.ceil(JSON.stringify(body.messages).length / 4));
     const completionTokens = Math.max(1, Math.ceil(text.length / 4)) + reasoningTokens;
     usage.set(apiKey, (usage.get(apiKey) ?? startingCredit.usage) + costPerCall);
@@ -248,32 +222,18 @@ export async function startOpenRouterStandIn(options: OpenRouterStandInOptions):
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
-    const url = new URL(request.url ?? "/", "http://stand-in");
-    const rawBody = await readBody(request);
-    const parsed = rawBody ? parseJson(rawBody) : undefined;
+    const read = await readRequest(request);
+    const { url, parsedBody: parsed } = read;
     const endpoint = matchRoute(request.method, url.pathname);
     const apiKey = bearerToken(request.headers.authorization);
     const body = parsed?.ok && typeof parsed.value === "object" && parsed.value !== null && !Array.isArray(parsed.value) ? (parsed.value as ChatBody) : undefined;
-    const record = log.add({
-      method: request.method ?? "GET",
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      ...(endpoint === "chat" && typeof body?.model === "string" ? { model: body.model } : {}),
-      apiKey,
-      headers: headerRecord(request),
-      body: parsed?.ok ? parsed.value : undefined,
-      at: new Date(),
-    });
-    noticeAbandoned(response, () => {
-      record.abandoned = true;
-    });
+    const model = endpoint === "chat" && typeof body?.model === "string" ? body.model : undefined;
+    recordRequest(log, request, response, read, { model, apiKey }, { headers: headerRecord(request) });
 
     if (!endpoint) return sendError(response, notFoundError());
     // The models list is public; everything else needs a key.
     if (endpoint !== "models" && !apiKey) return sendError(response, missingKeyError());
-    const keyBehaviour = apiKey ? (overrides.get(apiKey) ?? behaviourFromKey(apiKey, slowDelayMs)) : { outcome: "ok" as const };
-    const scripted = endpoint === "chat" && apiKey ? scripts.get(apiKey)?.shift() : undefined;
-    const behaviour = scripted ? { ...keyBehaviour, outcome: scripted } : keyBehaviour;
+    const behaviour: KeyBehaviour = apiKey ? keys.forRequest(apiKey, endpoint === "chat") : { outcome: "ok" };
     await delayAndHold(server, behaviour);
 
     if (behaviour.outcome === "redirect" && outcomeApplies("redirect", endpoint)) {
@@ -301,38 +261,13 @@ export async function startOpenRouterStandIn(options: OpenRouterStandInOptions):
     sendJson(response, 500, { error: { code: 500, message: `OpenRouter stand-in failed: ${message}` } }),
   );
 
-  return {
-    url: server.url,
-    get requests() {
-      return log.all;
-    },
-    clearRequests() {
-      log.clear();
-    },
-    setBehaviour(apiKey, behaviour) {
-      overrides.set(apiKey, behaviour);
-    },
-    scriptOutcomes(apiKey, outcomes) {
-      scripts.set(apiKey, [...outcomes]);
-    },
-    corruptNextAnswers(count, kind) {
-      corruption = { remaining: count, kind };
-    },
-    redirectTo(origin) {
+  const controls = standInControls({ server, log, keys, models: modelBehaviours, corruption }, () => {
+    usage.clear();
+    redirectOrigin = undefined;
+  });
+  return Object.assign(controls, {
+    redirectTo(origin: string) {
       redirectOrigin = origin.replace(/\/+$/, "");
     },
-    setModelBehaviour(model, behaviour) {
-      modelBehaviours.set(model, behaviour);
-    },
-    reset() {
-      modelBehaviours.reset();
-      overrides.clear();
-      scripts.clear();
-      usage.clear();
-      redirectOrigin = undefined;
-      corruption = undefined;
-      log.clear();
-    },
-    stop: () => server.stop(),
-  };
+  });
 }

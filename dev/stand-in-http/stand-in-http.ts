@@ -35,6 +35,12 @@ export interface RecordedHttpRequest {
   abandoned?: true;
 }
 
+/** One request with every header, as the stand-ins of APIs whose headers matter record it (OpenAI, Anthropic, OpenRouter). */
+export interface RecordedRequestWithHeaders extends RecordedHttpRequest {
+  /** Every request header, names lower-case (the key's among them: compare with `apiKey`, never log). */
+  headers: Record<string, string>;
+}
+
 export interface StandInListenOptions {
   /** Interface to listen on; default 127.0.0.1. */
   host?: string;
