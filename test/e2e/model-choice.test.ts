@@ -14,7 +14,7 @@ describe("web app: the model a key runs on (browser)", function () {
     await saveKey(page, apiKey);
 
     const card = providerCard(page);
-    const modelSelect = card.getByLabel(/^Model/);
+    const modelSelect = card.getByRole("combobox", { name: /^Model/ });
     await modelSelect.getByRole("option", { name: /gemini-flash-lite-latest/ }).waitFor({ state: "attached" });
     assert.equal(await modelSelect.inputValue(), "", "a new key runs on Automatic");
     const options = await modelSelect.getByRole("option").allInnerTexts();

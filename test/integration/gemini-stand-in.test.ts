@@ -520,7 +520,8 @@ describe("Gemini stand-in", () => {
       assert.equal(answer.body.modelVersion, model);
       assert.equal(typeof answer.body.responseId, "string");
       const usage = answer.body.usageMetadata;
-      assert.equal(usage.totalTokenCount, usage.promptTokenCount + usage.candidatesTokenCount);
+      // Thinking tokens are their own bucket, counted in the total (docs/gemini-api.md, "Usage").
+      assert.equal(usage.totalTokenCount, usage.promptTokenCount + usage.candidatesTokenCount + (usage.thoughtsTokenCount ?? 0));
 
       const output = JSON.parse(candidate.content.parts[0].text);
       assertSatisfies(output, feedbackJsonSchema);

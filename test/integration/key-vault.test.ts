@@ -459,7 +459,7 @@ describe("key vault callables", function () {
       // The emulator writes the functions' output a little later: wait until this user's last event is there.
       const log = await waitForLog(logFile, (text) => text.includes(user.uid) && text.includes('"outcome":"store_failed"'));
       for (const key of [...refused, noModel, stored, unstored]) assert.ok(!log.includes(key.slice(4)), "a key reached the emulator log");
-      const operatorLine = log.split("\n").find((line) => line.includes("configured Gemini model not available"));
+      const operatorLine = log.split("\n").find((line) => line.includes("configured Gemini model not available") && line.includes('"during":"key_check"'));
       assert.ok(operatorLine?.includes('"model":"gemini-flash-latest"'), "the operator is told which model");
     });
   });

@@ -94,7 +94,7 @@ describe("callable protocol guard", () => {
     assert.deepEqual(Object.keys(guarded), Object.keys(callable));
   });
 
-  it("leaves the deploy manifest of the built functions as firebase-tools reads it: ten callables, three scheduled jobs, one Auth trigger", function () {
+  it("leaves the deploy manifest of the built functions as firebase-tools reads it: twelve callables, three scheduled jobs, one Auth trigger", function () {
     this.timeout(30_000);
     const dir = mkdtempSync(join(tmpdir(), "interview-ai-manifest-"));
     try {
@@ -107,7 +107,20 @@ describe("callable protocol guard", () => {
       });
       assert.equal(result.status, 0, result.stderr);
       const { endpoints } = JSON.parse(readFileSync(manifestPath, "utf8")) as { endpoints: Record<string, Record<string, unknown>> };
-      const callables = ["apiKeyActivity", "apiKeyStatus", "generateFeedback", "generateQuestions", "removeApiKey", "setApiKey", "setDailyLimit", "setHistoryRetention", "setPreferredProvider", "verifyApiKey"];
+      const callables = [
+        "apiKeyActivity",
+        "apiKeyModels",
+        "apiKeyStatus",
+        "generateFeedback",
+        "generateQuestions",
+        "removeApiKey",
+        "setApiKey",
+        "setDailyLimit",
+        "setHistoryRetention",
+        "setModel",
+        "setPreferredProvider",
+        "verifyApiKey",
+      ];
       const others = ["deleteExpiredApiKeys", "deleteUserKeyData", "rewrapApiKeys", "sweepDeletedAccounts"];
       assert.deepEqual(Object.keys(endpoints).sort(), [...callables, ...others].sort());
       assert.ok(

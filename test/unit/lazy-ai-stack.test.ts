@@ -26,6 +26,7 @@ describe("functions entry point", () => {
     const { exported, loaded } = JSON.parse(result.stdout.trim().split("\n").pop()!) as { exported: string[]; loaded: string[] };
     assert.deepEqual(exported, [
       "apiKeyActivity",
+      "apiKeyModels",
       "apiKeyStatus",
       "deleteExpiredApiKeys",
       "deleteUserKeyData",
@@ -36,6 +37,7 @@ describe("functions entry point", () => {
       "setApiKey",
       "setDailyLimit",
       "setHistoryRetention",
+      "setModel",
       "setPreferredProvider",
       "sweepDeletedAccounts",
       "verifyApiKey",

@@ -257,7 +257,7 @@ async function runOnCallerKey<Result>(
     // One context per call: it carries the call's budget of upstream attempts and the client's signal.
     ({ result } = await run(providerCallContext({ ...call, provider, apiKey: callerKey.apiKey, model, baseUrl, signal, chain, ...(attribution ? { attribution } : {}) })));
   } catch (error) {
-    const failure = await failureFor(error, { uid, flow, model: chain.current, callerKey, vault, sharedKey, creditAfterCall });
+    const failure = await failureFor(error, { uid, flow, model: chain.current, firstModel: chain.models[0], callerKey, vault, sharedKey, creditAfterCall });
     // What was answered before the failure (a malformed answer) was billed, and a retired choice stays retired.
     await Promise.all([bookTokens(), clearRetiredChoice(error)]);
     throw failure;
@@ -285,6 +285,7 @@ async function failureFor(
     uid,
     flow,
     model,
+    firstModel,
     callerKey,
     vault,
     sharedKey,
@@ -292,7 +293,10 @@ async function failureFor(
   }: {
     uid: string;
     flow: string;
+    /** The model whose failure ended the call (the chain's last tried). */
     model: string;
+    /** The model the call was for (the chain's first). */
+    firstModel: string;
     callerKey: CallerKey;
     vault: GenerationDeps["vault"];
     sharedKey: GenerationDeps["sharedKey"];
@@ -346,9 +350,10 @@ async function failureFor(
       // A per-minute limit passes by itself: the key's state stays as it is.
       return providerRateLimited(provider, failure.retryAfterSeconds);
     case "model_unavailable":
-      // The operator's configuration or the provider's catalogue: the key's state stays as it is.
+      // The operator's configuration or the provider's catalogue: the key's state stays as it is. The
+      // operator hears the last model the chain tried; the user, the one their call was for.
       logs.modelUnavailable(provider, model, "generation");
-      return modelUnavailable(provider, model, "using");
+      return modelUnavailable(provider, firstModel, "using");
     case "blocked":
       return blockedContent(provider);
     case "no_answer":
