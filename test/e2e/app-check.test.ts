@@ -23,7 +23,7 @@ describe("web app: App Check on the emulators (browser)", function () {
     const calls = session.callableRequests;
     assert.deepEqual(
       [...new Set(calls.map((call) => call.callable))].sort(),
-      ["apiKeyActivity", "apiKeyStatus", "generateFeedback", "generateQuestions", "setApiKey", "setHistoryRetention"],
+      ["apiKeyActivity", "apiKeyModels", "apiKeyStatus", "generateFeedback", "generateQuestions", "setApiKey", "setHistoryRetention"],
     );
     assert.deepEqual(
       calls.filter((call) => !call.appCheckToken).map((call) => call.callable),

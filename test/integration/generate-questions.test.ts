@@ -106,12 +106,16 @@ describe("generateQuestions", function () {
       assert.equal((await keyStatusOf(user)).state, "invalid");
     });
 
-    it("a model Google does not serve to this key: MODEL_UNAVAILABLE naming the model, not retried, the key's state untouched", async () => {
+    it("a model Google does not serve to this key: MODEL_UNAVAILABLE naming the model, each model of the chain asked once, the key's state untouched", async () => {
       const user = await userWithKey("nomodel");
       const error = await assertCallFails(user.call("generateQuestions", questionsRequest(user)), { code: "failed-precondition", reason: "MODEL_UNAVAILABLE" });
-      assert.match(error.message, /gemini-flash-latest/);
+      assert.match(error.message, /\(gemini-flash-latest\)/);
       assert.match(error.message, /Your key is fine/);
-      assert.equal(generateRequestsFor(user).length, 1);
+      // A model that is gone moves the call to the fallback (GEMINI_FALLBACK_MODELS), never to the same model again.
+      assert.deepEqual(
+        generateRequestsFor(user).map((request) => request.model),
+        ["gemini-flash-latest", "gemini-flash-lite-latest"],
+      );
       assert.equal((await keyStatusOf(user)).state, "unverified");
     });
 

@@ -140,6 +140,7 @@ describe("callable protocol guard", () => {
         Object.fromEntries(Object.entries(endpoints).map(([name, endpoint]) => [name, endpoint.serviceAccountEmail])),
         {
           apiKeyActivity: "interview-ai-key-records@",
+          apiKeyModels: "interview-ai-key-reader@",
           apiKeyStatus: "interview-ai-key-records@",
           deleteExpiredApiKeys: "interview-ai-key-records@",
           deleteUserKeyData: "interview-ai-key-records@",
@@ -150,6 +151,7 @@ describe("callable protocol guard", () => {
           setApiKey: "interview-ai-key-writer@",
           setDailyLimit: "interview-ai-key-records@",
           setHistoryRetention: "interview-ai-key-records@",
+          setModel: "interview-ai-key-reader@",
           setPreferredProvider: "interview-ai-key-records@",
           sweepDeletedAccounts: "interview-ai-key-records@",
           verifyApiKey: "interview-ai-key-reader@",
