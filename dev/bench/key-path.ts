@@ -104,7 +104,7 @@ export interface KeyPathResults {
   /** Per call, from sequential calls (each the same; the most frequent is reported). */
   /** The account check (platform/account-status.ts) alone, beside a point read: on the AI path it runs beside the counting commit and key read. */
   accountCheck: Timing;
-  opsPerCall: Record<"generateQuestions" | "apiKeyStatus" | "setApiKey" | "removeApiKey", FirestoreOps>;
+  opsPerCall: Record<"generateQuestions" | "generateQuestions falling back" | "apiKeyStatus" | "setApiKey" | "removeApiKey", FirestoreOps>;
   /** A CPU profile of this process around `calls` warm AI calls, one at a time, after the timed ones. */
   aiCallProfile: { calls: number; profile: CpuProfile };
   throughput: {
@@ -235,8 +235,26 @@ export async function measureKeyPath(
     }
     return mostFrequent(samples);
   };
+  // 4, the model chain: the same call when its first model is busy and the fallback answers. The chain
+  // lives in the call's memory, so it must make the Firestore operations of a plain call, no more.
+  const plainCallStarted = performance.now();
+  await callHandler(fns.generateQuestions, caller.uid, questions(caller));
+  const firstModel = generateRequestOf(standIn, caller, plainCallStarted).model!;
+  const fallbackOps: FirestoreOps[] = [];
+  standIn.setModelBehaviour(firstModel, "busy");
+  try {
+    for (let i = 0; i < 5; i += 1) {
+      const before = firestoreOps();
+      const result = await callHandler<{ fallback?: boolean }>(fns.generateQuestions, caller.uid, questions(caller));
+      fallbackOps.push(opsBetween(before, firestoreOps()));
+      assert.equal(result.fallback, true, "the busy first model's fallback answered");
+    }
+  } finally {
+    standIn.setModelBehaviour(firstModel, undefined);
+  }
   const opsPerCall = {
     generateQuestions: mostFrequent(aiOps),
+    "generateQuestions falling back": mostFrequent(fallbackOps),
     apiKeyStatus: await keyCallOps("apiKeyStatus", 5),
     setApiKey: await keyCallOps("setApiKey", 5),
     removeApiKey: await keyCallOps("removeApiKey", 5),

@@ -42,6 +42,7 @@ function functionsEnvironment(kmsAddress: string, standInUrl: string): void {
     GEMINI_API_BASE_URL: standInUrl,
     KMS_KEY_NAME: config.kmsKeyName,
     GEMINI_MODEL: "gemini-flash-latest",
+    GEMINI_FALLBACK_MODELS: "gemini-flash-lite-latest",
     ALLOW_DEFAULT_KEY: "false",
     DEFAULT_KEY_DAILY_CAP: "20",
     DEFAULT_KEY_PROJECT_DAILY_BUDGET: "200",
@@ -92,9 +93,15 @@ const opsText = (ops: FirestoreOps) =>
 const minimumOps: Record<keyof Awaited<ReturnType<typeof measureKeyPath>>["opsPerCall"], { reads: number; writes: number; transactions: number; why: string }> = {
   generateQuestions: {
     reads: 2,
-    writes: 4,
+    writes: 5,
     transactions: 0,
-    why: "reads: key record (removal check), history settings (retention) + a count query beside it; writes: minute + day counters (one commit), usage, the practice (beside the usage)",
+    why: "reads: key record (removal check), history settings (retention) + a count query beside it; writes: minute + day counters (one commit), then usage, the practice and the day's tokens side by side",
+  },
+  "generateQuestions falling back": {
+    reads: 2,
+    writes: 5,
+    transactions: 0,
+    why: "the first model busy, the fallback answers: the same as a plain call (the model chain is the call's memory, docs/models-and-usage.md)",
   },
   apiKeyStatus: { reads: 3, writes: 1, transactions: 0, why: "rate-limit counter read + write, record, today's count" },
   setApiKey: { reads: 3, writes: 3, transactions: 1, why: "counter r/w; txn: old record (keeps its daily limit), record + audit; today's count" },
