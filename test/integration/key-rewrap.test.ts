@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { status as grpcStatus } from "@grpc/grpc-js";
+import type { Timestamp } from "firebase-admin/firestore";
 import { repoRoot } from "../../dev/stack-config";
 import type { ApiKeyStatus } from "../../functions/src/contract";
 import { rewrapApiKeys as rewrapJob } from "../../functions/src/jobs/rewrap-api-keys";
@@ -24,8 +25,11 @@ interface StoredEnvelope {
   ciphertext: Uint8Array;
 }
 const envelopeOf = async (uid: string) => (await keyDoc(uid).get()).get("envelope") as StoredEnvelope;
+/** The user's re-wrap events, oldest first (a query without an order returns documents in id order, which is random). */
 const rewrapEventsOf = async (uid: string) =>
-  (await adminDb().collection("apiKeyAudit").where("uid", "==", uid).where("event", "==", "rewrap").get()).docs.map((d) => String(d.get("outcome")));
+  (await adminDb().collection("apiKeyAudit").where("uid", "==", uid).where("event", "==", "rewrap").get()).docs
+    .sort((a, b) => (a.get("at") as Timestamp).toMillis() - (b.get("at") as Timestamp).toMillis())
+    .map((d) => String(d.get("outcome")));
 
 /**
  * `npm run keys:rewrap` as an operator runs it beside `npm start`: from a second terminal, whose shell has
