@@ -1,15 +1,13 @@
-import type { GenerateRequest, GenerateResponseData, GenerationUsage, MessageData } from "genkit/model";
+import type { GenerateRequest, GenerateResponseData, GenerationUsage } from "genkit/model";
 import OpenAI, { APIError } from "openai";
 import type {
   ChatCompletion,
   ChatCompletionCreateParamsNonStreaming,
-  ChatCompletionMessageParam,
 } from "openai/resources/chat/completions";
 import type { GenerateOnce, ProviderCall } from "../provider-api";
 import { UpstreamCallError } from "../upstream-failure";
 import { classifyOpenAiFailure } from "./errors";
-import { oncePerSchemaText } from "../schema-forms";
-import { dropNullsOfOptionalProperties, responseSchemaFor, type JsonSchema } from "./strict-schema";
+import { answerTextFor, chatResponseFormat, toChatMessage } from "./chat-format";
 
 /**
  * One Chat Completions request (`POST /v1/chat/completions`) with the caller's key, through the official
@@ -28,9 +26,6 @@ import { dropNullsOfOptionalProperties, responseSchemaFor, type JsonSchema } fro
  */
 const sdkBackstopTimeoutMs = 5 * 60_000;
 
-/** `response_format.json_schema.name`: any of [A-Za-z0-9_-]{1,64}. */
-const responseSchemaName = "answer";
-
 /**
  * Reasoning models (GPT-5 and later, the o-series) think before answering, billed as output tokens within
  * `max_completion_tokens`; by default at `medium` (gpt-6-luna too). `low` bounds that for questions and
@@ -48,48 +43,15 @@ export function chatCompletionBody(request: GenerateRequest, call: Pick<Provider
   const temperature = (request.config as { temperature?: unknown } | undefined)?.temperature;
   return {
     model: call.model,
-    messages: request.messages.map(toChatMessage),
+    // System instructions are `developer` messages for current models.
+    messages: request.messages.map((message) => toChatMessage(message, "developer")),
     // GPT-5/6 refuse `max_tokens`; this bound includes reasoning tokens.
     max_completion_tokens: call.maxOutputTokens,
     ...(reasoningEffort ? { reasoning_effort: reasoningEffort } : typeof temperature === "number" ? { temperature } : {}),
-    ...responseFormatFor(request),
+    ...chatResponseFormat(request),
     // The user's interview answers are not kept by OpenAI for distillation or evals.
     store: false,
   };
-}
-
-/** The strict form of each output schema, made once per schema (schema-forms.ts). */
-const strictFormOf = oncePerSchemaText((schema: JsonSchema) => responseSchemaFor(schema));
-
-function responseFormatFor(request: GenerateRequest): Pick<ChatCompletionCreateParamsNonStreaming, "response_format"> {
-  const schema = request.output?.schema as JsonSchema | undefined;
-  if (schema !== undefined) {
-    const { schema: responseSchema, strict } = strictFormOf(schema);
-    return { response_format: { type: "json_schema", json_schema: { name: responseSchemaName, strict, schema: responseSchema } } };
-  }
-  return request.output?.format === "json" ? { response_format: { type: "json_object" } } : {};
-}
-
-/** Genkit's roles to OpenAI's: system instructions are `developer` messages for current models. */
-function toChatMessage(message: MessageData): ChatCompletionMessageParam {
-  if (message.content.some((part) => part.media || part.toolRequest || part.toolResponse)) {
-    // The user-key model declares no media and no tools; such a request is a bug, not the provider's answer.
-    throw new UpstreamCallError({ kind: "unexpected" });
-  }
-  const text = message.content
-    .map((part) => part.text ?? "")
-    .filter((partText) => partText !== "")
-    .join("\n\n");
-  switch (message.role) {
-    case "system":
-      return { role: "developer", content: text };
-    case "user":
-      return { role: "user", content: text };
-    case "model":
-      return { role: "assistant", content: text };
-    default:
-      throw new UpstreamCallError({ kind: "unexpected" });
-  }
 }
 
 /**
@@ -138,23 +100,11 @@ function toGenerateResponse(completion: ChatCompletion, request: GenerateRequest
   if (!choice) throw new UpstreamCallError({ kind: "unexpected" });
   if (choice.message?.refusal || choice.finish_reason === "content_filter") throw new UpstreamCallError({ kind: "blocked" });
   const content = choice.message?.content ?? "";
-  const schema = request.output?.schema as JsonSchema | undefined;
   return {
-    message: { role: "model", content: [{ text: schema === undefined ? content : asOriginalSchemaWants(content, schema) }] },
+    message: { role: "model", content: [{ text: answerTextFor(request, content) }] },
     finishReason: choice.finish_reason === "stop" ? "stop" : choice.finish_reason === "length" ? "length" : "other",
     ...(completion.usage ? { usage: usageOf(completion.usage) } : {}),
   };
-}
-
-/** The JSON answer with the nulls strict mode made the model write for absent optional properties removed. */
-function asOriginalSchemaWants(content: string, schema: JsonSchema): string {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(content);
-  } catch {
-    return content; // cut or malformed: Genkit's parsing reports it and the flow may ask again
-  }
-  return JSON.stringify(dropNullsOfOptionalProperties(parsed, schema));
 }
 
 /** OpenAI counts reasoning within completion tokens; Genkit, like Gemini, counts thoughts apart from output. */

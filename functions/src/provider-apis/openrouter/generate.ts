@@ -1,6 +1,6 @@
-import type { GenerateRequest, GenerateResponseData, GenerationUsage, MessageData } from "genkit/model";
+import type { GenerateRequest, GenerateResponseData, GenerationUsage } from "genkit/model";
 import type { GenerateOnce, ProviderCall } from "../provider-api";
-import { dropNullsOfOptionalProperties, responseSchemaFor, type JsonSchema } from "../openai/strict-schema";
+import { answerTextFor, chatResponseFormat, toChatMessage } from "../openai/chat-format";
 import { UpstreamCallError } from "../upstream-failure";
 import { classifyOpenRouterFailure } from "./errors";
 
@@ -14,51 +14,18 @@ import { classifyOpenRouterFailure } from "./errors";
  * answer leaves this function.
  */
 
-/** `response_format.json_schema.name`. */
-const responseSchemaName = "answer";
-
 /** The body of a chat completion for a Genkit request (exported for tests). */
 export function openRouterChatBody(request: GenerateRequest, call: Pick<ProviderCall, "model" | "maxOutputTokens">): Record<string, unknown> {
   return {
     model: call.model,
-    messages: request.messages.map(toChatMessage),
+    messages: request.messages.map((message) => toChatMessage(message, "system")),
     max_tokens: call.maxOutputTokens,
-    ...responseFormatFor(request),
+    ...chatResponseFormat(request),
     // Only endpoints that honour every parameter sent (the schema above included) may serve the request:
     // otherwise OpenRouter may route to one that ignores `response_format`. No temperature is sent, as
     // it would narrow the endpoints to those that take one; the model's default applies.
     provider: { require_parameters: true },
   };
-}
-
-function responseFormatFor(request: GenerateRequest): Record<string, unknown> {
-  const schema = request.output?.schema as JsonSchema | undefined;
-  if (schema !== undefined) {
-    const { schema: responseSchema, strict } = responseSchemaFor(schema);
-    return { response_format: { type: "json_schema", json_schema: { name: responseSchemaName, strict, schema: responseSchema } } };
-  }
-  return request.output?.format === "json" ? { response_format: { type: "json_object" } } : {};
-}
-
-function toChatMessage(message: MessageData): { role: "system" | "user" | "assistant"; content: string } {
-  if (message.content.some((part) => part.media || part.toolRequest || part.toolResponse)) {
-    // The user-key model declares no media and no tools; such a request is a bug, not the provider's answer.
-    throw new UpstreamCallError({ kind: "unexpected" });
-  }
-  const content = message.content
-    .map((part) => part.text ?? "")
-    .filter((text) => text !== "")
-    .join("\n\n");
-  switch (message.role) {
-    case "system":
-      return { role: "system", content };
-    case "user":
-      return { role: "user", content };
-    case "model":
-      return { role: "assistant", content };
-    default:
-      throw new UpstreamCallError({ kind: "unexpected" });
-  }
 }
 
 /** The request's headers: the key, and the app's attribution when configured. */
@@ -104,24 +71,12 @@ function toGenerateResponse(body: unknown, request: GenerateRequest): GenerateRe
   const message = isRecord(choice.message) ? choice.message : {};
   if (message.refusal || choice.finish_reason === "content_filter") throw new UpstreamCallError({ kind: "blocked" });
   const content = typeof message.content === "string" ? message.content : "";
-  const schema = request.output?.schema as JsonSchema | undefined;
   const usage = isRecord(body.usage) ? usageOf(body.usage) : undefined;
   return {
-    message: { role: "model", content: [{ text: schema === undefined ? content : asOriginalSchemaWants(content, schema) }] },
+    message: { role: "model", content: [{ text: answerTextFor(request, content) }] },
     finishReason: choice.finish_reason === "stop" ? "stop" : choice.finish_reason === "length" ? "length" : "other",
     ...(usage ? { usage } : {}),
   };
-}
-
-/** The JSON answer with the nulls strict mode made the model write for absent optional properties removed. */
-function asOriginalSchemaWants(content: string, schema: JsonSchema): string {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(content);
-  } catch {
-    return content; // cut or malformed: Genkit's parsing reports it and the flow may ask again
-  }
-  return JSON.stringify(dropNullsOfOptionalProperties(parsed, schema));
 }
 
 const count = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : undefined);
