@@ -87,12 +87,20 @@ function failureOf(provider: Provider, check: KeyCheck, model: string | undefine
   }
 }
 
-/** The key's filtered, ordered list: the cached one while fresh, otherwise read from the provider and cached. */
-async function modelsOfKey(uid: string, provider: Provider, deps: KeyModelsDeps): Promise<{ models: ModelOption[]; keyId: string; model: string | null }> {
+/**
+ * The key's filtered, ordered list: the cached one while fresh, otherwise read from the provider with the
+ * key (`readKey`: the one a caller already decrypted, else read now) and cached.
+ */
+async function modelsOfKey(
+  uid: string,
+  provider: Provider,
+  deps: KeyModelsDeps,
+  readKey = () => deps.vault.readApiKey(uid, provider),
+): Promise<{ models: ModelOption[]; keyId: string; model: string | null }> {
   const settings = await readKeyModelSettings(deps.db, uid, provider, deps.now());
   if (!settings) throw keyMissing(provider);
   if (settings.cachedModels) return { models: settings.cachedModels, keyId: settings.keyId, model: settings.model };
-  const key = await deps.vault.readApiKey(uid, provider);
+  const key = await readKey();
   if (!key) throw keyMissing(provider);
   const listing = await (await modelListerFor(provider))(key.apiKey, { baseUrl: providerApiBaseUrl(provider), timeoutMs: providerTimeoutMs });
   if ("failure" in listing) {
@@ -130,7 +138,7 @@ export async function chooseModel(uid: string, provider: Provider, model: string
     if (failure) throw failure;
     // The key check asks about the model alone; the list says whether it gives structured answers (and is
     // OpenRouter's only word on the model: its key check describes the key).
-    const listed = await modelsOfKey(uid, provider, deps);
+    const listed = await modelsOfKey(uid, provider, deps, () => Promise.resolve(key));
     if (listed.keyId !== keyId) throw keyChanged(provider);
     if (!listed.models.some((option) => option.id === model)) throw modelUnavailable(provider, model, "choosing");
   }
