@@ -55,8 +55,9 @@ export interface PracticeHistoryOptions {
 
 /**
  * One AI call's practice, begun before the provider is asked: its reads (the user's retention, the
- * practice named, or the count of practices) run beside the key's read, and `ready` rejects with
- * PRACTICE_NOT_FOUND for a practice the caller does not have, before anything is spent or written.
+ * practice named, or the count of practices) run beside the key's read. For a practice named, `ready`
+ * waits for them and rejects with PRACTICE_NOT_FOUND for a practice the caller does not have, before
+ * anything is spent or written; for a new practice there is nothing to check, and it is ready at once.
  */
 export interface PracticeDraft {
   ready: Promise<void>;
@@ -116,11 +117,15 @@ export function createPracticeHistory(db: Firestore, options: PracticeHistoryOpt
             .count()
             .get()
             .then((snapshot) => snapshot.data().count);
-      const ready = reads.then(({ practice }) => {
-        // TTL deletion lags expiry (up to about a day): an expired practice is gone for the user already.
-        const expireAt = practice?.get("expireAt") as Timestamp | undefined;
-        if (practice && (!practice.exists || (expireAt && expireAt.toMillis() <= at.getTime()))) throw practiceNotFound();
-      });
+      // Only a practice named is checked before the provider is asked. A new one needs its reads when it is
+      // saved, after the answer: the provider is not kept waiting for the retention setting.
+      const ready = practiceId
+        ? reads.then(({ practice }) => {
+            // TTL deletion lags expiry (up to about a day): an expired practice is gone for the user already.
+            const expireAt = practice?.get("expireAt") as Timestamp | undefined;
+            if (!practice?.exists || (expireAt && expireAt.toMillis() <= at.getTime())) throw practiceNotFound();
+          })
+        : Promise.resolve();
       // Each is awaited later or not at all (the call failed first): none may become an unhandled rejection.
       for (const pending of [reads, count, ready]) pending.catch(() => undefined);
 
