@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { GenkitError } from "genkit";
 import { mockModel, type MockResponse } from "genkit/testing";
 import {
@@ -14,6 +15,7 @@ import {
   serviceBlockedError,
   type GoogleError,
 } from "../../dev/gemini-stand-in/error-bodies";
+import { aiCallStepChannel } from "../../functions/src/ai/call-steps";
 import { generateFeedbackForUser, generateQuestionsForUser, type GenerationDeps } from "../../functions/src/ai/generate-for-user";
 import { ai } from "../../functions/src/ai/genkit";
 import type { Progress } from "../../functions/src/ai/schemas";
@@ -399,6 +401,29 @@ describe("AI orchestration (generate-for-user), network-free", () => {
       assert.deepEqual(config.thinkingConfig, { thinkingLevel: "LOW" });
       assert.match(gemini.lastRequestText!, /Write exactly 3 technical interview questions[\s\S]*Job title: Platform engineer/);
       assertNoKeyLogged(lines);
+    });
+
+    it("tells a subscribed measurement its way to the provider, step by step, with nothing but a name and a time", async () => {
+      const { deps, apiKey } = setUp("user");
+      gemini.respondWith(questionsAnswer(3));
+      const published: unknown[] = [];
+      const listen = (message: unknown) => published.push(message);
+      subscribe(aiCallStepChannel, listen);
+      try {
+        const { outcome } = await runQuestions(deps);
+        assert.ok(outcome.ok, String(!outcome.ok && outcome.error));
+      } finally {
+        unsubscribe(aiCallStepChannel, listen);
+      }
+
+      assert.deepEqual(
+        published.map((message) => Object.keys(message as object).sort()),
+        [["at", "step"], ["at", "step"]],
+      );
+      const [flow, model] = published as Array<{ step: string; at: number }>;
+      assert.deepEqual([flow.step, model.step], ["flow", "model"]);
+      assert.ok(flow.at <= model.at, "the flow starts before Genkit hands the request to the model");
+      assert.ok(!JSON.stringify(published).includes(apiKey));
     });
 
     it("runs on the app's shared key within the daily allowance, and records no use of a stored key", async () => {

@@ -47,6 +47,7 @@ import type {
   PaidBy,
   Progress,
 } from "./schemas";
+import { reachedStep } from "./call-steps";
 import { telemetryReady } from "./genkit";
 import { providerCallContext, type ProviderCallSettings } from "./user-key-model";
 
@@ -255,6 +256,7 @@ async function runOnCallerKey<Result>(
   let result: Result;
   try {
     // One context per call: it carries the call's budget of upstream attempts and the client's signal.
+    reachedStep("flow");
     ({ result } = await run(providerCallContext({ ...call, provider, apiKey: callerKey.apiKey, model, baseUrl, signal, chain, ...(attribution ? { attribution } : {}) })));
   } catch (error) {
     const failure = await failureFor(error, { uid, flow, model: chain.current, firstModel: chain.models[0], callerKey, vault, sharedKey, creditAfterCall });

@@ -6,6 +6,7 @@ import { providerInfo, type Provider } from "../providers";
 import type { AppAttribution, GenerateOnce } from "../provider-apis/provider-api";
 import { generatorFor } from "../provider-apis/registry";
 import { UpstreamCallError } from "../provider-apis/upstream-failure";
+import { reachedStep } from "./call-steps";
 import { ai } from "./genkit";
 import { ModelChain, modelChain, nextStep } from "./model-chain";
 import { backoffDelayMs, defaultRetryPolicy, type RetryPolicy } from "./transient-retry";
@@ -120,6 +121,7 @@ export const userKeyModel = ai.defineModel(
     supports: { multiturn: true, systemRole: true, media: false, tools: false, output: ["text", "json"], constrained: "all" },
   },
   async (request, { context, abortSignal }) => {
+    reachedStep("model");
     const { provider, apiKey, baseUrl, attribution, timeoutMs = defaultTimeoutMs, retry = defaultRetryPolicy, budget, chain, signal } = readSettings(context);
     const generateOnce = await generatorFor(provider);
     const requested = request.config;
