@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { FieldValue } from "firebase-admin/firestore";
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
@@ -6,6 +7,7 @@ import { join } from "node:path";
 import type { GeminiStandIn, RecordedRequest } from "../gemini-stand-in/server";
 import type { LocalKms } from "../local-kms/server";
 import { repoRoot } from "../stack-config";
+import type { AiCallStep } from "../../functions/src/ai/call-steps";
 import { fakeGeminiKey } from "../../test/support/keys";
 import { profileCpu, type CpuProfile } from "./cpu-profile";
 import { firestoreOps, onCommit, opsBetween, type FirestoreOps } from "./firestore-ops";
@@ -37,6 +39,7 @@ export function loadFunctions() {
     vault: lib("vault/api-key-vault") as typeof import("../../functions/src/vault/api-key-vault.js"),
     store: lib("vault/api-key-store") as typeof import("../../functions/src/vault/api-key-store.js"),
     cache: lib("vault/data-key-cache") as typeof import("../../functions/src/vault/data-key-cache.js"),
+    callSteps: lib("ai/call-steps") as typeof import("../../functions/src/ai/call-steps.js"),
     kms: lib("vault/kms-key-wrapper") as typeof import("../../functions/src/vault/kms-key-wrapper.js"),
   };
 }
@@ -88,6 +91,28 @@ export interface Timing {
   floor: Distribution;
 }
 
+/**
+ * The path before Gemini, step by step (each the median of its per-call durations): from the handler's
+ * entry to the counting commit's request; the commit; from its answer to the flow's start (the key
+ * decrypted, the daily limit decided, the account check awaited); Genkit from the flow's start to the
+ * user-key model; the model and Gemini's adapter (the googleAI plugin's model action) to the HTTP
+ * request's creation (undici's `undici:request:create`); and that request until the stand-in has it,
+ * beside a bare request of the same size to the same stand-in.
+ */
+export interface PathSteps {
+  /**
+   * Each call's path over its own counting commit: the commit is part of the call, so each call is its
+   * own pair (as the cold loads pair each round with its floor); the median of those ratios.
+   */
+  pairedRatio: Distribution;
+  beforeCommit: Distribution;
+  commit: Distribution;
+  commitToFlow: Distribution;
+  genkitToModel: Distribution;
+  modelToRequest: Distribution;
+  httpHop: Timing;
+}
+
 export interface KeyPathResults {
   warmResolution: Timing;
   /** Decrypt calls the local KMS received during `warmResolutions` warm resolutions of one key. */
@@ -95,6 +120,7 @@ export interface KeyPathResults {
   /** One fresh instance's vault: `concurrent` first resolutions of one key at once, then again after the cache's TTL. */
   kmsCold: { concurrent: number; decryptsFirst: number; decryptsAfterTtl: number };
   preUpstream: Timing;
+  pathSteps: PathSteps;
   /** The commit that counts the call before Gemini (the key is read beside it): the I/O on that path. */
   countersCommit: Timing;
   /** The vault's recordUse inside each call (usage count, last use, state). */
@@ -174,26 +200,81 @@ export async function measureKeyPath(
     }
   };
   const caller = await userWithKey(fns);
-  // The floor of the bookkeeping: the write it must make anyway (usage, state), unconditional, to a copy of the record.
+  // The floor of the bookkeeping: the write it must make anyway (usage, state), unconditional, to a copy of the
+  // record, sent as the call sends it: beside the practice's save and the day's tokens (generate-for-user.ts).
   const callerKeyDoc = fns.store.apiKeyDoc(db, caller.uid, provider);
   const floorDoc = db.collection("benchFloor").doc(caller.uid);
   await floorDoc.set((await callerKeyDoc.get()).data()!);
   const floorWrite = () => floorDoc.update({ lastUsedAt: new Date(), usageCount: FieldValue.increment(1), state: "active" });
+  const floorDay = db.collection("benchFloor").doc(`${caller.uid}-day`);
+  const besideWrites = () => [
+    floorDoc.collection("practices").doc().create({ jobTitle: questions(caller).jobTitle, questions: [{ id: "q1", text: "A question of about this length?", category: "technical" }], createdAt: new Date() }),
+    floorDay.set({ inputTokens: FieldValue.increment(100), outputTokens: FieldValue.increment(100) }, { merge: true }),
+  ];
+  const standInOrigin = new URL(standIn.url).origin;
   const aiCall = async () => {
-    const commits: number[] = [];
-    onCommit((ms) => commits.push(ms));
+    const commits: Array<{ ms: number; answeredAt: number }> = [];
+    onCommit((ms) => commits.push({ ms, answeredAt: performance.now() }));
+    const steps = new Map<AiCallStep | "request", number>();
+    const onStep = (message: unknown) => {
+      const { step, at } = message as { step: AiCallStep; at: number };
+      if (!steps.has(step)) steps.set(step, at);
+    };
+    const onRequest = (message: unknown) => {
+      const { request } = message as { request: { origin: string; path: string } };
+      if (request.origin === standInOrigin && request.path.includes(":generateContent") && !steps.has("request")) steps.set("request", performance.now());
+    };
+    subscribe(fns.callSteps.aiCallStepChannel, onStep);
+    subscribe("undici:request:create", onRequest);
     const started = performance.now();
     const before = firestoreOps();
-    await callHandler(fns.generateQuestions, caller.uid, questions(caller));
+    try {
+      await callHandler(fns.generateQuestions, caller.uid, questions(caller));
+    } finally {
+      unsubscribe(fns.callSteps.aiCallStepChannel, onStep);
+      unsubscribe("undici:request:create", onRequest);
+    }
     const ended = performance.now();
     onCommit(undefined);
     const ops = opsBetween(before, firestoreOps());
     const request = generateRequestOf(standIn, caller, started);
     assert.equal(request.apiKey, caller.apiKey, "the call reached Gemini with another key");
     // The call's first commit counts it (both windows, before Gemini); the last records its use.
-    return { pre: request.receivedAt - started, countersCommit: commits[0], post: ended - request.answeredAt!, ops };
+    const counting = commits[0];
+    const at = (step: AiCallStep | "request") => {
+      const time = steps.get(step);
+      assert.ok(time !== undefined, `the call passed no "${step}" step`);
+      return time;
+    };
+    const path = {
+      beforeCommit: counting.answeredAt - counting.ms - started,
+      commitToFlow: at("flow") - counting.answeredAt,
+      genkitToModel: at("model") - at("flow"),
+      modelToRequest: at("request") - at("model"),
+      httpHop: request.receivedAt - at("request"),
+    };
+    return { pre: request.receivedAt - started, countersCommit: counting.ms, post: ended - request.answeredAt!, ops, path, bodyBytes: JSON.stringify(request.body).length };
   };
-  for (let i = 0; i < 5; i += 1) await aiCall(); // loads the AI stack, warms Genkit and the data-key cache
+  /** A bare request to the stand-in, of the size of a generate request: its creation in undici until the stand-in has it. */
+  const bareRequest = async (bodyBytes: number): Promise<number> => {
+    const url = `${standIn.url}/v1beta/bench-floor`;
+    let created = NaN;
+    const onRequest = (message: unknown) => {
+      if ((message as { request: { path: string } }).request.path.endsWith("/bench-floor")) created = performance.now();
+    };
+    subscribe("undici:request:create", onRequest);
+    try {
+      await (await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ pad: "x".repeat(bodyBytes) }) })).text();
+    } finally {
+      unsubscribe("undici:request:create", onRequest);
+    }
+    const received = [...standIn.requests].reverse().find((recorded) => recorded.receivedAt >= created);
+    assert.ok(received, "the stand-in recorded no bare request");
+    return received.receivedAt - created;
+  };
+  let bodyBytes = 0;
+  for (let i = 0; i < 5; i += 1) ({ bodyBytes } = await aiCall()); // loads the AI stack, warms Genkit and the data-key cache
+  await bareRequest(bodyBytes);
   bookkeeping.length = 0;
   const pre: number[] = [];
   const countersCommit: number[] = [];
@@ -201,11 +282,14 @@ export async function measureKeyPath(
   const preFloor: number[] = [];
   const postFloor: number[] = [];
   const aiOps: FirestoreOps[] = [];
+  const paths: Array<Awaited<ReturnType<typeof aiCall>>["path"]> = [];
+  const httpFloor: number[] = [];
   await interleaved(
     sizes.rounds,
     async () => {
       preFloor.push(await timed(() => keyDoc.get()));
-      postFloor.push(await timed(floorWrite));
+      postFloor.push(await sideBySide(floorWrite, besideWrites));
+      httpFloor.push(await bareRequest(bodyBytes));
       return 0;
     },
     async () => {
@@ -214,9 +298,11 @@ export async function measureKeyPath(
       countersCommit.push(call.countersCommit);
       post.push(call.post);
       aiOps.push(call.ops);
+      paths.push(call.path);
       return 0;
     },
   );
+  const stepOf = (step: keyof (typeof paths)[number]) => distribution(paths.map((path) => path[step]));
 
   // 3: where the CPU of a warm AI call goes (after the timed calls, so the profiler does not slow those).
   const { profile } = await profileCpu(async () => {
@@ -295,6 +381,15 @@ export async function measureKeyPath(
     kmsWarm,
     kmsCold: { concurrent, decryptsFirst, decryptsAfterTtl },
     preUpstream: { subject: distribution(pre), floor: distribution(preFloor) },
+    pathSteps: {
+      pairedRatio: distribution(pre.map((ms, index) => ms / countersCommit[index])),
+      beforeCommit: stepOf("beforeCommit"),
+      commit: distribution(countersCommit),
+      commitToFlow: stepOf("commitToFlow"),
+      genkitToModel: stepOf("genkitToModel"),
+      modelToRequest: stepOf("modelToRequest"),
+      httpHop: { subject: stepOf("httpHop"), floor: distribution(httpFloor) },
+    },
     countersCommit: { subject: distribution(countersCommit), floor: distribution(preFloor) },
     bookkeeping: { subject: distribution(bookkeeping.slice(0, sizes.rounds)), floor: distribution(postFloor) },
     postUpstream: { subject: distribution(post), floor: distribution(postFloor) },
@@ -311,6 +406,12 @@ export async function measureKeyPath(
       mixUps,
     },
   };
+}
+
+/** Milliseconds `work` takes while the writes of `beside` go out with it. */
+async function sideBySide(work: () => Promise<unknown>, beside: () => Array<Promise<unknown>>): Promise<number> {
+  const [ms] = await Promise.all([timed(work), ...beside()]);
+  return ms;
 }
 
 /** The operation counts seen most often (calls of one kind should all count the same). */
