@@ -291,4 +291,37 @@ describe("web app: keys of several providers (browser)", function () {
     const rowBox = await page.locator(".provider-row").first().boundingBox();
     assert.ok(rowBox && rowBox.width <= 360, "a row fits the screen");
   });
+
+  it("Practice keeps the Generate button in place while it finds out which key will pay", async () => {
+    const { page } = await openSession();
+    await signUp(page);
+    // The run's first apiKeyStatus may start a cold emulator worker.
+    await providerCard(page, "googleai").getByText("No key saved yet").waitFor({ timeout: aiAnswerTimeoutMs });
+    // Practice asks for the user's keys each time it is shown: that answer is held back until the button is measured.
+    let answerKeys!: () => void;
+    const keysHeld = new Promise<void>((resolve) => (answerKeys = resolve));
+    await page.route("**/apiKeyStatus", async (route) => {
+      await keysHeld;
+      await route.continue();
+    });
+    await goToPractice(page);
+    const button = page.getByRole("button", { name: "Generate questions" });
+    await page.getByText("Checking which key will pay…").waitFor();
+    const before = await button.boundingBox();
+    answerKeys();
+    await page.getByText("You haven't added an API key of your own yet.").waitFor();
+    const after = await button.boundingBox();
+    // A button that moves as the line appears lets a click pressed on it be released elsewhere: then nothing is sent.
+    assert.deepEqual(after, before);
+  });
+
+  it("Practice says so when it cannot find out which key will pay, and still offers to start", async () => {
+    const { page } = await openSession();
+    await signUp(page);
+    await page.route("**/apiKeyStatus", (route) => route.abort("connectionfailed"));
+    await goToPractice(page);
+    await page.getByText("Which key will pay could not be checked; the server picks it as usual.").waitFor();
+    assert.equal(await page.getByRole("button", { name: "Generate questions" }).isEnabled(), true);
+  });
+
 });

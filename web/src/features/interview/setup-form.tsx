@@ -26,8 +26,8 @@ export function SetupForm({
   onSubmit,
 }: {
   initial: GenerateQuestionsRequest;
-  /** The user's keys; undefined while unknown, and then the server alone decides who pays. */
-  keys: ApiKeyStatuses | undefined;
+  /** The user's keys; undefined while they are read, null if they could not be: then the server alone decides who pays. */
+  keys: ApiKeyStatuses | null | undefined;
   busy: boolean;
   onSubmit: (input: GenerateQuestionsRequest) => void;
 }) {
@@ -144,7 +144,14 @@ export function SetupForm({
           </select>
         </Field>
       </div>
-      {keys && payer && <PayerChoice keys={keys} payer={payer} onChoose={setChosenProvider} />}
+      {keys && payer ? (
+        <PayerChoice keys={keys} payer={payer} onChoose={setChosenProvider} />
+      ) : (
+        // Holds the line's place until the keys are known, so the button below does not move under a click.
+        <p id="payer" className="key-source">
+          {keys === undefined ? "Checking which key will pay…" : "Which key will pay could not be checked; the server picks it as usual."}
+        </p>
+      )}
       <div className="actions">
         <button type="submit" className="button button-primary" aria-disabled={busy || undefined}>
           Generate questions

@@ -4,10 +4,11 @@ import { apiKeyStatuses, type ApiKeyStatuses } from "../../lib/callables";
 /**
  * The user's keys as Practice needs them (which providers have one, which is preferred), read again each
  * time the page is shown, so a key added or a choice made in Settings counts at once. Undefined until
- * the first answer; a failure to read them blocks nothing (knowing who pays helps, but practice works without).
+ * the first answer; null when that first read failed, which blocks nothing (knowing who pays helps, but
+ * practice works without).
  */
-export function useKeyStatuses(visible: boolean): ApiKeyStatuses | undefined {
-  const [keys, setKeys] = useState<ApiKeyStatuses>();
+export function useKeyStatuses(visible: boolean): ApiKeyStatuses | null | undefined {
+  const [keys, setKeys] = useState<ApiKeyStatuses | null>();
   useEffect(() => {
     if (!visible) return;
     let current = true;
@@ -16,7 +17,9 @@ export function useKeyStatuses(visible: boolean): ApiKeyStatuses | undefined {
         if (current) setKeys(loaded);
       },
       // What was known stays: the server decides who pays in any case, and a failed call says why.
-      () => undefined,
+      () => {
+        if (current) setKeys((known) => known ?? null);
+      },
     );
     return () => {
       current = false;
