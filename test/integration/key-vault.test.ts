@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { status as grpcStatus } from "@grpc/grpc-js";
-import { FieldValue } from "firebase-admin/firestore";
+import { FieldValue, Timestamp } from "firebase-admin/firestore";
 import { loadStackConfig } from "../../dev/stack-config";
 import { createApiKeyVault } from "../../functions/src/vault/api-key-vault";
 import { createKmsClient, kmsKeyWrapper } from "../../functions/src/vault/kms-key-wrapper";
@@ -388,6 +388,22 @@ describe("key vault callables", function () {
       assert.equal(outcome, "stored");
       assert.equal(record && "model" in record, false);
       assert.deepEqual(record, fromDocument((await keyDoc(user.uid).get()).data()!));
+    });
+
+    it("stores no model choice on an expired key (as if removed), while a call's status update still applies to it", async () => {
+      const user = await signUpNewUser();
+      await setKey(user, { apiKey: fakeGeminiKey() });
+      const vault = vaultAsFunctionsRunIt();
+      const { keyId } = (await vault.readApiKey(user.uid, "googleai"))!;
+      await keyDoc(user.uid).update({ expiresAt: Timestamp.fromMillis(Date.now() - 1000) });
+
+      assert.equal(await vault.storeModelChoice(user.uid, "googleai", keyId, "gemini-x"), "key_missing");
+      await vault.markState(user.uid, "googleai", keyId, "invalid");
+
+      const stored = (await keyDoc(user.uid).get()).data()!;
+      assert.equal(stored.model, undefined);
+      assert.equal(stored.state, "invalid");
+      assert.deepEqual((await auditOf(user.uid)).map((e) => `${e.event}:${e.outcome}`).sort(), ["set:stored", "state_change:invalid"]);
     });
 
     it("writes no audit event for nothing to remove, nor for a state the key already has", async () => {
