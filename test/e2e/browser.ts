@@ -152,6 +152,11 @@ export async function generateQuestions(page: Page, { jobTitle = "Frontend engin
   await page.getByRole("heading", { level: 1, name: "Practice" }).waitFor();
   await page.getByLabel("Job title").fill(jobTitle);
   await page.getByLabel("Number of questions").selectOption(String(count));
+  // The line saying whose key pays appears once the page has read the user's keys (apiKeyStatus, asked
+  // each time Practice is shown) and moves the button down. A click that lands as it appears presses the
+  // button and releases over that line: the browser clicks neither, and nothing is sent. The first
+  // apiKeyStatus of the run may start a cold emulator worker, hence the AI answer's timeout.
+  await page.getByText(/will pay for this practice|haven't added an API key of your own/).waitFor({ timeout: aiAnswerTimeoutMs });
   await page.getByRole("button", { name: "Generate questions" }).click();
 }
 

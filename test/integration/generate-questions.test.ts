@@ -57,8 +57,10 @@ describe("generateQuestions", function () {
 
   it("is KEY_MISSING for a user without a key (the default-key fallback is off)", async () => {
     const user = await signUpAiCaller();
+    // Only this test's requests count: in a --grep subset, earlier files' tests leave theirs recorded.
+    const sentBefore = geminiStandIn().requests.length;
     await assertCallFails(user.call("generateQuestions", questionsRequest(user)), { code: "failed-precondition", reason: "KEY_MISSING" });
-    assert.equal(geminiStandIn().requests.length, 0);
+    assert.deepEqual(geminiStandIn().requests.slice(sentBefore), []);
   });
 
   it("rejects invalid input before decrypting the key or calling Gemini", async () => {
@@ -66,6 +68,7 @@ describe("generateQuestions", function () {
     const kms = localKms();
     kms.injectFault({ method: "*", code: grpcStatus.UNAVAILABLE }); // a decryption attempt would surface as KEY_STORE_UNAVAILABLE
     const decryptsBefore = kms.callCount("Decrypt");
+    const sentBefore = geminiStandIn().requests.length;
     const invalid: unknown[] = [
       {},
       { jobTitle: "Engineer" },
@@ -82,7 +85,7 @@ describe("generateQuestions", function () {
       assertNoKeyIn(error);
     }
     assert.equal(kms.callCount("Decrypt"), decryptsBefore, "no key was decrypted");
-    assert.equal(geminiStandIn().requests.length, 0, "Gemini was never called");
+    assert.deepEqual(geminiStandIn().requests.slice(sentBefore), [], "Gemini was never called");
   });
 
   describe("upstream failures reach the user as reasons, and update the stored key's state", () => {

@@ -1,10 +1,13 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { status as grpcStatus } from "@grpc/grpc-js";
+import { FieldValue, Timestamp } from "firebase-admin/firestore";
 import { loadStackConfig } from "../../dev/stack-config";
 import { createApiKeyVault } from "../../functions/src/vault/api-key-vault";
 import { createKmsClient, kmsKeyWrapper } from "../../functions/src/vault/kms-key-wrapper";
 import { cachingUnwrap } from "../../functions/src/vault/data-key-cache";
+import { fromDocument } from "../../functions/src/vault/api-key-store";
+import { createVaultContext } from "../../functions/src/vault/vault-context";
 import { AppError, rateLimited } from "../../functions/src/errors";
 import { adminDb } from "../support/admin";
 import type { ApiKeyStatus } from "../../functions/src/contract";
@@ -371,6 +374,36 @@ describe("key vault callables", function () {
       for (const event of events) assert.ok(event.at && event.provider === "googleai");
       const serialized = JSON.stringify(events);
       for (const key of keys) assert.ok(!serialized.includes(key.slice(4, 20)));
+    });
+
+    it("an update of the same key hands back the record as stored afterwards: a deleted field is gone, not a delete marker", async () => {
+      const user = await signUpNewUser();
+      await setKey(user, { apiKey: fakeGeminiKey() });
+      const { keyId } = (await vaultAsFunctionsRunIt().readApiKey(user.uid, "googleai"))!;
+      await keyDoc(user.uid).update({ model: "gemini-x" });
+      const context = createVaultContext(adminDb(), kmsKeyWrapper(createKmsClient(), loadStackConfig().kmsKeyName));
+
+      const { outcome, record } = await context.updateSameKey(user.uid, "googleai", keyId, () => ({ fields: { model: FieldValue.delete(), updatedAt: new Date() } }));
+
+      assert.equal(outcome, "stored");
+      assert.equal(record && "model" in record, false);
+      assert.deepEqual(record, fromDocument((await keyDoc(user.uid).get()).data()!));
+    });
+
+    it("stores no model choice on an expired key (as if removed), while a call's status update still applies to it", async () => {
+      const user = await signUpNewUser();
+      await setKey(user, { apiKey: fakeGeminiKey() });
+      const vault = vaultAsFunctionsRunIt();
+      const { keyId } = (await vault.readApiKey(user.uid, "googleai"))!;
+      await keyDoc(user.uid).update({ expiresAt: Timestamp.fromMillis(Date.now() - 1000) });
+
+      assert.equal(await vault.storeModelChoice(user.uid, "googleai", keyId, "gemini-x"), "key_missing");
+      await vault.markState(user.uid, "googleai", keyId, "invalid");
+
+      const stored = (await keyDoc(user.uid).get()).data()!;
+      assert.equal(stored.model, undefined);
+      assert.equal(stored.state, "invalid");
+      assert.deepEqual((await auditOf(user.uid)).map((e) => `${e.event}:${e.outcome}`).sort(), ["set:stored", "state_change:invalid"]);
     });
 
     it("writes no audit event for nothing to remove, nor for a state the key already has", async () => {

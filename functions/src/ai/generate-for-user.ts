@@ -35,7 +35,6 @@ import { sharedKeyGuard, type SharedKeyGuard } from "../limits/shared-key-budget
 import { defaultPracticeHistory, type PracticeDraft, type PracticeHistory } from "../practices/practice-history";
 import type { ProducedBy } from "../practices/schemas";
 import { defaultVault, type ApiKeyVault } from "../vault/api-key-vault";
-import { clearRetiredModel } from "../vault/clear-retired-model";
 import { ModelChain, modelChain } from "./model-chain";
 import { costOf } from "./price-table";
 import { resolveCallerKey, type CallerAccount, type CallerKey, type DefaultKeyPolicy, type OwnKeyPolicy } from "./caller-key";
@@ -100,7 +99,7 @@ export interface GenerationDeps {
    * beside the call's other bookkeeping. Absent: not recorded.
    */
   recordTokens?: (uid: string, provider: Provider, usage: TokenUsage, cost: CallCost | undefined) => Promise<void>;
-  /** Clears the user's model choice the provider retired (vault/clear-retired-model.ts); absent: kept. */
+  /** Clears the user's model choice the provider retired (the vault's clearRetiredModel); absent: kept. */
   clearRetiredModel?: (uid: string, provider: Provider, keyId: string, model: string) => Promise<boolean>;
   /**
    * The key's credit as its provider reports it after a call (OpenRouter's key endpoint), for providers
@@ -151,7 +150,7 @@ export function deployedGenerationDeps(): GenerationDeps {
     keyCredit: currentKeyCredit,
     practices: defaultPracticeHistory(),
     recordTokens: recordOwnKeyTokens,
-    clearRetiredModel: (uid, provider, keyId, model) => clearRetiredModel(uid, provider, keyId, model),
+    clearRetiredModel: (uid, provider, keyId, model) => defaultVault().clearRetiredModel(uid, provider, keyId, model),
   };
 }
 

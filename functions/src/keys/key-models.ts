@@ -8,7 +8,7 @@ import { keyCheckerFor, modelListerFor } from "../provider-apis/registry";
 import { providerInfo, type Provider } from "../providers";
 import { priceOf, type PriceRow } from "../ai/price-table";
 import type { ApiKeyVault } from "../vault/api-key-vault";
-import { readKeyModelSettings, storeModelChoice, storeModelList } from "../vault/model-settings";
+import { readKeyModelSettings, storeModelList } from "../vault/model-settings";
 import { withTodaysUsage } from "./key-usage";
 
 /**
@@ -61,7 +61,7 @@ const providerTimeoutMs = 8_000;
 /** What the model choice reaches beyond its inputs; the callables pass nothing and get the deployed ones. */
 export interface KeyModelsDeps {
   db: Firestore;
-  vault: Pick<ApiKeyVault, "readApiKey" | "status">;
+  vault: Pick<ApiKeyVault, "readApiKey" | "status" | "storeModelChoice">;
   now: () => Date;
 }
 
@@ -142,7 +142,7 @@ export async function chooseModel(uid: string, provider: Provider, model: string
     if (listed.keyId !== keyId) throw keyChanged(provider);
     if (!listed.models.some((option) => option.id === model)) throw modelUnavailable(provider, model, "choosing");
   }
-  const written = await storeModelChoice(deps.db, uid, provider, keyId, model, deps.now());
+  const written = await deps.vault.storeModelChoice(uid, provider, keyId, model);
   if (written === "key_missing") throw keyMissing(provider);
   if (written === "key_changed") throw keyChanged(provider);
   return withTodaysUsage(uid, await deps.vault.status(uid, provider));

@@ -13,19 +13,19 @@ import { keyUsageRecords } from "./key-usage-records";
 import { keyWrites } from "./key-writes";
 import { createKmsClient, kmsKeyWrapper } from "./kms-key-wrapper";
 import { createVaultContext } from "./vault-context";
-import type { KeyReadGate, ProviderKey, ProviderVerdict, ReportedCredit, StoredKey, Verification, VaultOptions } from "./vault-types";
+import type { KeyReadGate, ProviderKey, ProviderVerdict, ReportedCredit, SameKeyOutcome, StoredKey, Verification, VaultOptions } from "./vault-types";
 
 export type { KeyState } from "./api-key-store";
 
 export type { ApiKeyStatus } from "../contract";
 
-export type { KeyReadGate, ProviderKey, ProviderVerdict, ReportedCredit, StoredKey, Verification, VaultOptions } from "./vault-types";
+export type { KeyReadGate, ProviderKey, ProviderVerdict, ReportedCredit, SameKeyOutcome, StoredKey, Verification, VaultOptions } from "./vault-types";
 
 /**
  * The vault: a user's provider keys, sealed with envelope encryption (KMS-wrapped data keys) in Firestore.
  * This module is its public face; the work is done by parts that share one context (vault-context.ts):
  * key-reads.ts (plaintext reads), key-writes.ts (store, replace, remove), key-settings.ts (preferred
- * provider, daily limit), key-usage-records.ts (what calls and checks did) and key-status-reads.ts
+ * provider, daily limit, model choice), key-usage-records.ts (what calls and checks did) and key-status-reads.ts
  * (status and activity, no KMS).
  */
 export interface ApiKeyVault {
@@ -58,6 +58,20 @@ export interface ApiKeyVault {
    * new status, or null when no key is stored (the limit lives with the key). The same value again writes nothing.
    */
   setDailyLimit(uid: string, provider: Provider, dailyLimit: number | null): Promise<ApiKeyStatus | null>;
+  /**
+   * Sets (a model id) or clears (null) the owner's model on key `keyId`'s record, with its audit event
+   * (`model` / `chosen` or `reset`), in one transaction that applies only while `keyId` is still the stored,
+   * unexpired key: a choice checked against one key is never stored on another. The same value again
+   * writes nothing (`unchanged`); no key or an expired one: `key_missing`; another key: `key_changed`.
+   */
+  storeModelChoice(uid: string, provider: Provider, keyId: string, model: string | null): Promise<SameKeyOutcome>;
+  /**
+   * Clears a model choice the provider retired (issue 19: the call that found the model gone fell back,
+   * and from now on the operator's default is used), with the audit event `model` / `retired`, in one
+   * transaction that applies only while the record still holds key `keyId` and its choice is still
+   * `model` (the user may have replaced the key or chosen another model meanwhile). True when it cleared it.
+   */
+  clearRetiredModel(uid: string, provider: Provider, keyId: string, model: string): Promise<boolean>;
   /**
    * The caller's plaintext key, read fresh from Firestore on every call (so a removal takes effect at once).
    * An expired key is deleted and reads as none. A record that can never be decrypted again is marked

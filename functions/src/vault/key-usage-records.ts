@@ -69,11 +69,11 @@ export function keyUsageRecords({ db, now, guarded, updateSameKey, changeState, 
       guarded(uid, provider, "record_verification", async () => {
         const state = stateForVerdict[verdict];
         const at = now();
-        const record = await updateSameKey(uid, provider, keyId, () => ({
+        const { record } = await updateSameKey(uid, provider, keyId, () => ({
           fields: { state, verifiedAt: at, updatedAt: at, ...creditFields(credit) },
           event: { event: "verify", outcome: verdict, state },
         }));
-        // updateSameKey merges the fields as written; the credit is read back as a record's, with its time.
+        // The record holds the credit field as written (a Timestamp); the status reads it as a record's, with its time.
         return record ? statusOf({ ...record, ...creditOf(credit, at) }) : { provider, hasKey: false };
       }),
   };

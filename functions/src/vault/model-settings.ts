@@ -1,9 +1,8 @@
-import { FieldValue, Timestamp, type Firestore } from "firebase-admin/firestore";
+import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import type { ModelOption } from "../contract";
-import { AppError, keyStoreUnavailable } from "../errors";
-import * as logs from "../logs";
 import type { Provider } from "../providers";
-import { apiKeyDoc, auditCollection, auditDocument, fromDocument, isExpired, userKeysDoc, type AuditEvent } from "./api-key-store";
+import { apiKeyDoc, fromDocument, isExpired, userKeysDoc } from "./api-key-store";
+import { guarded } from "./vault-context";
 
 /**
  * The model side of a key record: the owner's choice (the record's `model` field, see api-key-store.ts)
@@ -11,7 +10,7 @@ import { apiKeyDoc, auditCollection, auditDocument, fromDocument, isExpired, use
  * `{ keyId, fetchedAt, models: [{ id, label, note? }] }` — model ids and names only, never the key. The
  * list is the record's: it is used only while the record's `keyId` is the one it was fetched with, so a
  * replaced key never sees its predecessor's list; the account's deletion removes it with everything else
- * under `apiKeys/{uid}`.
+ * under `apiKeys/{uid}`. The choice itself is stored and cleared by the vault (key-settings.ts).
  */
 
 /** How long a key's model list is used before the provider is asked again. */
@@ -26,17 +25,6 @@ export interface KeyModelSettings {
   keyId: string;
   model: string | null;
   cachedModels?: ModelOption[];
-}
-
-/** Every failure that is not already an AppError is KEY_STORE_UNAVAILABLE (logged), as the vault does. */
-async function guarded<T>(uid: string, provider: Provider, operation: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    logs.keyStoreFailure(uid, provider, operation, error);
-    throw keyStoreUnavailable();
-  }
 }
 
 /**
@@ -72,32 +60,4 @@ export function storeModelList(db: Firestore, uid: string, provider: Provider, k
       tx.set(modelListDoc(db, uid, provider), { keyId, fetchedAt: Timestamp.fromDate(now), models });
     }),
   );
-}
-
-/** What storeModelChoice did: stored (with its audit event), nothing to change, or no such key any more. */
-export type ModelChoiceWrite = "stored" | "unchanged" | "key_missing" | "key_changed";
-
-/**
- * Sets (a model id) or clears (null) the owner's model on key `keyId`'s record, with its audit event
- * (`model` / `chosen` or `reset`), in one transaction that applies only while `keyId` is still the stored,
- * unexpired key: a choice checked against one key is never stored on another. The same value again writes nothing.
- */
-export function storeModelChoice(db: Firestore, uid: string, provider: Provider, keyId: string, model: string | null, now: Date): Promise<ModelChoiceWrite> {
-  return guarded(uid, provider, "store_model_choice", async () => {
-    const ref = apiKeyDoc(db, uid, provider);
-    const event: AuditEvent = model === null ? { event: "model", outcome: "reset" } : { event: "model", outcome: "chosen", model };
-    const outcome = await db.runTransaction(async (tx): Promise<ModelChoiceWrite> => {
-      const snapshot = await tx.get(ref);
-      if (!snapshot.exists) return "key_missing";
-      const record = fromDocument(snapshot.data()!);
-      if (isExpired(record, now)) return "key_missing";
-      if (record.keyId !== keyId) return "key_changed";
-      if ((record.model ?? null) === model) return "unchanged";
-      tx.update(ref, { model: model ?? FieldValue.delete() });
-      tx.create(db.collection(auditCollection).doc(), auditDocument(uid, provider, event, now));
-      return "stored";
-    });
-    if (outcome === "stored") logs.keyEvent(uid, provider, event);
-    return outcome;
-  });
 }

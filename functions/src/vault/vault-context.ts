@@ -1,4 +1,4 @@
-import type { Firestore, Timestamp } from "firebase-admin/firestore";
+import { FieldValue, type Firestore, type Timestamp } from "firebase-admin/firestore";
 import type { ApiKeyStatus } from "../contract";
 import { AppError, keyStoreUnavailable, keyUnreadable } from "../errors";
 import * as logs from "../logs";
@@ -15,7 +15,7 @@ import {
   type KeyState,
 } from "./api-key-store";
 import { isUnreadableRecordError, type DataKeyWrapper } from "./envelope";
-import type { ReportedCredit, VaultOptions } from "./vault-types";
+import type { ReportedCredit, SameKeyOutcome, VaultOptions } from "./vault-types";
 
 /**
  * What the vault's parts (reads, writes, usage records, status) share: the Firestore instance, the data-key
@@ -36,16 +36,20 @@ export interface VaultContext {
   /**
    * Updates key `keyId`'s record in one transaction if it is still the stored key: `change` sees the
    * record as stored and returns the fields to set and the event to audit with them (or nothing to do).
-   * Returns the record as it is afterwards, or undefined when there is none.
+   * Resolves to what came of it, decided by the transaction's last attempt (Firestore may run it more
+   * than once), and the record as it is afterwards (see recordAfter), absent when there is none. With
+   * `expiredIsMissing`, an expired record counts as none (`key_missing`, no record) and is not changed;
+   * without it, an expired record is updated like any other.
    */
   updateSameKey: (
     uid: string,
     provider: Provider,
     keyId: string,
-    change: (record: ApiKeyRecord) => { fields: Record<string, unknown>; event?: AuditEvent } | undefined,
-  ) => Promise<ApiKeyRecord | undefined>;
+    change: (record: ApiKeyRecord) => SameKeyUpdate | undefined,
+    options?: { expiredIsMissing?: boolean },
+  ) => Promise<SameKeyResult>;
   /** Moves key `keyId` to `state`, auditing `state_change`, if that is a change. */
-  changeState: (uid: string, provider: Provider, keyId: string, state: KeyState) => Promise<ApiKeyRecord | undefined>;
+  changeState: (uid: string, provider: Provider, keyId: string, state: KeyState) => Promise<SameKeyResult>;
   /**
    * The record as a key read last read it, per key: its update time and state. A successful use is then
    * recorded by one write that applies only if the record is still exactly that (a compare-and-set on its
@@ -59,6 +63,55 @@ export interface VaultContext {
   creditOf: (credit: ReportedCredit | undefined, at: Date) => Pick<ApiKeyRecord, "credit">;
   /** What the owner may know about a record; an expired key reads as no key. */
   statusOf: (record: Omit<ApiKeyRecord, "envelope" | "keyId">) => ApiKeyStatus;
+}
+
+/** The fields an updateSameKey writes (values or Firestore transforms) and the audit event written with them. */
+export interface SameKeyUpdate {
+  fields: Record<string, unknown>;
+  event?: AuditEvent;
+}
+
+/** What an updateSameKey came to, and the record as it is afterwards (absent: none, or with `expiredIsMissing` an expired one). */
+export interface SameKeyResult {
+  outcome: SameKeyOutcome;
+  record?: ApiKeyRecord;
+}
+
+/**
+ * The record as `fields` leave it, without reading it again: a field deleted (`FieldValue.delete()`) is
+ * gone, a value replaces the stored one. A field changed by another transform (an increment) keeps the
+ * value as read: its result is known only to Firestore.
+ */
+export function recordAfter(stored: ApiKeyRecord, fields: Record<string, unknown>): ApiKeyRecord {
+  const after: Record<string, unknown> = { ...stored };
+  for (const [field, value] of Object.entries(fields)) {
+    if (value instanceof FieldValue) {
+      if (value.isEqual(FieldValue.delete())) delete after[field];
+    } else {
+      after[field] = value;
+    }
+  }
+  return after as unknown as ApiKeyRecord;
+}
+
+/**
+ * Runs one store operation on `provider`'s record ("all": on every provider's at once); every failure
+ * that is not already an AppError becomes KEY_STORE_UNAVAILABLE (a record that can never be decrypted
+ * again: KEY_UNREADABLE), logged once here.
+ */
+export async function guarded<T>(uid: string, provider: Provider | "all", operation: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    // Only a single record is ever decrypted, so an unreadable one is always one provider's.
+    if (isUnreadableRecordError(error) && provider !== "all") {
+      logs.keyUnreadable(uid, provider, operation, error);
+      throw keyUnreadable(provider);
+    }
+    logs.keyStoreFailure(uid, provider, operation, error);
+    throw keyStoreUnavailable();
+  }
 }
 
 /** A record as last read: enough to condition a write on it being unchanged since. */
@@ -100,21 +153,6 @@ export function createVaultContext(db: Firestore, wrapper: DataKeyWrapper, optio
   const now = options.now ?? (() => new Date());
   const rotationReminderDays = options.rotationReminderDays ?? (() => 90);
 
-  async function guarded<T>(uid: string, provider: Provider | "all", operation: string, work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof AppError) throw error;
-      // Only a single record is ever decrypted, so an unreadable one is always one provider's.
-      if (isUnreadableRecordError(error) && provider !== "all") {
-        logs.keyUnreadable(uid, provider, operation, error);
-        throw keyUnreadable(provider);
-      }
-      logs.keyStoreFailure(uid, provider, operation, error);
-      throw keyStoreUnavailable();
-    }
-  }
-
   async function audit(uid: string, provider: Provider, event: AuditEvent): Promise<void> {
     logs.keyEvent(uid, provider, event);
     try {
@@ -124,20 +162,23 @@ export function createVaultContext(db: Firestore, wrapper: DataKeyWrapper, optio
     }
   }
 
-  const updateSameKey: VaultContext["updateSameKey"] = async (uid, provider, keyId, change) => {
+  const updateSameKey: VaultContext["updateSameKey"] = async (uid, provider, keyId, change, { expiredIsMissing = false } = {}) => {
     const ref = apiKeyDoc(db, uid, provider);
-    const { record, event } = await db.runTransaction(async (tx) => {
+    // Everything the caller learns is returned by the attempt that committed, never kept from an earlier one.
+    const { event, ...result } = await db.runTransaction(async (tx): Promise<SameKeyResult & { event?: AuditEvent }> => {
       const snapshot = await tx.get(ref);
-      if (!snapshot.exists) return { record: undefined, event: undefined };
+      if (!snapshot.exists) return { outcome: "key_missing" };
       const stored = fromDocument(snapshot.data()!);
-      const update = stored.keyId === keyId ? change(stored) : undefined;
-      if (!update) return { record: stored, event: undefined };
+      if (expiredIsMissing && isExpired(stored, now())) return { outcome: "key_missing" };
+      if (stored.keyId !== keyId) return { outcome: "key_changed", record: stored };
+      const update = change(stored);
+      if (!update) return { outcome: "unchanged", record: stored };
       tx.update(ref, update.fields);
       if (update.event) tx.create(db.collection(auditCollection).doc(), auditDocument(uid, provider, update.event, now()));
-      return { record: { ...stored, ...(update.fields as Partial<ApiKeyRecord>) }, event: update.event };
+      return { outcome: "stored", record: recordAfter(stored, update.fields), event: update.event };
     });
     if (event) logs.keyEvent(uid, provider, event);
-    return record;
+    return result;
   };
 
   const changeState: VaultContext["changeState"] = (uid, provider, keyId, state) =>

@@ -33,6 +33,12 @@ export interface ProviderKey extends StoredKey {
   provider: Provider;
 }
 
+/**
+ * What an update of key `keyId`'s record came to: written (with its audit event), nothing to change, no
+ * such record (or an expired one, where that counts as none), or the record now holds another key.
+ */
+export type SameKeyOutcome = "stored" | "unchanged" | "key_missing" | "key_changed";
+
 /** What the provider said when a key was used or checked, in the audit trail's words. */
 export type ProviderVerdict = "valid" | "rejected_by_provider" | "quota_exhausted";
 
