@@ -212,12 +212,17 @@ async function runOnCallerKey<Result>(
   run: (context: ActionContext) => Promise<{ result: Result }>,
   practice: PracticeSave<Result>,
 ): Promise<{ result: Result; paidBy: PaidBy; answeredBy: AnsweredBy; practiceId?: string }> {
-  // Telemetry, and with it the key policy in front of Genkit's log sink, is in place before any flow runs.
-  await telemetryReady;
   const { vault, defaultKey, ownKey, sharedKey, upstream, call, keyCredit, practices, recordTokens, clearRetiredModel: clearRetired } =
     givenDeps ?? deployedGenerationDeps();
   const draft = practices?.begin(uid, practice.practiceId);
-  const [callerKey] = await Promise.all([resolveCallerKey({ uid, account, accountActive, admitted }, requested, vault, defaultKey, ownKey), draft?.ready]);
+  // The key's read starts at once, beside the commit that counts the call (started by the callable): if it
+  // started later it would end later, and the provider would wait for it. Telemetry, and with it the key
+  // policy in front of Genkit's log sink, is in place before the flow runs.
+  const [callerKey] = await Promise.all([
+    resolveCallerKey({ uid, account, accountActive, admitted }, requested, vault, defaultKey, ownKey),
+    draft?.ready,
+    telemetryReady,
+  ]);
   // The account check ran beside the key read; nothing is sent to a provider before it has passed.
   await accountActive;
   const { provider, keySource } = callerKey;

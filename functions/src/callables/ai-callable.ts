@@ -4,12 +4,16 @@ import { requireActiveAccount } from "../platform/account-status";
 import { aiRateLimitPerMinute, defaultGeminiApiKey, sharedKeyIdentitySecret } from "../config";
 import { ownKeyDailyWindow } from "../keys/key-usage";
 import type { Provider } from "../providers";
+import { loadedOnce } from "../platform/loaded-once";
 import { keyReaderServiceAccount } from "../platform/service-accounts";
 import { countedAhead } from "../limits/rate-limit";
 import { userCallable, type UserCall } from "./user-callable";
 
 /** What the AI services module offers; loaded lazily, so only its type is named here. */
 type AiServices = typeof import("../ai/generate-for-user.js");
+
+/** The AI services, loaded by an instance's first AI call; later calls reuse the module, without a require. */
+const aiServices = loadedOnce((): Promise<AiServices> => import("../ai/generate-for-user.js"));
 
 /**
  * An AI callable: a user callable with App Check replay protection (every call spends money on someone's
@@ -44,10 +48,7 @@ export function aiCallable<Schema extends z.ZodType<{ provider?: Provider }>, Re
       const likelyPayer = ownKeyDailyWindow(call.uid, call.input.provider ?? "googleai");
       let result: Result;
       try {
-        result = await countedAhead(perMinute, [likelyPayer], async (admitted) => {
-          const ai = await import("../ai/generate-for-user.js");
-          return generate(ai, { ...call, accountActive, admitted });
-        });
+        result = await countedAhead(perMinute, [likelyPayer], async (admitted) => generate(await aiServices(), { ...call, accountActive, admitted }));
       } catch (error) {
         await accountActive;
         throw error;

@@ -1,3 +1,4 @@
+import { loadedOnce } from "../platform/loaded-once";
 import type { Provider } from "../providers";
 import type { CheckKey, GenerateOnce, ListModels } from "./provider-api";
 
@@ -36,16 +37,6 @@ const rows: Record<Provider, ProviderApiRow> = {
     generate: async () => (await import("./openrouter/generate.js")).generateOpenRouterOnce,
   },
 };
-
-/** Loads on first use, then hands out the loaded function (no import, no await of a module per call). */
-function loadedOnce<T>(load: () => Promise<T>): () => Promise<T> {
-  let loaded: Promise<T> | undefined;
-  return () =>
-    (loaded ??= load().catch((error: unknown) => {
-      loaded = undefined; // a failed load is tried again by the next call
-      throw error;
-    }));
-}
 
 const keyCheckers = new Map<Provider, () => Promise<CheckKey>>();
 const modelListers = new Map<Provider, () => Promise<ListModels>>();
