@@ -325,7 +325,7 @@ async function main() {
 
   say("");
   say(`npm run bench — ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? "cpu"}`);
-  say(`medians / p95; ratios median to median (p95 to p95), cold loads the median of each round's ratio; floors measured in this run, interleaved`);
+  say(`medians / p95; ratios median to median (p95 to p95), "paired": the median of each round's (cold loads) or call's (the path before Gemini) own ratio; floors measured in this run, interleaved`);
   say(formatTable(rows));
   say("");
   say(`CPU profile of ${keyPath.aiCallProfile.calls} warm AI calls (self time, ms per call; ${profilePath.slice(repoRoot.length + 1)}, open in Chrome DevTools):`);
