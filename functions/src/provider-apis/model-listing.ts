@@ -16,8 +16,4 @@ export const notAList: ModelListing = { failure: "unreachable" };
 /** At most this many pages are read (a page is 1,000 models where the API pages): a bound on a runaway list. */
 export const maxListPages = 5;
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 export const stringOr = (value: unknown, otherwise: string): string => (typeof value === "string" && value.trim() ? value : otherwise);

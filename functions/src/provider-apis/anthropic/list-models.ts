@@ -1,6 +1,7 @@
 import type { ListModels, ListedModel } from "../provider-api";
 import { requestKeyCheck } from "../key-check-request";
-import { isRecord, listingFailureOf, maxListPages, notAList, stringOr } from "../model-listing";
+import { listingFailureOf, maxListPages, notAList, stringOr } from "../model-listing";
+import { isRecord } from "../json-values";
 import { anthropicCheckApiVersion } from "./check-key";
 import { classifyAnthropicFailure } from "./errors";
 

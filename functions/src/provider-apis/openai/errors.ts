@@ -1,4 +1,5 @@
 import type { UpstreamFailure } from "../upstream-failure";
+import { isRecord } from "../json-values";
 
 /**
  * Reads OpenAI's error envelope `{"error":{"message","type","param","code"}}` by its structured fields
@@ -92,8 +93,4 @@ function durationSeconds(value: string | null): number | undefined {
   if (!match || !value?.trim()) return undefined;
   const [, hours = "0", minutes = "0", seconds = "0", milliseconds = "0"] = match;
   return Number(hours) * 3600 + Number(minutes) * 60 + Number(seconds) + Number(milliseconds) / 1000;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

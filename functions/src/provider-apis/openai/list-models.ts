@@ -1,6 +1,7 @@
 import type { ListModels, ListedModel } from "../provider-api";
 import { requestKeyCheck } from "../key-check-request";
-import { isRecord, listingFailureOf, notAList } from "../model-listing";
+import { listingFailureOf, notAList } from "../model-listing";
+import { isRecord } from "../json-values";
 import { classifyOpenAiFailure } from "./errors";
 
 /**

@@ -2,6 +2,7 @@ import type { CheckKey, KeyCheck, KeyCredit } from "../provider-api";
 import { requestKeyCheck } from "../key-check-request";
 import { keyCheckOf } from "../upstream-failure";
 import { classifyOpenRouterFailure } from "./errors";
+import { isRecord } from "../json-values";
 
 /**
  * Asks OpenRouter about a key with `GET /api/v1/key`, which describes the key without running a model or
@@ -46,7 +47,3 @@ export function verdictOfKeyData(body: unknown, now: Date): { check: KeyCheck; c
 }
 
 const finiteOrNull = (value: unknown): number | null => (typeof value === "number" && Number.isFinite(value) ? value : null);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}

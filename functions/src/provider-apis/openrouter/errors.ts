@@ -1,4 +1,5 @@
 import type { UpstreamFailure } from "../upstream-failure";
+import { isRecord } from "../json-values";
 
 /**
  * Reads OpenRouter's error envelope `{"error":{"code","message","metadata"?}}` by its structured fields
@@ -63,8 +64,4 @@ function retryAfterSeconds(headers: HeaderReader | undefined): number | undefine
   if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
   const at = Date.parse(value);
   return Number.isFinite(at) ? Math.max(0, Math.ceil((at - Date.now()) / 1000)) : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

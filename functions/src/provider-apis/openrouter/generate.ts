@@ -3,6 +3,7 @@ import type { GenerateOnce, ProviderCall } from "../provider-api";
 import { answerTextFor, chatResponseFormat, toChatMessage } from "../openai/chat-format";
 import { UpstreamCallError } from "../upstream-failure";
 import { classifyOpenRouterFailure } from "./errors";
+import { isRecord } from "../json-values";
 
 /**
  * One OpenRouter chat completion (`POST /api/v1/chat/completions`) with the caller's key, by plain
@@ -103,8 +104,4 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -1,6 +1,7 @@
 import type { ListModels, ListedModel } from "../provider-api";
 import { requestKeyCheck } from "../key-check-request";
-import { isRecord, listingFailureOf, notAList, stringOr } from "../model-listing";
+import { listingFailureOf, notAList, stringOr } from "../model-listing";
+import { isRecord } from "../json-values";
 import { classifyOpenRouterFailure } from "./errors";
 
 /**
