@@ -1,5 +1,5 @@
 import type { Firestore } from "firebase-admin/firestore";
-import { modelFor, providerApiBaseUrl } from "../config";
+import { modelFor } from "../config";
 import type { ApiKeyModels, ApiKeyStatus, ModelOption } from "../contract";
 import { AppError, aiUnavailable, keyInvalid, keyMissing, keyNotPermitted, modelUnavailable, quotaExceeded } from "../errors";
 import { firestore } from "../platform/admin";
@@ -10,6 +10,7 @@ import { priceOf, type PriceRow } from "../ai/price-table";
 import type { ApiKeyVault } from "../vault/api-key-vault";
 import { readKeyModelSettings, storeModelList } from "../vault/model-settings";
 import { withTodaysUsage } from "./key-usage";
+import { deployedCheckOptions } from "./verify-key";
 
 /**
  * The user's model choice: the models their key can use for this app (apiKeyModels) and the one its AI
@@ -56,8 +57,6 @@ export function withPriceNotes(provider: Provider, models: readonly ModelOption[
   });
 }
 
-const providerTimeoutMs = 8_000;
-
 /** What the model choice reaches beyond its inputs; the callables pass nothing and get the deployed ones. */
 export interface KeyModelsDeps {
   db: Firestore;
@@ -102,7 +101,7 @@ async function modelsOfKey(
   if (settings.cachedModels) return { models: settings.cachedModels, keyId: settings.keyId, model: settings.model };
   const key = await readKey();
   if (!key) throw keyMissing(provider);
-  const listing = await (await modelListerFor(provider))(key.apiKey, { baseUrl: providerApiBaseUrl(provider), timeoutMs: providerTimeoutMs });
+  const listing = await (await modelListerFor(provider))(key.apiKey, deployedCheckOptions(provider));
   if ("failure" in listing) {
     // A 429 for quota still proves the key, but there is no list to show.
     throw failureOf(provider, listing.failure, undefined) ?? quotaExceeded(provider);
@@ -133,7 +132,7 @@ export async function chooseModel(uid: string, provider: Provider, model: string
     const key = await deps.vault.readApiKey(uid, provider);
     if (!key) throw keyMissing(provider);
     keyId = key.keyId;
-    const check = await (await keyCheckerFor(provider))(key.apiKey, { baseUrl: providerApiBaseUrl(provider), model, timeoutMs: providerTimeoutMs });
+    const check = await (await keyCheckerFor(provider))(key.apiKey, deployedCheckOptions(provider, model));
     const failure = failureOf(provider, check, model);
     if (failure) throw failure;
     // The key check asks about the model alone; the list says whether it gives structured answers (and is

@@ -9,10 +9,13 @@ export type VerifiedKeyState = "active" | "quota_exhausted";
 
 const checkTimeoutMs = 8_000;
 
-/** The provider's endpoint and the model the app runs on for it, from the params; read per call. */
-const deployedCheckOptions = (provider: Provider): KeyCheckOptions => ({
+/**
+ * The provider's endpoint, from the params (read per call), and the bound on any question about a key
+ * (a check, or its model list); the model is the one the app runs on for the provider unless named.
+ */
+export const deployedCheckOptions = (provider: Provider, model = modelFor(provider)): KeyCheckOptions => ({
   baseUrl: providerApiBaseUrl(provider),
-  model: modelFor(provider),
+  model,
   timeoutMs: checkTimeoutMs,
 });
 
