@@ -2,9 +2,10 @@ import { useEffect, useState, type FormEvent } from "react";
 import { providerInfo } from "../../../../functions/src/providers";
 import { apiKeyModels, setModel, type ApiKeyModels, type ApiKeyStatus } from "../../lib/callables";
 import { describeError, type ErrorDescription } from "../../lib/error-messages";
-import { ErrorNotice } from "../../ui/error-notice";
 import { describedBy, Field } from "../../ui/field";
 import { ProviderSuffix } from "./provider-suffix";
+import { SaveOutcome } from "./save-outcome";
+import { useSaveAction } from "./use-save-action";
 
 /** The select's value for "Automatic": no choice of the user's, the operator's default. */
 const automatic = "";
@@ -21,9 +22,8 @@ export function ModelChoice({ status, onSaved }: { status: ApiKeyStatus; onSaved
   // A replaced key is a new record, with its own list and no choice yet: what was loaded is for one record.
   const keyVersion = `${provider}/${status.createdAt ?? ""}`;
   const [loaded, setLoaded] = useState<{ keyVersion: string; models?: ApiKeyModels; error?: ErrorDescription }>();
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<ErrorDescription>();
-  const [confirmation, setConfirmation] = useState("");
+  const action = useSaveAction("manageKey");
+  const { saving } = action;
   const current = loaded?.keyVersion === keyVersion ? loaded : undefined;
   const list = current?.models;
   const loadError = current?.error;
@@ -47,25 +47,17 @@ export function ModelChoice({ status, onSaved }: { status: ApiKeyStatus; onSaved
 
   const defaultModel = list?.default ?? status.defaultModel;
 
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
+  const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    if (saving) return;
-    setSaving(true);
-    setError(undefined);
-    setConfirmation("");
-    try {
+    void action.run(async () => {
       const saved = await setModel(provider, draft === automatic ? null : draft);
       onSaved(saved);
-      setConfirmation(saved.model ? `Your ${providerInfo[provider].label} key now runs on ${saved.model}.` : `Automatic: your key runs on ${saved.defaultModel ?? "the default model"}.`);
-    } catch (failure) {
-      setError(describeError(failure, "manageKey"));
-    } finally {
-      setSaving(false);
-    }
+      return saved.model ? `Your ${providerInfo[provider].label} key now runs on ${saved.model}.` : `Automatic: your key runs on ${saved.defaultModel ?? "the default model"}.`;
+    });
   };
 
   return (
-    <form className="stack" noValidate onSubmit={(event) => void submit(event)} aria-busy={saving || !list}>
+    <form className="stack" noValidate onSubmit={submit} aria-busy={saving || !list}>
       <Field
         id={fieldId}
         label={
@@ -99,10 +91,8 @@ export function ModelChoice({ status, onSaved }: { status: ApiKeyStatus; onSaved
           <span className="spinner" aria-hidden="true" /> Reading your key's models…
         </p>
       )}
-      <ErrorNotice error={loadError ?? error} />
-      <p className="confirmation" role="status">
-        {confirmation}
-      </p>
+      {/* A list that could not be read is shown where a failed save would be, and before it. */}
+      <SaveOutcome action={loadError ? { ...action, error: loadError } : action} />
     </form>
   );
 }

@@ -18,7 +18,7 @@ export interface SaveAction {
 }
 
 /**
- * The submit/status shape the Settings forms share (history retention, preferred provider, daily limit).
+ * The submit/status shape the Settings forms share (history retention, preferred provider, daily limit, model).
  * `context` picks the words for a failure (lib/error-messages.ts).
  */
 export function useSaveAction(context: ErrorContext): SaveAction {
