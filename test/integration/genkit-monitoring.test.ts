@@ -49,26 +49,32 @@ function runProbe(keys: Record<string, string>): Promise<{ result: ProbeResult; 
   });
 }
 
-describe("Genkit Monitoring (production telemetry, in-memory exporters): the key stays out", function () {
+describe("Genkit Monitoring (production telemetry, in-memory exporters)", function () {
   this.timeout(90_000);
-  afterEach(() => geminiStandIn().reset());
+  const keys = {
+    ok: fakeGeminiKey(),
+    suspended: fakeGeminiKey("suspended"), // Google's message and DebugInfo quote this key
+    invalid: fakeGeminiKey("invalidkey"),
+    quota: fakeGeminiKey("genquota"),
+    overloaded: fakeGeminiKey("overloaded"),
+  };
+  let probe: { result: ProbeResult; output: string };
+  let requests: ReturnType<typeof geminiStandIn>["requests"];
+  before(async () => {
+    probe = await runProbe(keys);
+    requests = [...geminiStandIn().requests];
+  });
+  after(() => geminiStandIn().reset());
 
-  it("exports spans with prompts and answers redacted and no key, and log lines with every key scrubbed", async () => {
-    const keys = {
-      ok: fakeGeminiKey(),
-      suspended: fakeGeminiKey("suspended"), // Google's message and DebugInfo quote this key
-      invalid: fakeGeminiKey("invalidkey"),
-      quota: fakeGeminiKey("genquota"),
-      overloaded: fakeGeminiKey("overloaded"),
-    };
-    const { result, output } = await runProbe(keys);
+  it("exports spans with prompts and answers redacted and no key, and log lines with every key scrubbed", () => {
+    const { result, output } = probe;
 
     // The runs did what they should, so there was something to leak.
     assert.equal(result.outcomes.ok, "ok");
     assert.match(result.outcomes.suspended, /key_invalid/);
     assert.match(result.outcomes.quota, /quota/);
     for (const apiKey of Object.values(keys)) {
-      assert.ok(geminiStandIn().requests.some((request) => request.apiKey === apiKey), "the stand-in received every key");
+      assert.ok(requests.some((request) => request.apiKey === apiKey), "the stand-in received every key");
     }
 
     const names = new Set(result.spans.map((span) => span.name));
@@ -86,5 +92,13 @@ describe("Genkit Monitoring (production telemetry, in-memory exporters): the key
     assert.ok(result.logLines.some((line) => line.includes("genkit reported an error")), "the upstream failures were logged, by type");
     for (const line of result.logLines) assert.ok(!keyShaped.test(line), "a Monitoring log line holds a key-shaped string");
     assert.ok(!keyShaped.test(output), "the probe's console output holds a key-shaped string");
+  });
+
+  it("exports the flows' spans, not the Firestore client's", () => {
+    // The probe wrote and read a document through the functions' Firestore while Monitoring was on.
+    const { spans } = probe.result;
+    assert.ok(spans.some((span) => span.name === "interviewQuestions"), "Monitoring exported the flows' spans");
+    const firestoreSpans = spans.filter((span) => Object.keys(span.attributes).some((name) => name.startsWith("gcp.firestore.")));
+    assert.deepEqual(firestoreSpans.map((span) => span.name), [], "Monitoring exported the Firestore client's spans");
   });
 });

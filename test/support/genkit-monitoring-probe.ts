@@ -36,6 +36,11 @@ async function main() {
 
   // A log line that carries a key on purpose: the capture must see it, redacted.
   logger.info(`probe canary ${keys.ok}`);
+  // The Firestore operations an AI call makes (a read, a commit), through the functions' own client.
+  const { firestore } = await import("../../functions/src/platform/admin.js");
+  const probeDoc = firestore().collection("genkitMonitoringProbe").doc();
+  await probeDoc.set({ at: new Date() });
+  await probeDoc.get();
   const outcomes: Record<string, string> = {};
   for (const [name, apiKey] of Object.entries(keys)) {
     const context = providerCallContext({ provider: "googleai", baseUrl: providerApiBaseUrl("googleai"), apiKey, model: "gemini-flash-latest", retry: { maxAttempts: 2, baseDelayMs: 10 } });
