@@ -9,7 +9,7 @@ import type { LocalKms } from "../local-kms/server";
 import { repoRoot } from "../stack-config";
 import type { AiCallStep } from "../../functions/src/ai/call-steps";
 import { fakeGeminiKey } from "../../test/support/keys";
-import { profileCpu, type CpuProfile } from "./cpu-profile";
+import { profileCpu, type CpuProfile, type StepWindow } from "./cpu-profile";
 import { firestoreOps, onCommit, opsBetween, type FirestoreOps } from "./firestore-ops";
 import { distribution, interleaved, timed, type Distribution } from "./stats";
 
@@ -41,6 +41,8 @@ export function loadFunctions() {
     cache: lib("vault/data-key-cache") as typeof import("../../functions/src/vault/data-key-cache.js"),
     callSteps: lib("ai/call-steps") as typeof import("../../functions/src/ai/call-steps.js"),
     kms: lib("vault/kms-key-wrapper") as typeof import("../../functions/src/vault/kms-key-wrapper.js"),
+    genkit: lib("ai/genkit") as typeof import("../../functions/src/ai/genkit.js"),
+    schemas: lib("ai/schemas") as typeof import("../../functions/src/ai/schemas.js"),
   };
 }
 
@@ -80,7 +82,7 @@ async function userWithKey(fns: Functions): Promise<BenchUser> {
 const questions = (user: BenchUser) => ({ jobTitle: `Platform engineer (${user.tag})`, interviewType: "technical", count: 1, provider: "googleai" });
 
 /** The generate request the stand-in received for `user` after `since` (performance.now()). */
-function generateRequestOf(standIn: GeminiStandIn, user: BenchUser, since: number): RecordedRequest {
+function generateRequestOf(standIn: GeminiStandIn, user: Pick<BenchUser, "tag">, since: number): RecordedRequest {
   const found = standIn.requests.filter((request) => request.model && request.receivedAt >= since && JSON.stringify(request.body ?? "").includes(user.tag));
   assert.equal(found.length, 1, `expected one generate request for ${user.tag}, saw ${found.length}`);
   return found[0];
@@ -123,16 +125,21 @@ export interface KeyPathResults {
   pathSteps: PathSteps;
   /** The commit that counts the call before Gemini (the key is read beside it): the I/O on that path. */
   countersCommit: Timing;
+  /**
+   * The least a Genkit app could do on the same path, beside it: a commit of two counters, then a flow on the
+   * googleAI plugin's model with the key in its config; each call over its own commit (`pairedRatio`).
+   */
+  bareGenkitPath: { subject: Distribution; commit: Distribution; pairedRatio: Distribution };
   /** The vault's recordUse inside each call (usage count, last use, state). */
   bookkeeping: Timing;
   /** From the stand-in's answer to the handler's return: Genkit's parse of the answer, then the bookkeeping. */
   postUpstream: Timing;
-  /** Per call, from sequential calls (each the same; the most frequent is reported). */
   /** The account check (platform/account-status.ts) alone, beside a point read: on the AI path it runs beside the counting commit and key read. */
   accountCheck: Timing;
+  /** Per call, from sequential calls (each the same; the most frequent is reported). */
   opsPerCall: Record<"generateQuestions" | "generateQuestions falling back" | "apiKeyStatus" | "setApiKey" | "removeApiKey", FirestoreOps>;
   /** A CPU profile of this process around `calls` warm AI calls, one at a time, after the timed ones. */
-  aiCallProfile: { calls: number; profile: CpuProfile };
+  aiCallProfile: { calls: number; profile: CpuProfile; stepWindows: StepWindow[] };
   throughput: {
     users: number;
     callsPerUser: number;
@@ -246,14 +253,24 @@ export async function measureKeyPath(
       assert.ok(time !== undefined, `the call passed no "${step}" step`);
       return time;
     };
+    const commitSent = counting.answeredAt - counting.ms;
+    // Each step as a window of this process's clock, to find the profile's samples that fall in it.
+    const stepWindows: StepWindow[] = [
+      { step: "before the commit", from: started, to: commitSent },
+      { step: "the commit", from: commitSent, to: counting.answeredAt },
+      { step: "commit → flow", from: counting.answeredAt, to: at("flow") },
+      { step: "Genkit, flow → model", from: at("flow"), to: at("model") },
+      { step: "plugin, model → request", from: at("model"), to: at("request") },
+      { step: "HTTP request → stand-in", from: at("request"), to: request.receivedAt },
+    ];
     const path = {
-      beforeCommit: counting.answeredAt - counting.ms - started,
+      beforeCommit: commitSent - started,
       commitToFlow: at("flow") - counting.answeredAt,
       genkitToModel: at("model") - at("flow"),
       modelToRequest: at("request") - at("model"),
       httpHop: request.receivedAt - at("request"),
     };
-    return { pre: request.receivedAt - started, countersCommit: counting.ms, post: ended - request.answeredAt!, ops, path, bodyBytes: JSON.stringify(request.body).length };
+    return { pre: request.receivedAt - started, countersCommit: counting.ms, post: ended - request.answeredAt!, ops, path, stepWindows, bodyBytes: JSON.stringify(request.body).length };
   };
   /** A bare request to the stand-in, of the size of a generate request: its creation in undici until the stand-in has it. */
   const bareRequest = async (bodyBytes: number): Promise<number> => {
@@ -272,8 +289,42 @@ export async function measureKeyPath(
     assert.ok(received, "the stand-in recorded no bare request");
     return received.receivedAt - created;
   };
+  // 3: the least a Genkit app could do on this path, none of our code and none of its guarantees: count the call
+  // in one commit (two counters, as ours), then a flow asks the googleAI plugin's model by name, the key in its
+  // config. No key vault, account check, input check or user-key model (so the key would be in Genkit's spans).
+  const bareTag = `bare-${randomUUID().slice(0, 8)}`;
+  const bareCounters = [db.collection("benchFloor").doc(`${bareTag}-minute`), db.collection("benchFloor").doc(`${bareTag}-day`)];
+  const { ai } = fns.genkit;
+  const bareFlow = ai.defineFlow({ name: "benchBareGenkitFlow" }, async (jobTitle: string) => {
+    const response = await ai.generate({
+      model: "googleai/gemini-flash-latest",
+      system: "You are an experienced interviewer who prepares candidates for job interviews. Write realistic, specific interview questions for the role described by the user.",
+      prompt: `Write exactly 1 technical interview question.\n<role>\nJob title: ${jobTitle}\n</role>`,
+      output: { schema: fns.schemas.questionsAnswerSchema(1) },
+      config: { apiKey: caller.apiKey, maxOutputTokens: 8_192, thinkingConfig: { thinkingLevel: "LOW" } },
+    });
+    return response.output;
+  });
+  const bareGenkitCall = async (): Promise<{ pre: number; commit: number }> => {
+    const commits: number[] = [];
+    onCommit((ms) => commits.push(ms));
+    const started = performance.now();
+    try {
+      const batch = db.batch();
+      for (const counter of bareCounters) batch.set(counter, { count: FieldValue.increment(1) }, { merge: true });
+      await batch.commit();
+      await bareFlow.run(`Platform engineer (${bareTag})`);
+    } finally {
+      onCommit(undefined);
+    }
+    return { pre: generateRequestOf(standIn, { tag: bareTag }, started).receivedAt - started, commit: commits[0] };
+  };
+
   let bodyBytes = 0;
-  for (let i = 0; i < 5; i += 1) ({ bodyBytes } = await aiCall()); // loads the AI stack, warms Genkit and the data-key cache
+  for (let i = 0; i < 5; i += 1) {
+    ({ bodyBytes } = await aiCall()); // loads the AI stack, warms Genkit and the data-key cache
+    await bareGenkitCall();
+  }
   await bareRequest(bodyBytes);
   bookkeeping.length = 0;
   const pre: number[] = [];
@@ -284,12 +335,14 @@ export async function measureKeyPath(
   const aiOps: FirestoreOps[] = [];
   const paths: Array<Awaited<ReturnType<typeof aiCall>>["path"]> = [];
   const httpFloor: number[] = [];
+  const bareGenkit: Array<{ pre: number; commit: number }> = [];
   await interleaved(
     sizes.rounds,
     async () => {
       preFloor.push(await timed(() => keyDoc.get()));
       postFloor.push(await sideBySide(floorWrite, besideWrites));
       httpFloor.push(await bareRequest(bodyBytes));
+      bareGenkit.push(await bareGenkitCall());
       return 0;
     },
     async () => {
@@ -305,8 +358,9 @@ export async function measureKeyPath(
   const stepOf = (step: keyof (typeof paths)[number]) => distribution(paths.map((path) => path[step]));
 
   // 3: where the CPU of a warm AI call goes (after the timed calls, so the profiler does not slow those).
+  const profiledWindows: StepWindow[] = [];
   const { profile } = await profileCpu(async () => {
-    for (let i = 0; i < sizes.profiledCalls; i += 1) await aiCall();
+    for (let i = 0; i < sizes.profiledCalls; i += 1) profiledWindows.push(...(await aiCall()).stepWindows);
   });
 
   // 4: the key-management callables, each on fresh users, one call at a time.
@@ -391,10 +445,15 @@ export async function measureKeyPath(
       httpHop: { subject: stepOf("httpHop"), floor: distribution(httpFloor) },
     },
     countersCommit: { subject: distribution(countersCommit), floor: distribution(preFloor) },
+    bareGenkitPath: {
+      subject: distribution(bareGenkit.map((call) => call.pre)),
+      commit: distribution(bareGenkit.map((call) => call.commit)),
+      pairedRatio: distribution(bareGenkit.map((call) => call.pre / call.commit)),
+    },
     bookkeeping: { subject: distribution(bookkeeping.slice(0, sizes.rounds)), floor: distribution(postFloor) },
     postUpstream: { subject: distribution(post), floor: distribution(postFloor) },
     opsPerCall,
-    aiCallProfile: { calls: sizes.profiledCalls, profile },
+    aiCallProfile: { calls: sizes.profiledCalls, profile, stepWindows: profiledWindows },
     throughput: {
       users: users.length,
       callsPerUser: sizes.callsPerUser,
