@@ -178,7 +178,7 @@ export async function startAnthropicStandIn(options: AnthropicStandInOptions): P
     const modelIssue = modelProblem(body, model);
     if (modelIssue) return sendError(response, invalidRequestError(modelIssue), apiKey);
     const kind = outcome === "refusal" ? "refusal" : outcome === "truncated" ? "truncated" : "answer";
-    send(response, 200, messageResponse(body, model, kind, kind === "answer" ? corruption.take() : undefined), apiKey);
+    send(response, 200, messageResponse(body, model, kind, kind === "answer" ? corruption.take(apiKey) : undefined), apiKey);
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {

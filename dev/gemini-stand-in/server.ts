@@ -171,12 +171,13 @@ export async function startGeminiStandIn(options: GeminiStandInOptions): Promise
     outcome: Outcome,
     body: GenerateContentBody,
     alt: string | null,
+    apiKey: string,
   ) => {
     let answers: Record<string, unknown>[];
     if (outcome === "prompt-blocked") answers = [promptBlockedResponse(body, route.model)];
     else if (outcome === "answer-blocked") answers = [answerBlockedResponse(body, route.model)];
     else {
-      const text = answerText(body, corruption.take());
+      const text = answerText(body, corruption.take(apiKey));
       answers = route.streaming ? streamResponses(body, route.model, text) : [generateContentResponse(body, route.model, text)];
     }
     if (!route.streaming) return sendGoogleJson(response, 200, answers[0]);
@@ -226,7 +227,7 @@ export async function startGeminiStandIn(options: GeminiStandInOptions): Promise
     const body = parsedBody.value as GenerateContentBody;
     const thinkingProblem = thinkingConfigProblem(route.model, body);
     if (thinkingProblem) return sendError(response, invalidThinkingConfigError(thinkingProblem));
-    generate(response, route, behaviour.outcome, body, url.searchParams.get("alt"));
+    generate(response, route, behaviour.outcome, body, url.searchParams.get("alt"), apiKey);
   };
 
   // A bug in `handle` must be visible to whoever reads the failing test, so its text goes in the body.

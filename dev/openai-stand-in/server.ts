@@ -160,7 +160,7 @@ export async function startOpenAiStandIn(options: OpenAiStandInOptions): Promise
         ? { kind: "refusal" }
         : behaviour.outcome === "content-filter"
           ? { kind: "content-filter" }
-          : { kind: "text", text: answerText(body!, corruption.take()) };
+          : { kind: "text", text: answerText(body!, corruption.take(apiKey)) };
     send(response, 200, chatCompletion(body!, model!, answer), {
       ...commonHeaders(started),
       "openai-organization": organizationOf(apiKey).replace(/^org-/, "user-").toLowerCase(),

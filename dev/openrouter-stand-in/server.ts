@@ -198,7 +198,7 @@ export async function startOpenRouterStandIn(options: OpenRouterStandInOptions):
     // Without require_parameters a model lacking structured outputs may be served anyway: it ignores the schema.
     const model = findModel(String(body.model))!;
     const honoursSchema = model.supported_parameters.includes("structured_outputs");
-    const text = honoursSchema ? answerText(body, corruption.take()) : answerText({ ...body, response_format: undefined });
+    const text = honoursSchema ? answerText(body, corruption.take(apiKey)) : answerText({ ...body, response_format: undefined });
     const promptTokens = Math.max(1, Math.ceil(JSON.stringify(body.messages).length / 4));
     const completionTokens = Math.max(1, Math.ceil(text.length / 4)) + reasoningTokens;
     usage.set(apiKey, (usage.get(apiKey) ?? startingCredit.usage) + costPerCall);

@@ -23,10 +23,11 @@ export interface StandInControls<Recorded, Behaviour, Outcome, Corruption> {
    */
   scriptOutcomes(apiKey: string, outcomes: readonly Outcome[]): void;
   /**
-   * Spoils the next `count` successful generation answers, whichever keys they are for; answers that are
+   * Spoils the next `count` successful generation answers: only those for `apiKey` when it is given (so a late
+   * answer to another test's request cannot use them up), else whichever keys they are for. Answers that are
    * errors or refusals do not use up the count.
    */
-  corruptNextAnswers(count: number, kind: Corruption): void;
+  corruptNextAnswers(count: number, kind: Corruption, apiKey?: string): void;
   /**
    * Makes every generation for `model` answer as a busy model or a retired one (the provider's own answers:
    * dev/stand-in-http/model-behaviour.ts), whatever the key; undefined: normal again.
@@ -78,15 +79,16 @@ export class KeyBehaviours<Behaviour extends { outcome: Outcome }, Outcome> {
 
 /** How many of the next successful answers to spoil, and how. */
 export class Corruption<Kind> {
-  private pending: { remaining: number; kind: Kind } | undefined;
+  private pending: { remaining: number; kind: Kind; apiKey?: string } | undefined;
 
-  set(count: number, kind: Kind): void {
-    this.pending = { remaining: count, kind };
+  set(count: number, kind: Kind, apiKey?: string): void {
+    this.pending = { remaining: count, kind, apiKey };
   }
 
-  /** The kind to spoil this answer with, using one up; undefined when none is pending. */
-  take(): Kind | undefined {
+  /** The kind to spoil an answer for `apiKey` with, using one up; undefined when none is pending for it. */
+  take(apiKey: string | undefined): Kind | undefined {
     if (!this.pending || this.pending.remaining <= 0) return undefined;
+    if (this.pending.apiKey !== undefined && this.pending.apiKey !== apiKey) return undefined;
     this.pending.remaining -= 1;
     return this.pending.kind;
   }
@@ -119,7 +121,7 @@ export function standInControls<Recorded, Behaviour extends { outcome: Outcome }
     clearRequests: () => log.clear(),
     setBehaviour: (apiKey, behaviour) => keys.set(apiKey, behaviour),
     scriptOutcomes: (apiKey, outcomes) => keys.script(apiKey, outcomes),
-    corruptNextAnswers: (count, kind) => corruption.set(count, kind),
+    corruptNextAnswers: (count, kind, apiKey) => corruption.set(count, kind, apiKey),
     setModelBehaviour: (model, behaviour) => models.set(model, behaviour),
     reset() {
       models.reset();

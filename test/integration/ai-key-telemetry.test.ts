@@ -81,7 +81,7 @@ describe("AI flows: the key stays out of spans and logs", function () {
     const outcomes: Record<string, string> = {};
     const output = await capturingOutput(async () => {
       for (const [name, apiKey] of Object.entries(keys)) {
-        if (name === "malformed") standIn.corruptNextAnswers(2, "malformed-json");
+        if (name === "malformed") standIn.corruptNextAnswers(2, "malformed-json", apiKey);
         const context = providerCallContext({ provider: "googleai", baseUrl: providerApiBaseUrl("googleai"), apiKey, model: "gemini-flash-latest", retry: { maxAttempts: 2, baseDelayMs: 10 } });
         outcomes[name] = await interviewQuestionsFlow
           .run({ jobTitle: "Site reliability engineer", interviewType: "mixed", count: 2 }, { context })
@@ -156,7 +156,7 @@ describe("AI flows: the key stays out of spans and logs", function () {
     provider: Exclude<Provider, "googleai">;
     model: string;
     key: (marker?: string) => string;
-    standIn: () => { requests: ReadonlyArray<{ apiKey?: string }>; corruptNextAnswers(count: number, kind: "malformed-json"): void };
+    standIn: () => { requests: ReadonlyArray<{ apiKey?: string }>; corruptNextAnswers(count: number, kind: "malformed-json", apiKey?: string): void };
     /** Each outcome, by the stand-in marker that produces it, and what the flow run then reports. */
     outcomes: Record<string, [marker: string, expected: RegExp]>;
     /** What else of the key the provider's own answers quote, which must not be passed on either. */
@@ -209,7 +209,7 @@ describe("AI flows: the key stays out of spans and logs", function () {
       const results: Record<string, string> = {};
       const output = await capturingOutput(async () => {
         for (const [name, apiKey] of Object.entries(keys)) {
-          if (name === "malformed") standIn().corruptNextAnswers(2, "malformed-json");
+          if (name === "malformed") standIn().corruptNextAnswers(2, "malformed-json", apiKey);
           results[name] = await interviewQuestionsFlow
             .run({ jobTitle: "Site reliability engineer", interviewType: "mixed", count: 2 }, { context: upstream(apiKey) })
             .then(() => "ok", (error: Error) => error.name + ":" + error.message);

@@ -631,6 +631,18 @@ describe("Gemini stand-in", () => {
       assert.equal(validateSchema(mismatched, { jsonSchema: feedbackJsonSchema }).valid, false);
       assertSatisfies(JSON.parse((await textOf(fakeGeminiKey()))!), feedbackJsonSchema);
     });
+
+    it("corruptNextAnswers for one key spoils only that key's answers: another key's answer does not use them up", async () => {
+      const body = generateBody(feedbackJsonSchema);
+      const textOf = async (apiKey: string) => (await generateContent(standIn, apiKey, body)).body.candidates[0].content.parts[0].text as string;
+      const spoiled = fakeGeminiKey();
+
+      standIn.corruptNextAnswers(1, "malformed-json", spoiled);
+      assertSatisfies(JSON.parse(await textOf(fakeGeminiKey())), feedbackJsonSchema);
+      const spoiledText = await textOf(spoiled);
+      assert.throws(() => JSON.parse(spoiledText));
+      assertSatisfies(JSON.parse(await textOf(spoiled)), feedbackJsonSchema);
+    });
   });
 
   describe("through the real Genkit googleAI plugin", () => {

@@ -165,7 +165,7 @@ describe("generateQuestions", function () {
   describe("malformed model output", () => {
     it("is asked for once more, and the good second answer is returned", async () => {
       const user = await userWithKey();
-      geminiStandIn().corruptNextAnswers(1, "schema-mismatch");
+      geminiStandIn().corruptNextAnswers(1, "schema-mismatch", user.apiKey);
       const result = await user.call<GenerateQuestionsResult>("generateQuestions", questionsRequest(user));
       assert.equal(result.questions.length, 3);
       assert.equal(generateRequestsFor(user).length, 2);
@@ -173,7 +173,7 @@ describe("generateQuestions", function () {
 
     it("twice in a row is AI_UNAVAILABLE, never a half-parsed answer", async () => {
       const user = await userWithKey();
-      geminiStandIn().corruptNextAnswers(2, "malformed-json");
+      geminiStandIn().corruptNextAnswers(2, "malformed-json", user.apiKey);
       await assertCallFails(user.call("generateQuestions", questionsRequest(user)), { code: "unavailable", reason: "AI_UNAVAILABLE" });
       assert.equal(generateRequestsFor(user).length, 2);
     });
@@ -183,7 +183,7 @@ describe("generateQuestions", function () {
     it("after two 503s, a malformed third answer is not asked for again: 3 requests, AI_UNAVAILABLE", async () => {
       const user = await userWithKey();
       geminiStandIn().scriptOutcomes(user.apiKey, ["overloaded", "overloaded"]);
-      geminiStandIn().corruptNextAnswers(1, "schema-mismatch");
+      geminiStandIn().corruptNextAnswers(1, "schema-mismatch", user.apiKey);
       const error = await assertCallFails(user.call("generateQuestions", questionsRequest(user)), { code: "unavailable", reason: "AI_UNAVAILABLE" });
       assert.match(error.message, /could not be used/);
       assert.equal(generateRequestsFor(user).length, 3);
@@ -192,7 +192,7 @@ describe("generateQuestions", function () {
     it("a malformed answer, then 503s: the retry's transient retries stop at the call's third request (before: 4)", async () => {
       const user = await userWithKey();
       geminiStandIn().scriptOutcomes(user.apiKey, ["ok", "overloaded", "overloaded", "overloaded"]);
-      geminiStandIn().corruptNextAnswers(1, "malformed-json");
+      geminiStandIn().corruptNextAnswers(1, "malformed-json", user.apiKey);
       await assertCallFails(user.call("generateQuestions", questionsRequest(user)), { code: "unavailable", reason: "AI_UNAVAILABLE" });
       assert.equal(generateRequestsFor(user).length, 3);
     });
@@ -200,7 +200,7 @@ describe("generateQuestions", function () {
     it("a 503, a malformed answer, then a good one: served within the budget", async () => {
       const user = await userWithKey();
       geminiStandIn().scriptOutcomes(user.apiKey, ["overloaded"]);
-      geminiStandIn().corruptNextAnswers(1, "malformed-json");
+      geminiStandIn().corruptNextAnswers(1, "malformed-json", user.apiKey);
       const result = await user.call<GenerateQuestionsResult>("generateQuestions", questionsRequest(user));
       assert.equal(result.questions.length, 3);
       assert.equal(generateRequestsFor(user).length, 3);
