@@ -126,8 +126,9 @@ export interface KeyPathResults {
   /** The commit that counts the call before Gemini (the key is read beside it): the I/O on that path. */
   countersCommit: Timing;
   /**
-   * The least a Genkit app could do on the same path, beside it: a commit of two counters, then a flow on the
-   * googleAI plugin's model with the key in its config; each call over its own commit (`pairedRatio`).
+   * The least a bring-your-own-key app on Genkit could do on the same path, beside it: a commit of two counters
+   * with the key's record read beside it, then a flow on the googleAI plugin's model with the key in its config;
+   * each call over its own commit (`pairedRatio`).
    */
   bareGenkitPath: { subject: Distribution; commit: Distribution; pairedRatio: Distribution };
   /** The vault's recordUse inside each call (usage count, last use, state). */
@@ -289,9 +290,10 @@ export async function measureKeyPath(
     assert.ok(received, "the stand-in recorded no bare request");
     return received.receivedAt - created;
   };
-  // 3: the least a Genkit app could do on this path, none of our code and none of its guarantees: count the call
-  // in one commit (two counters, as ours), then a flow asks the googleAI plugin's model by name, the key in its
-  // config. No key vault, account check, input check or user-key model (so the key would be in Genkit's spans).
+  // 3: the least a bring-your-own-key app on Genkit could do on this path, none of our code and none of its
+  // guarantees: count the call in one commit (two counters, as ours) with the key's record read beside it, then a
+  // flow asks the googleAI plugin's model by name, the key in its config. No decryption, account check, input
+  // check, history or user-key model (so the key would be in Genkit's spans).
   const bareTag = `bare-${randomUUID().slice(0, 8)}`;
   const bareCounters = [db.collection("benchFloor").doc(`${bareTag}-minute`), db.collection("benchFloor").doc(`${bareTag}-day`)];
   const { ai } = fns.genkit;
@@ -312,7 +314,7 @@ export async function measureKeyPath(
     try {
       const batch = db.batch();
       for (const counter of bareCounters) batch.set(counter, { count: FieldValue.increment(1) }, { merge: true });
-      await batch.commit();
+      await Promise.all([batch.commit(), callerKeyDoc.get()]);
       await bareFlow.run(`Platform engineer (${bareTag})`);
     } finally {
       onCommit(undefined);

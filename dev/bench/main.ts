@@ -173,7 +173,7 @@ async function main() {
   const bare = keyPath.bareGenkitPath;
   row(
     "3",
-    "  the least on Genkit: a commit of two counters, then a flow on the googleAI plugin, key in its config (none of our code or guarantees)",
+    "  the least on Genkit: a commit of two counters, the key's record read beside it, then a flow on the googleAI plugin, key in its config",
     pair(bare.subject),
     `its commit ${pair(bare.commit)}`,
     `${times(bare.pairedRatio.median)} paired (p95 ${times(bare.pairedRatio.p95)})`,
@@ -182,7 +182,7 @@ async function main() {
   );
   row(
     "3",
-    "  ours beside it: the same path with the key vault, the account check, the input check, the history and the user-key model",
+    "  ours beside it: the same with the key decrypted, the account check, the input check, the history and the user-key model",
     pair(keyPath.preUpstream.subject),
     `the least on Genkit ${pair(bare.subject)}`,
     `${times(ratio(keyPath.preUpstream.subject.median, bare.subject.median))}; ${times(ratio(keyPath.preUpstream.subject.median, bare.commit.median))} its lone commit`,
