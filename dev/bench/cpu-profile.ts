@@ -32,10 +32,18 @@ export interface StepWindow {
 
 /**
  * Where `performance.now()` is 0 on the profile's clock, in µs: V8 stamps samples with the monotonic clock
- * that `process.hrtime` reads, and `performance.now()` counts from the process's time origin on it.
+ * that `process.hrtime` reads, and `performance.now()` counts from the process's time origin on it. The two
+ * are read a moment apart: the closest of a few readings, `hrtime` taken between two `performance.now()`.
  */
-function timeOriginOnProfileClock(): number {
-  return Number(process.hrtime.bigint() / 1000n) - performance.now() * 1000;
+export function timeOriginOnProfileClock(): number {
+  let closest = { gapMs: Infinity, originUs: 0 };
+  for (let reading = 0; reading < 5; reading += 1) {
+    const before = performance.now();
+    const hrtimeUs = Number(process.hrtime.bigint()) / 1000;
+    const after = performance.now();
+    if (after - before < closest.gapMs) closest = { gapMs: after - before, originUs: hrtimeUs - ((before + after) / 2) * 1000 };
+  }
+  return closest.originUs;
 }
 
 /** Runs `work` with V8's sampling profiler on (100 µs interval) and returns its result and the profile. */
