@@ -93,6 +93,9 @@ export interface Timing {
   floor: Distribution;
 }
 
+/** The path's steps, in order, as `PathSteps` and the CPU profile's step windows name them. */
+type PathStep = "before the commit" | "the commit" | "commit → flow" | "Genkit, flow → model" | "plugin, model → request" | "HTTP request → stand-in";
+
 /**
  * The path before Gemini, step by step (each the median of its per-call durations): from the handler's
  * entry to the counting commit's request; the commit; from its answer to the flow's start (the key
@@ -108,7 +111,6 @@ export interface PathSteps {
    */
   pairedRatio: Distribution;
   beforeCommit: Distribution;
-  commit: Distribution;
   commitToFlow: Distribution;
   genkitToModel: Distribution;
   modelToRequest: Distribution;
@@ -255,8 +257,8 @@ export async function measureKeyPath(
       return time;
     };
     const commitSent = counting.answeredAt - counting.ms;
-    // Each step as a window of this process's clock, to find the profile's samples that fall in it.
-    const stepWindows: StepWindow[] = [
+    // Each step as a window of this process's clock: its duration, and the profile's samples that fall in it.
+    const stepWindows: Array<StepWindow & { step: PathStep }> = [
       { step: "before the commit", from: started, to: commitSent },
       { step: "the commit", from: commitSent, to: counting.answeredAt },
       { step: "commit → flow", from: counting.answeredAt, to: at("flow") },
@@ -264,14 +266,7 @@ export async function measureKeyPath(
       { step: "plugin, model → request", from: at("model"), to: at("request") },
       { step: "HTTP request → stand-in", from: at("request"), to: request.receivedAt },
     ];
-    const path = {
-      beforeCommit: commitSent - started,
-      commitToFlow: at("flow") - counting.answeredAt,
-      genkitToModel: at("model") - at("flow"),
-      modelToRequest: at("request") - at("model"),
-      httpHop: request.receivedAt - at("request"),
-    };
-    return { pre: request.receivedAt - started, countersCommit: counting.ms, post: ended - request.answeredAt!, ops, path, stepWindows, bodyBytes: JSON.stringify(request.body).length };
+    return { pre: request.receivedAt - started, countersCommit: counting.ms, post: ended - request.answeredAt!, ops, stepWindows, bodyBytes: JSON.stringify(request.body).length };
   };
   /** A bare request to the stand-in, of the size of a generate request: its creation in undici until the stand-in has it. */
   const bareRequest = async (bodyBytes: number): Promise<number> => {
@@ -335,7 +330,7 @@ export async function measureKeyPath(
   const preFloor: number[] = [];
   const postFloor: number[] = [];
   const aiOps: FirestoreOps[] = [];
-  const paths: Array<Awaited<ReturnType<typeof aiCall>>["path"]> = [];
+  const paths: Array<Awaited<ReturnType<typeof aiCall>>["stepWindows"]> = [];
   const httpFloor: number[] = [];
   const bareGenkit: Array<{ pre: number; commit: number }> = [];
   await interleaved(
@@ -353,11 +348,12 @@ export async function measureKeyPath(
       countersCommit.push(call.countersCommit);
       post.push(call.post);
       aiOps.push(call.ops);
-      paths.push(call.path);
+      paths.push(call.stepWindows);
       return 0;
     },
   );
-  const stepOf = (step: keyof (typeof paths)[number]) => distribution(paths.map((path) => path[step]));
+  const stepOf = (step: PathStep) =>
+    distribution(paths.map((windows) => windows.filter((window) => window.step === step).reduce((ms, window) => ms + window.to - window.from, 0)));
 
   // 3: where the CPU of a warm AI call goes (after the timed calls, so the profiler does not slow those).
   const profiledWindows: StepWindow[] = [];
@@ -439,12 +435,11 @@ export async function measureKeyPath(
     preUpstream: { subject: distribution(pre), floor: distribution(preFloor) },
     pathSteps: {
       pairedRatio: distribution(pre.map((ms, index) => ms / countersCommit[index])),
-      beforeCommit: stepOf("beforeCommit"),
-      commit: distribution(countersCommit),
-      commitToFlow: stepOf("commitToFlow"),
-      genkitToModel: stepOf("genkitToModel"),
-      modelToRequest: stepOf("modelToRequest"),
-      httpHop: { subject: stepOf("httpHop"), floor: distribution(httpFloor) },
+      beforeCommit: stepOf("before the commit"),
+      commitToFlow: stepOf("commit → flow"),
+      genkitToModel: stepOf("Genkit, flow → model"),
+      modelToRequest: stepOf("plugin, model → request"),
+      httpHop: { subject: stepOf("HTTP request → stand-in"), floor: distribution(httpFloor) },
     },
     countersCommit: { subject: distribution(countersCommit), floor: distribution(preFloor) },
     bareGenkitPath: {
